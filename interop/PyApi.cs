@@ -1,0 +1,154 @@
+using Gradient.Compile;
+using Gradient.Graph;
+using Gradient.Kernels;
+
+namespace Gradient.Interop;
+
+/// <summary>
+/// The facade <c>sharpgrad</c> calls through pythonnet. It speaks in types pythonnet converts cheaply (strings,
+/// numbers, arrays of them, engine handles) and moves array data by pointer, never element by element.
+/// </summary>
+public static class PyApi
+{
+    /// <summary>Sets <see cref="Config.FloatX"/> ('float32' or 'float64').</summary>
+    public static void SetFloatX(string dtype) => Config.FloatX = DTypes.Parse(dtype);
+
+    /// <summary>A symbolic tensor; -1 in <paramref name="shape"/> marks an unknown length.</summary>
+    public static Variable Tensor(string dtype, long[] shape, string? name) =>
+        T.Tensor(DTypes.Parse(dtype), shape.Select(n => n < 0 ? (long?)null : n).ToArray(), name);
+
+    /// <summary>A constant from a bare Python float (weak: it does not upcast the tensors it meets).</summary>
+    public static Variable FloatConstant(double value) => T.Constant(value);
+
+    /// <summary>A constant from a bare Python int (weak, smallest fitting integer dtype).</summary>
+    public static Variable IntConstant(long value) => T.Constant(value);
+
+    /// <summary>A constant holding a copy of a C-contiguous array at <paramref name="data"/>.</summary>
+    public static Variable ArrayConstant(long data, long[] shape, string dtype, string? name)
+    {
+        using var t = Kernels.Kernels.FromPointer(new IntPtr(data), shape, DTypes.Parse(dtype));
+        return T.Constant(t, name);
+    }
+
+    /// <summary>Applies a one-input element-wise function by its Aesara name.</summary>
+    public static Variable Unary(string op, Variable x) => op switch
+    {
+        "neg" => T.Neg(x),
+        "exp" => T.Exp(x),
+        "log" => T.Log(x),
+        "tanh" => T.Tanh(x),
+        "sqr" => T.Sqr(x),
+        _ => throw new ArgumentException($"unary op: expected neg, exp, log, tanh or sqr; got '{op}'", nameof(op)),
+    };
+
+    /// <summary>Applies a two-input element-wise function by its Aesara name.</summary>
+    public static Variable Binary(string op, Variable a, Variable b) => op switch
+    {
+        "add" => T.Add(a, b),
+        "sub" => T.Sub(a, b),
+        "mul" => T.Mul(a, b),
+        "true_div" => T.TrueDiv(a, b),
+        "pow" => T.Pow(a, b),
+        "dot" => T.Dot(a, b),
+        _ => throw new ArgumentException($"binary op: expected add, sub, mul, true_div, pow or dot; got '{op}'",
+            nameof(op)),
+    };
+
+    /// <summary>Sum over all axes (<paramref name="axis"/> null) or one axis.</summary>
+    public static Variable Sum(Variable x, int? axis, bool keepdims) => T.Sum(x, axis, keepdims);
+
+    /// <summary>Reverses the axes.</summary>
+    public static Variable Transpose(Variable x) => T.Transpose(x);
+
+    /// <summary>Conversion to <paramref name="dtype"/>.</summary>
+    public static Variable Cast(Variable x, string dtype) => T.Cast(x, DTypes.Parse(dtype));
+
+    /// <summary>Static shape with -1 for unknown lengths.</summary>
+    public static long[] StaticShape(Variable v) => v.Type.Shape.Select(n => n ?? -1).ToArray();
+
+    /// <summary>The numpy name of the variable's dtype.</summary>
+    public static string DTypeName(Variable v) => v.DType.Name();
+
+    /// <summary>Reverse-mode gradients; <paramref name="disconnectedInputs"/> is 'raise', 'warn' or 'ignore'.</summary>
+    public static Variable[] Grad(Variable cost, Variable[] wrt, string disconnectedInputs, bool addNames) =>
+        Autodiff.Grad(cost, wrt, new GradOptions
+        {
+            DisconnectedInputs = Policy(disconnectedInputs, "disconnected_inputs"),
+            AddNames = addNames,
+        });
+
+    /// <summary>Compiles a function.</summary>
+    public static PyFunction Compile(Variable[] inputs, Variable[] outputs) => new(Function.Compile(inputs, outputs));
+
+    private static DisconnectedPolicy Policy(string value, string argument) => value switch
+    {
+        "raise" => DisconnectedPolicy.Raise,
+        "warn" => DisconnectedPolicy.Warn,
+        "ignore" => DisconnectedPolicy.Ignore,
+        _ => throw new ArgumentException($"{argument}: expected 'raise', 'warn' or 'ignore'; got '{value}'", argument),
+    };
+}
+
+/// <summary>A compiled function as Python sees it: numpy buffers in by pointer, results out by pointer.</summary>
+public sealed class PyFunction(Function function)
+{
+    /// <summary>The compiled function.</summary>
+    public Function Function { get; } = function;
+
+    /// <summary>
+    /// Runs the function. Argument <c>i</c> is a C-contiguous buffer at <paramref name="pointers"/>[i] of dtype
+    /// <paramref name="dtypes"/>[i], whose shape is the next <paramref name="ranks"/>[i] entries of
+    /// <paramref name="shapes"/>. The buffers are copied, never written.
+    /// </summary>
+    public PyResults Call(long[] pointers, long[] shapes, int[] ranks, string[] dtypes)
+    {
+        if (pointers.Length != ranks.Length || pointers.Length != dtypes.Length || shapes.Length != ranks.Sum())
+        {
+            throw new ArgumentException("call: pointers, ranks, dtypes and shapes disagree in length");
+        }
+        var args = new TorchSharp.torch.Tensor[pointers.Length];
+        try
+        {
+            int at = 0;
+            for (int i = 0; i < args.Length; i++)
+            {
+                args[i] = Kernels.Kernels.FromPointer(new IntPtr(pointers[i]), shapes[at..(at + ranks[i])],
+                    DTypes.Parse(dtypes[i]));
+                at += ranks[i];
+            }
+            return new PyResults(Function.Call(args));
+        }
+        finally
+        {
+            foreach (var a in args)
+            {
+                a?.Dispose();
+            }
+        }
+    }
+}
+
+/// <summary>Output tensors of one call, read back into numpy arrays allocated by Python, then disposed.</summary>
+public sealed class PyResults(TorchSharp.torch.Tensor[] tensors) : IDisposable
+{
+    /// <summary>Number of outputs.</summary>
+    public int Count => tensors.Length;
+
+    /// <summary>The numpy dtype name of output <paramref name="i"/>.</summary>
+    public string DType(int i) => DTypes.FromTorch(tensors[i].dtype).Name();
+
+    /// <summary>The shape of output <paramref name="i"/>.</summary>
+    public long[] Shape(int i) => tensors[i].shape;
+
+    /// <summary>Copies output <paramref name="i"/> into the C-contiguous buffer at <paramref name="destination"/>.</summary>
+    public void CopyTo(int i, long destination) => Kernels.Kernels.CopyToPointer(tensors[i], new IntPtr(destination));
+
+    /// <summary>Frees the native tensors.</summary>
+    public void Dispose()
+    {
+        foreach (var t in tensors)
+        {
+            t.Dispose();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Gradient.Kernels;
+
+/// <summary>
+/// Checked libtorch calls. Every check that protects the process (shape and rank agreement before a native call
+/// that could abort) happens here, before the call, and fails with an <see cref="ArgumentException"/> naming the
+/// operation, what it expected and what it got.
+/// </summary>
+public static class Kernels
+{
+    /// <summary>Element-wise sum.</summary>
+    public static Tensor Add(Tensor a, Tensor b) => a.add(b);
+
+    /// <summary>Element-wise difference.</summary>
+    public static Tensor Sub(Tensor a, Tensor b) => a.sub(b);
+
+    /// <summary>Element-wise product.</summary>
+    public static Tensor Mul(Tensor a, Tensor b) => a.mul(b);
+
+    /// <summary>Element-wise true division.</summary>
+    public static Tensor Div(Tensor a, Tensor b) => a.div(b);
+
+    /// <summary>Element-wise power.</summary>
+    public static Tensor Pow(Tensor a, Tensor b) => a.pow(b);
+
+    /// <summary>Element-wise negation.</summary>
+    public static Tensor Neg(Tensor x) => x.neg();
+
+    /// <summary>Element-wise natural exponential.</summary>
+    public static Tensor Exp(Tensor x) => x.exp();
+
+    /// <summary>Element-wise natural logarithm.</summary>
+    public static Tensor Log(Tensor x) => x.log();
+
+    /// <summary>Element-wise hyperbolic tangent.</summary>
+    public static Tensor Tanh(Tensor x) => x.tanh();
+
+    /// <summary>Element-wise square.</summary>
+    public static Tensor Square(Tensor x) => x.square();
+
+    /// <summary>Broadcasts <paramref name="value"/> to the shape of <paramref name="like"/> (Aesara's <c>second</c>).</summary>
+    public static Tensor Fill(Tensor like, Tensor value) => value.expand(like.shape);
+
+    /// <summary>Converts <paramref name="x"/> to <paramref name="dtype"/>; returns a new handle even when no conversion is needed.</summary>
+    public static Tensor Cast(Tensor x, DType dtype) =>
+        x.dtype == dtype.ToTorch() ? x.alias() : x.to_type(dtype.ToTorch());
+
+    /// <summary>Sum over <paramref name="axes"/> (all axes when null), in <paramref name="dtype"/>.</summary>
+    public static Tensor Sum(Tensor x, long[]? axes, DType dtype)
+    {
+        if (axes is null)
+        {
+            return x.sum(dtype.ToTorch());
+        }
+        foreach (long axis in axes)
+        {
+            if (axis < 0 || axis >= x.dim())
+            {
+                throw new ArgumentException($"sum: axis {axis} is out of range for a tensor of rank {x.dim()}", nameof(axes));
+            }
+        }
+        return axes.Length == 0 ? Cast(x, dtype) : x.sum(axes, keepdim: false, type: dtype.ToTorch());
+    }
+
+    /// <summary>
+    /// numpy's <c>dot</c> for ranks 1 and 2 (inner product, matrix-vector, vector-matrix, matrix-matrix). Shapes are
+    /// checked first: libtorch's matmul aborts the process on a mismatch.
+    /// </summary>
+    public static Tensor Dot(Tensor a, Tensor b)
+    {
+        if (a.dim() is < 1 or > 2 || b.dim() is < 1 or > 2)
+        {
+            throw new ArgumentException(
+                $"dot: expected operands of rank 1 or 2; got shapes {Show(a.shape)} and {Show(b.shape)}");
+        }
+        long inner = a.shape[^1];
+        long other = b.shape[0];
+        if (inner != other)
+        {
+            throw new ArgumentException(
+                $"dot: shapes {Show(a.shape)} and {Show(b.shape)} not aligned: " +
+                $"last dim of a ({inner}) != first dim of b ({other})");
+        }
+        if (a.dtype != b.dtype)
+        {
+            throw new ArgumentException($"dot: expected operands of one dtype; got {a.dtype} and {b.dtype}");
+        }
+        return a.dim() == 1 && b.dim() == 1 ? a.dot(b) : a.matmul(b);
+    }
+
+    /// <summary>
+    /// Aesara's <c>DimShuffle</c>: <paramref name="order"/> lists, for each output axis, the input axis it takes or
+    /// -1 for a new axis of length 1; input axes not listed must have length 1 and are dropped.
+    /// </summary>
+    public static Tensor DimShuffle(Tensor x, IReadOnlyList<int> order)
+    {
+        var kept = order.Where(i => i >= 0).ToArray();
+        for (int axis = 0; axis < x.dim(); axis++)
+        {
+            if (Array.IndexOf(kept, axis) < 0 && x.shape[axis] != 1)
+            {
+                throw new ArgumentException(
+                    $"dimshuffle: cannot drop axis {axis} of shape {Show(x.shape)}: its length is not 1");
+            }
+        }
+        // Drop the unlisted length-1 axes, then permute what remains, then insert the new axes.
+        var remaining = Enumerable.Range(0, (int)x.dim()).Where(a => Array.IndexOf(kept, a) >= 0).ToList();
+        var y = x.dim() == remaining.Count ? x.alias() : x.reshape(remaining.Select(a => x.shape[a]).ToArray());
+        var perm = kept.Select(a => (long)remaining.IndexOf(a)).ToArray();
+        if (!perm.Select((p, i) => p == i).All(same => same))
+        {
+            y = y.permute(perm);
+        }
+        for (int i = 0; i < order.Count; i++)
+        {
+            if (order[i] < 0)
+            {
+                y = y.unsqueeze(i);
+            }
+        }
+        return y;
+    }
+
+    /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
+    public static Tensor Scalar(double value, DType dtype) => dtype.IsFloat()
+        ? torch.tensor(value, dtype.ToTorch())
+        : torch.tensor((long)value, dtype.ToTorch());
+
+    /// <summary>
+    /// Copies a C-contiguous block of memory into a new tensor. Used by the Python bridge (numpy arrays arrive as a
+    /// pointer, shape and dtype).
+    /// </summary>
+    public static unsafe Tensor FromPointer(IntPtr data, long[] shape, DType dtype)
+    {
+        foreach (long n in shape)
+        {
+            if (n < 0)
+            {
+                throw new ArgumentException($"shape: expected non-negative lengths; got {Show(shape)}", nameof(shape));
+            }
+        }
+        var t = torch.empty(shape, dtype.ToTorch());
+        long bytes = t.NumberOfElements * dtype.ItemSize();
+        if (bytes > 0)
+        {
+            new ReadOnlySpan<byte>((void*)data, checked((int)bytes)).CopyTo(t.bytes);
+        }
+        return t;
+    }
+
+    /// <summary>Copies <paramref name="t"/> (made contiguous on the CPU) to <paramref name="destination"/>.</summary>
+    public static unsafe void CopyToPointer(Tensor t, IntPtr destination)
+    {
+        using var scope = torch.NewDisposeScope();
+        var c = t.cpu().contiguous();
+        long bytes = c.NumberOfElements * DTypes.FromTorch(c.dtype).ItemSize();
+        if (bytes > 0)
+        {
+            c.bytes.CopyTo(new Span<byte>((void*)destination, checked((int)bytes)));
+        }
+    }
+
+    /// <summary>Formats a shape as numpy prints it: <c>(3, 4)</c>, <c>(3,)</c>, <c>()</c>.</summary>
+    public static string Show(IReadOnlyList<long> shape) =>
+        shape.Count == 1 ? $"({shape[0]},)" : "(" + string.Join(", ", shape) + ")";
+}

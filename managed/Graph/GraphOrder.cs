@@ -1,0 +1,59 @@
+namespace Gradient.Graph;
+
+/// <summary>Traversals of the graph.</summary>
+public static class GraphOrder
+{
+    /// <summary>
+    /// The nodes that compute <paramref name="outputs"/>, each after the nodes that compute its inputs, stopping at
+    /// <paramref name="stopAt"/> (whose owners are not visited). Iterative, so deep graphs do not overflow the stack.
+    /// </summary>
+    public static List<Apply> Toposort(IEnumerable<Variable> outputs, IReadOnlySet<Variable>? stopAt = null)
+    {
+        var order = new List<Apply>();
+        var done = new HashSet<Apply>();
+        var stack = new Stack<(Apply Node, int Next)>();
+        foreach (var output in outputs)
+        {
+            Push(output);
+            while (stack.Count > 0)
+            {
+                var (node, next) = stack.Pop();
+                if (next < node.Inputs.Count)
+                {
+                    stack.Push((node, next + 1));
+                    Push(node.Inputs[next]);
+                }
+                else if (done.Add(node))
+                {
+                    order.Add(node);
+                }
+            }
+        }
+        return order;
+
+        void Push(Variable v)
+        {
+            // In a DAG a node met again while on the stack would be a cycle, so "not done" is enough.
+            if (v.Owner is { } owner && !done.Contains(owner) && (stopAt is null || !stopAt.Contains(v)))
+            {
+                stack.Push((owner, 0));
+            }
+        }
+    }
+
+    /// <summary>The variables with no owner (inputs and constants) that <paramref name="outputs"/> depend on.</summary>
+    public static List<Variable> GraphInputs(IEnumerable<Variable> outputs)
+    {
+        var outs = outputs.ToList();
+        var roots = new List<Variable>();
+        var seen = new HashSet<Variable>();
+        foreach (var v in outs.Where(v => v.Owner is null).Concat(Toposort(outs).SelectMany(n => n.Inputs)))
+        {
+            if (v.Owner is null && seen.Add(v))
+            {
+                roots.Add(v);
+            }
+        }
+        return roots;
+    }
+}

@@ -1,0 +1,49 @@
+using TorchSharp;
+
+namespace Gradient.Graph;
+
+/// <summary>
+/// An operation: how to type its outputs (<see cref="MakeNode"/>), compute them (<see cref="Perform"/>), and
+/// differentiate it in reverse (<see cref="Pullback"/>, Aesara's <c>L_op</c>) and forward mode
+/// (<see cref="Pushforward"/>, Aesara's <c>R_op</c>). Ops are immutable; equal parameters mean equal ops.
+/// </summary>
+public abstract class Op
+{
+    /// <summary>Validates <paramref name="inputs"/> and builds the node with typed outputs.</summary>
+    public abstract Apply MakeNode(params Variable[] inputs);
+
+    /// <summary>
+    /// Computes the outputs from input values. Must return new tensor handles (views are fine) and never mutate
+    /// its inputs.
+    /// </summary>
+    public abstract torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs);
+
+    /// <summary>
+    /// Reverse mode: given the gradients of the cost with respect to each output, returns the gradient with respect
+    /// to each input, shaped and typed like that input; null for an input the outputs do not depend on
+    /// differentiably.
+    /// </summary>
+    public abstract Variable?[] Pullback(Apply node, Variable[] outputGradients);
+
+    /// <summary>
+    /// Forward mode: given a tangent for each input (null for zero), returns the tangent of each output (null for
+    /// zero).
+    /// </summary>
+    public abstract Variable?[] Pushforward(Apply node, Variable?[] inputTangents);
+
+    /// <summary>Applies the op and returns its only output.</summary>
+    public Variable Call(params Variable[] inputs) => MakeNode(inputs).Output;
+
+    /// <summary>Checks the input count.</summary>
+    protected void ExpectInputs(Variable[] inputs, int count)
+    {
+        if (inputs.Length != count)
+        {
+            throw new ArgumentException($"{this}: expected {count} input(s); got {inputs.Length}", nameof(inputs));
+        }
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            ArgumentNullException.ThrowIfNull(inputs[i], $"{this} input {i}");
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Graph;
+
+/// <summary>
+/// A value in the graph: an input (no owner), the output of an <see cref="Apply"/>, or a <see cref="Constant"/>.
+/// Arithmetic operators build new graph nodes; nothing is computed until a <see cref="Compile.Function"/> runs.
+/// </summary>
+public class Variable
+{
+    /// <summary>Creates a variable; <paramref name="owner"/> is null for graph inputs.</summary>
+    public Variable(TensorType type, Apply? owner = null, int index = 0, string? name = null)
+    {
+        Type = type;
+        Owner = owner;
+        Index = index;
+        Name = name;
+    }
+
+    /// <summary>The static type.</summary>
+    public TensorType Type { get; }
+
+    /// <summary>The node that computes this variable, or null for an input or constant.</summary>
+    public Apply? Owner { get; }
+
+    /// <summary>Which output of <see cref="Owner"/> this is.</summary>
+    public int Index { get; }
+
+    /// <summary>Optional name, used in printing and in gradient names like <c>(dcost/dx)</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Element type.</summary>
+    public DType DType => Type.DType;
+
+    /// <summary>Number of dimensions.</summary>
+    public int Ndim => Type.Ndim;
+
+    /// <summary>Name if set, otherwise the op that made it, else the type.</summary>
+    public override string ToString() => Name ?? (Owner is null ? $"<{Type}>" : $"{Owner.Op}.{Index}");
+
+#pragma warning disable CS1591 // The operators mean what their symbols say.
+    public static Variable operator +(Variable a, Variable b) => T.Add(a, b);
+    public static Variable operator +(Variable a, double b) => T.Add(a, T.Constant(b));
+    public static Variable operator +(double a, Variable b) => T.Add(T.Constant(a), b);
+    public static Variable operator -(Variable a, Variable b) => T.Sub(a, b);
+    public static Variable operator -(Variable a, double b) => T.Sub(a, T.Constant(b));
+    public static Variable operator -(double a, Variable b) => T.Sub(T.Constant(a), b);
+    public static Variable operator *(Variable a, Variable b) => T.Mul(a, b);
+    public static Variable operator *(Variable a, double b) => T.Mul(a, T.Constant(b));
+    public static Variable operator *(double a, Variable b) => T.Mul(T.Constant(a), b);
+    public static Variable operator /(Variable a, Variable b) => T.TrueDiv(a, b);
+    public static Variable operator /(Variable a, double b) => T.TrueDiv(a, T.Constant(b));
+    public static Variable operator /(double a, Variable b) => T.TrueDiv(T.Constant(a), b);
+    public static Variable operator -(Variable a) => T.Neg(a);
+#pragma warning restore CS1591
+
+    /// <summary>Sum over all axes, or over <paramref name="axis"/>.</summary>
+    public Variable Sum(int? axis = null, bool keepdims = false) => T.Sum(this, axis, keepdims);
+
+    /// <summary>Element-wise power with exponent <paramref name="exponent"/>.</summary>
+    public Variable Pow(double exponent) => T.Pow(this, T.Constant(exponent));
+
+    /// <summary>numpy's <c>dot</c>.</summary>
+    public Variable Dot(Variable other) => T.Dot(this, other);
+}
+
+/// <summary>A variable with a fixed value.</summary>
+public sealed class Constant : Variable
+{
+    /// <summary>
+    /// Wraps <paramref name="value"/>; the constant owns its copy. <paramref name="weak"/> marks a constant made
+    /// from a bare number, whose dtype yields to tensor operands in promotion (as Aesara's Python scalars do).
+    /// </summary>
+    public Constant(torch.Tensor value, bool weak = false, string? name = null)
+        : base(new TensorType(DTypes.FromTorch(value.dtype), value.shape.Select(n => (long?)n).ToArray()), null, 0, name)
+    {
+        using var detached = value.detach();
+        Value = detached.clone().DetachFromDisposeScope();
+        IsWeak = weak;
+    }
+
+    /// <summary>The value (shared by every function that uses the constant; never mutated).</summary>
+    public torch.Tensor Value { get; }
+
+    /// <summary>True for constants made from bare numbers.</summary>
+    public bool IsWeak { get; }
+
+    /// <summary>The value as a double when it is a single number, else null.</summary>
+    public double? ScalarValue
+    {
+        get
+        {
+            if (Value.NumberOfElements != 1)
+            {
+                return null;
+            }
+            using var asDouble = Value.to_type(torch.ScalarType.Float64);
+            return asDouble.item<double>();
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name ?? (ScalarValue is double v && Ndim == 0 ? v.ToString("R") : $"Constant{{{Type}}}");
+}

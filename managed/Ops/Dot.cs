@@ -1,0 +1,87 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// numpy's <c>dot</c> for ranks 1 and 2: inner product, matrix·vector, vector·matrix, matrix·matrix.
+/// Bilinear: d(a·b) = da·b + a·db; the pullback multiplies the output gradient by the other operand, transposed.
+/// </summary>
+public sealed class Dot : Op
+{
+    /// <summary>The op (it has no parameters).</summary>
+    public static readonly Dot Instance = new();
+
+    /// <inheritdoc/>
+    public override Apply MakeNode(params Variable[] inputs)
+    {
+        ExpectInputs(inputs, 2);
+        var (a, b) = (inputs[0], inputs[1]);
+        if (a.Ndim is < 1 or > 2 || b.Ndim is < 1 or > 2)
+        {
+            throw new ArgumentException($"dot: expected operands of rank 1 or 2; got {a.Type} and {b.Type}");
+        }
+        if (a.Type.Shape[^1] is long k && b.Type.Shape[0] is long l && k != l)
+        {
+            throw new ArgumentException(
+                $"dot: shapes {TensorType.Show(a.Type.Shape)} and {TensorType.Show(b.Type.Shape)} not aligned: {k} != {l}");
+        }
+        var shape = a.Type.Shape.Take(a.Ndim - 1).Concat(b.Type.Shape.Skip(1)).ToArray();
+        var dtype = Elemwise.PromoteInputs([a, b]);
+        return new Apply(this, [a, b], [new TensorType(dtype, shape)]);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
+    {
+        var dtype = node.Outputs[0].DType;
+        using var a = Kernels.Kernels.Cast(inputs[0], dtype);
+        using var b = Kernels.Kernels.Cast(inputs[1], dtype);
+        return [Kernels.Kernels.Dot(a, b)];
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
+    {
+        var (a, b) = (node.Inputs[0], node.Inputs[1]);
+        var gz = outputGradients[0];
+        Variable ga, gb;
+        switch (a.Ndim, b.Ndim)
+        {
+            case (1, 1): // z = Σ a_i b_i
+                (ga, gb) = (gz * b, gz * a);
+                break;
+            case (2, 1): // z = A b
+                (ga, gb) = (T.Dot(Column(gz), Row(b)), T.Dot(gz, a));
+                break;
+            case (1, 2): // z = a B
+                (ga, gb) = (T.Dot(b, gz), T.Dot(Column(a), Row(gz)));
+                break;
+            default:     // Z = A B
+                (ga, gb) = (T.Dot(gz, T.Transpose(b)), T.Dot(T.Transpose(a), gz));
+                break;
+        }
+        return [Typed(ga, a), Typed(gb, b)];
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
+    {
+        var (a, b) = (node.Inputs[0], node.Inputs[1]);
+        var (da, db) = (inputTangents[0], inputTangents[1]);
+        var left = da is null ? null : T.Dot(da, b);
+        var right = db is null ? null : T.Dot(a, db);
+        return [left is null ? right : right is null ? left : left + right];
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => "Dot";
+
+    private static Variable Column(Variable v) => T.DimShuffle(v, [0, -1]);
+
+    private static Variable Row(Variable v) => T.DimShuffle(v, [-1, 0]);
+
+    private static Variable? Typed(Variable g, Variable x) =>
+        x.DType.IsDiscrete() ? null : g.DType == x.DType ? g : T.Cast(g, x.DType);
+}

@@ -1,0 +1,177 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// Lifts a <see cref="ScalarOp"/> to tensors with Aesara's broadcasting: inputs of lower rank get leading axes of
+/// length 1, and an axis broadcasts only when its static length is 1. Gradients of broadcast inputs are summed back
+/// to their shape.
+/// </summary>
+public sealed class Elemwise(ScalarOp scalar) : Op
+{
+    /// <summary>The element-wise function.</summary>
+    public ScalarOp Scalar { get; } = scalar;
+
+    /// <inheritdoc/>
+    public override Apply MakeNode(params Variable[] inputs)
+    {
+        ExpectInputs(inputs, Scalar.Arity);
+        int ndim = inputs.Max(v => v.Ndim);
+        var padded = inputs.Select(v => v.Ndim == ndim ? v : T.PadLeft(v, ndim)).ToArray();
+        var shape = new long?[ndim];
+        for (int axis = 0; axis < ndim; axis++)
+        {
+            long? known = null;
+            bool allOnes = true;
+            foreach (var v in padded)
+            {
+                var n = v.Type.Shape[axis];
+                allOnes &= n == 1;
+                if (n is long len && len != 1)
+                {
+                    if (known is long k && k != len)
+                    {
+                        throw new ArgumentException(
+                            $"{this}: input shapes {string.Join(" and ", inputs.Select(i => TensorType.Show(i.Type.Shape)))} " +
+                            $"do not broadcast: axis {axis} has lengths {k} and {len}");
+                    }
+                    known = len;
+                }
+            }
+            shape[axis] = known ?? (allOnes ? 1 : null);
+        }
+        var dtype = Scalar.OutputDType(PromoteInputs(inputs));
+        return new Apply(this, padded, [new TensorType(dtype, shape)]);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
+    {
+        CheckRuntimeBroadcast(node, inputs);
+        var outType = node.Outputs[0].DType;
+        // second keeps its value's dtype; every other rule computes in the output dtype.
+        var cast = inputs.Select(t => Kernels.Kernels.Cast(t, outType)).ToArray();
+        var result = Scalar.Compute(cast);
+        foreach (var t in cast)
+        {
+            t.Dispose();
+        }
+        return [result];
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
+    {
+        var y = node.Outputs[0];
+        var grads = Scalar.Pullback(node.Inputs.ToArray(), y, outputGradients[0]);
+        return node.Inputs.Select((x, i) => grads[i] is null || x.DType.IsDiscrete() ? null : ReduceTo(grads[i]!, x, y))
+            .ToArray();
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
+    {
+        var y = node.Outputs[0];
+        if (y.DType.IsDiscrete() || inputTangents.All(t => t is null))
+        {
+            return [null];
+        }
+        var dy = Scalar.Pushforward(node.Inputs.ToArray(), y, inputTangents);
+        if (dy is null)
+        {
+            return [null];
+        }
+        // A tangent built from a broadcast input alone has that input's shape: spread it over the output.
+        if (!dy.Type.Broadcastable.SequenceEqual(y.Type.Broadcastable))
+        {
+            dy = T.Second(y, dy);
+        }
+        return [dy.DType == y.DType ? dy : T.Cast(dy, y.DType)];
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Elemwise{{{Scalar.Name}}}";
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is Elemwise e && e.Scalar.Name == Scalar.Name;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Scalar.Name.GetHashCode();
+
+    /// <summary>
+    /// Sums an output-shaped gradient over the axes along which <paramref name="x"/> was broadcast, and gives it
+    /// x's dtype.
+    /// </summary>
+    private static Variable ReduceTo(Variable g, Variable x, Variable y)
+    {
+        var axes = Enumerable.Range(0, x.Ndim).Where(a => x.Type.Shape[a] == 1 && y.Type.Shape[a] != 1).ToArray();
+        if (axes.Length > 0)
+        {
+            g = T.DimShuffle(T.Sum(g, axes), Enumerable.Range(0, x.Ndim)
+                .Select(a => Array.IndexOf(axes, a) >= 0 ? -1 : a - axes.Count(r => r < a)).ToArray());
+        }
+        else if (!g.Type.Broadcastable.SequenceEqual(x.Type.Broadcastable) && g.Ndim == x.Ndim)
+        {
+            // g may be broadcastable where x is not (e.g. from a constant); spread it to x's shape.
+            g = T.Second(x, g);
+        }
+        return g.DType == x.DType ? g : T.Cast(g, x.DType);
+    }
+
+    /// <summary>
+    /// Promotes input dtypes as Aesara does with Python scalars: constants made from bare numbers only decide the
+    /// kind (int or float) when no tensor operand does.
+    /// </summary>
+    internal static DType PromoteInputs(IReadOnlyList<Variable> inputs)
+    {
+        var strong = inputs.Where(v => v is not Constant { IsWeak: true }).ToList();
+        if (strong.Count == 0)
+        {
+            return inputs.Select(v => v.DType).Aggregate(DTypes.Promote);
+        }
+        var dtype = strong.Select(v => v.DType).Aggregate(DTypes.Promote);
+        foreach (var weak in inputs.OfType<Constant>().Where(c => c.IsWeak))
+        {
+            if (dtype.IsDiscrete() && dtype != DType.Bool)
+            {
+                dtype = weak.DType.IsFloat() ? DTypes.Promote(dtype, Config.FloatX) : DTypes.Promote(dtype, weak.DType);
+            }
+            else if (dtype == DType.Bool)
+            {
+                dtype = weak.DType;
+            }
+        }
+        return dtype;
+    }
+
+    private void CheckRuntimeBroadcast(Apply node, torch.Tensor[] inputs)
+    {
+        int ndim = node.Outputs[0].Ndim;
+        for (int axis = 0; axis < ndim; axis++)
+        {
+            long? length = null;
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                if (inputs[i].dim() != ndim)
+                {
+                    throw new ArgumentException(
+                        $"{this}: input {i} expected rank {ndim}; got shape {Kernels.Kernels.Show(inputs[i].shape)}");
+                }
+                if (node.Inputs[i].Type.Shape[axis] == 1)
+                {
+                    continue;
+                }
+                long n = inputs[i].shape[axis];
+                if (length is long l && l != n)
+                {
+                    throw new ArgumentException(
+                        $"{this}: input shapes {string.Join(" and ", inputs.Select(t => Kernels.Kernels.Show(t.shape)))} " +
+                        $"do not match on axis {axis} ({l} != {n}); only axes of static length 1 broadcast");
+                }
+                length = n;
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// An element-wise function declared once: its value, its output dtype, and both derivative rules. <see cref="Elemwise"/>
+/// lifts it to tensors with broadcasting.
+/// </summary>
+/// <param name="Name">Aesara's name, e.g. <c>add</c>.</param>
+/// <param name="Arity">Number of inputs.</param>
+/// <param name="OutputDType">Output dtype from the promoted input dtype.</param>
+/// <param name="Compute">The kernel, on inputs already cast to the output dtype.</param>
+/// <param name="Pullback">
+/// (inputs, output, output gradient) → gradient of each input, output-shaped (null where not connected).
+/// </param>
+/// <param name="Pushforward">(inputs, output, input tangents with null for zero) → output tangent.</param>
+public sealed record ScalarOp(
+    string Name,
+    int Arity,
+    Func<DType, DType> OutputDType,
+    Func<torch.Tensor[], torch.Tensor> Compute,
+    Func<Variable[], Variable, Variable, Variable?[]> Pullback,
+    Func<Variable[], Variable, Variable?[], Variable?> Pushforward)
+{
+    /// <summary>Output dtype equals the promoted input dtype.</summary>
+    public static DType Same(DType d) => d;
+
+    /// <summary>Output is the float type of the input (Aesara's <c>upgrade_to_float</c>).</summary>
+    public static DType Float(DType d) => d.UpgradeToFloat();
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

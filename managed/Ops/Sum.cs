@@ -1,0 +1,64 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// Sum over <see cref="Axes"/> (all axes when null). Integers and booleans sum to int64, floats keep their dtype.
+/// Linear: the pushforward sums the tangent, the pullback spreads the output gradient back over the summed axes.
+/// </summary>
+public sealed class Sum(IReadOnlyList<int>? axes) : Op
+{
+    /// <summary>Summed axes, sorted, or null for all.</summary>
+    public IReadOnlyList<int>? Axes { get; } = axes?.Order().ToArray();
+
+    /// <inheritdoc/>
+    public override Apply MakeNode(params Variable[] inputs)
+    {
+        ExpectInputs(inputs, 1);
+        var x = inputs[0];
+        if (Axes is not null && (Axes.Any(a => a < 0 || a >= x.Ndim) || Axes.Distinct().Count() != Axes.Count))
+        {
+            throw new ArgumentException(
+                $"{this}: expected distinct axes in [0, {x.Ndim}) for {x.Type}; got [{string.Join(", ", Axes)}]");
+        }
+        var shape = Enumerable.Range(0, x.Ndim).Where(a => !Reduces(a)).Select(a => x.Type.Shape[a]).ToArray();
+        var dtype = x.DType.IsDiscrete() ? DType.Int64 : x.DType;
+        return new Apply(this, [x], [new TensorType(dtype, shape)]);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
+        [Kernels.Kernels.Sum(inputs[0], Axes?.Select(a => (long)a).ToArray(), node.Outputs[0].DType)];
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
+    {
+        var x = node.Inputs[0];
+        if (x.DType.IsDiscrete())
+        {
+            return [null];
+        }
+        int kept = 0;
+        var order = Enumerable.Range(0, x.Ndim).Select(a => Reduces(a) ? -1 : kept++).ToArray();
+        var g = T.Second(x, T.DimShuffle(outputGradients[0], order));
+        return [g.DType == x.DType ? g : T.Cast(g, x.DType)];
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
+        [inputTangents[0] is null ? null : Call(inputTangents[0]!)];
+
+    /// <inheritdoc/>
+    public override string ToString() => Axes is null ? "Sum" : $"Sum{{axis=[{string.Join(", ", Axes)}]}}";
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) =>
+        obj is Sum s && (s.Axes is null ? Axes is null : Axes is not null && s.Axes.SequenceEqual(Axes));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Axes?.Aggregate(17, (h, a) => h * 31 + a) ?? 0;
+
+    private bool Reduces(int axis) => Axes is null || Axes.Contains(axis);
+}

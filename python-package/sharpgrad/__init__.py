@@ -1,0 +1,23 @@
+"""sharpgrad: Aesara's gradient API on the Gradient engine (C#, libtorch kernels).
+
+``import sharpgrad as aesara`` makes Aesara code about gradients run
+unchanged::
+
+    import sharpgrad as aesara
+    x = aesara.tensor.dvector('x')
+    f = aesara.function([x], aesara.grad((x ** 2).sum(), x))
+    f([1., 2., 3.])   # array([2., 4., 6.])
+"""
+
+__version__ = "0.1.0"
+
+from .configparser import Config as _Config  # noqa: E402
+
+config = _Config()
+
+from . import tensor  # noqa: E402
+from . import gradient  # noqa: E402
+from .compile import function  # noqa: E402
+from .gradient import grad  # noqa: E402
+
+__all__ = ["config", "tensor", "gradient", "function", "grad", "__version__"]

@@ -1,0 +1,97 @@
+"""The one place where Python meets .NET.
+
+Starts the .NET runtime (through :mod:`sharpgrad._loader`), loads the
+``Gradient.Interop`` assembly from the build output, and converts .NET
+exceptions into the Python exceptions Aesara users expect.  Array data
+crosses by pointer: numpy buffers are read and written by address, never
+converted element by element.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ._loader import load_clr
+
+__all__ = ["api", "call", "bin_dir", "ShapeError"]
+
+_ASSEMBLY = "Gradient.Interop"
+
+
+def bin_dir() -> Path:
+    """Return the folder that holds ``Gradient.Interop.dll`` and its dependencies.
+
+    Looked up in order: the ``SHARPGRAD_BIN_DIR`` environment variable, a
+    ``_bin`` folder inside the package, and ``out/bin`` of the source checkout
+    an editable install points into.
+    """
+    candidates = []
+    if os.environ.get("SHARPGRAD_BIN_DIR"):
+        candidates.append(Path(os.environ["SHARPGRAD_BIN_DIR"]))
+    here = Path(__file__).resolve().parent
+    candidates += [here / "_bin", here.parent.parent / "out" / "bin"]
+    for folder in candidates:
+        if (folder / f"{_ASSEMBLY}.dll").is_file():
+            return folder
+    raise ImportError(
+        "sharpgrad: cannot find the .NET assemblies (Gradient.Interop.dll); "
+        f"looked in {', '.join(str(c) for c in candidates)}. Run `make build` "
+        "in the source tree or set SHARPGRAD_BIN_DIR.")
+
+
+def _load():
+    folder = bin_dir()
+    load_clr(str(folder / f"{_ASSEMBLY}.runtimeconfig.json"),
+             str(folder / "Python.Runtime.dll"))
+    import clr  # noqa: E402  (available only after load_clr)
+    clr.AddReference(str(folder / f"{_ASSEMBLY}.dll"))
+    import System
+    from Gradient.Interop import PyApi
+    return System, PyApi
+
+
+System, api = _load()
+
+
+class ShapeError(ValueError):
+    """Shapes that do not fit: a wrong rank, length or broadcast."""
+
+
+def _python_exception(exc):
+    """Map a .NET exception to the Python exception a user of Aesara expects."""
+    from .compile.function import MissingInputError  # late imports: both import this module
+    from .gradient import DisconnectedInputError
+
+    name = type(exc).__name__
+    message = str(exc.Message)
+    mapping = {
+        "DisconnectedInputException": DisconnectedInputError,
+        "MissingInputException": MissingInputError,
+        "ArgumentNullException": TypeError,
+        "ArgumentOutOfRangeException": ValueError,
+        "ArgumentException": ValueError,
+        "NotImplementedException": NotImplementedError,
+        "NotSupportedException": NotImplementedError,
+        "InvalidCastException": TypeError,
+    }
+    return mapping.get(name, RuntimeError)(message)
+
+
+def call(method, *args):
+    """Call a .NET method, re-raising its exceptions as Python ones.
+
+    The .NET stack trace is dropped: the message says what was expected and
+    what was given.
+    """
+    try:
+        return method(*args)
+    except System.Exception as exc:  # noqa: B902 - .NET exceptions only
+        raise _python_exception(exc) from None
+
+
+def as_long_array(values):
+    """A .NET ``long[]`` from Python ints (numpy ints included)."""
+    return System.Array[System.Int64]([int(v) for v in values])
