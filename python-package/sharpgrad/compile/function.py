@@ -65,7 +65,8 @@ class Function:
                 raise TypeError(f"function: argument {i} ({self._inputs[i]!r}): expected dtype {want.name}; "
                                 f"got {array.dtype.name}, which would lose precision")
             array = array.astype(want)
-        return np.ascontiguousarray(array)
+        # (np.ascontiguousarray would turn a 0-d array into a 1-d one.)
+        return np.require(array, requirements="C")
 
 
 def function(inputs, outputs=None, updates=None, givens=None, on_unused_input=None,

@@ -122,7 +122,7 @@ class TensorVariable:
 
 def constant(value, name=None, dtype=None):
     """A constant tensor holding a copy of ``value`` (a number or array-like)."""
-    array = np.ascontiguousarray(value if dtype is None else np.asarray(value, dtype=dtype))
+    array = np.require(np.asarray(value, dtype=dtype), requirements="C")
     if array.dtype == np.float16 or array.dtype.kind not in "biufc":
         raise TypeError(f"constant: expected a numeric array; got dtype {array.dtype}")
     handle = call(api.ArrayConstant, array.ctypes.data, list(array.shape), array.dtype.name, name)

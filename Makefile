@@ -1,0 +1,51 @@
+# `make demo` and `make test` set everything up on a fresh Debian 12 machine with the .NET SDK.
+SHELL := /bin/bash
+DOTNET ?= dotnet
+SYSTEM_PYTHON := /usr/bin/python3
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_PACKAGES := python3-numpy python3-pytest python3-venv python3-setuptools python3-wheel python3-pip
+RESULTS := out/test-results
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: all deps build venv demo test clean
+
+all: build
+
+# Debian packages the Python side needs (no Python package index is reachable: numpy and pytest come from apt).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# One build of the solution into out/bin (shared by tests, examples and sharpgrad). Serial, because all projects
+# copy libtorch into the same folder.
+build:
+	$(DOTNET) build Gradient.sln -c Release -m:1 -nologo -clp:ErrorsOnly
+
+# A venv over Debian's Python with sharpgrad installed in editable mode, offline.
+venv: deps
+	@test -x $(PY) || $(SYSTEM_PYTHON) -m venv --system-site-packages $(VENV)
+	@$(PY) -m pip show -q sharpgrad >/dev/null 2>&1 || \
+	  $(PY) -m pip install -q --no-build-isolation --no-deps --no-index -e .
+
+demo: deps build venv
+	$(PY) examples/python/logistic_regression.py
+	$(DOTNET) out/bin/Gradient.Examples.dll
+
+# NUnit, then pytest, then one line "N passed, N failed" for both; non-zero exit on any failure.
+test: deps build venv
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	-$(DOTNET) test tests-dotnet/Gradient.Tests.csproj -c Release --no-build --nologo \
+	  --logger "trx;LogFileName=nunit.trx" --results-directory $(RESULTS); echo $$? > $(RESULTS)/nunit.rc
+	-$(PY) -m pytest tests-python -q -p no:cacheprovider --junitxml=$(RESULTS)/pytest.xml; \
+	  rc=$$?; echo $$rc > $(RESULTS)/pytest.rc
+	@$(SYSTEM_PYTHON) tools/test_summary.py $(RESULTS)
+
+clean:
+	rm -rf out $(VENV) */obj */bin examples/*/obj python-package/*.egg-info
