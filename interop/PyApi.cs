@@ -57,6 +57,9 @@ public static class PyApi
     /// <summary>Sum over all axes (<paramref name="axis"/> null) or one axis.</summary>
     public static Variable Sum(Variable x, int? axis, bool keepdims) => T.Sum(x, axis, keepdims);
 
+    /// <summary>Ones (<paramref name="zeros"/> false) or zeros shaped and typed like <paramref name="x"/>.</summary>
+    public static Variable Like(Variable x, bool zeros) => zeros ? T.ZerosLike(x) : T.OnesLike(x);
+
     /// <summary>Reverses the axes.</summary>
     public static Variable Transpose(Variable x) => T.Transpose(x);
 

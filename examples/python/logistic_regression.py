@@ -15,7 +15,7 @@ def logistic_loss():
     s = at.dvector("s")
     w = at.dvector("w")
     b = at.dscalar("b")
-    loss = at.log(1.0 + at.exp(-s * (at.dot(X, w) + b))).sum() / at.sum(s * s)
+    loss = at.log(1.0 + at.exp(-s * (at.dot(X, w) + b))).sum() / at.sum(at.ones_like(s))
     loss.name = "loss"
     return loss, [X, s, w, b]
 

@@ -6,7 +6,7 @@ from .._bridge import api, call
 from .var import TensorVariable, as_tensor_variable
 
 __all__ = ["add", "sub", "mul", "true_div", "neg", "exp", "log", "tanh", "sqr",
-           "pow", "sum", "dot", "transpose", "cast"]
+           "pow", "sum", "dot", "transpose", "cast", "ones_like", "zeros_like"]
 
 
 def _unary(op, x):
@@ -105,3 +105,13 @@ def transpose(x):
 def cast(x, dtype):
     """Convert ``x`` to ``dtype`` (a numpy dtype name)."""
     return TensorVariable(call(api.Cast, as_tensor_variable(x)._v, str(dtype)))
+
+
+def ones_like(x):
+    """Ones with the shape and dtype of ``x``."""
+    return TensorVariable(call(api.Like, as_tensor_variable(x)._v, False))
+
+
+def zeros_like(x):
+    """Zeros with the shape and dtype of ``x``."""
+    return TensorVariable(call(api.Like, as_tensor_variable(x)._v, True))
