@@ -110,18 +110,18 @@ public sealed class OpGradientTests
         // sum
         yield return new("sum(matrix)", v => T.Sum(v[0]), t => t[0].sum(), M34);
         yield return new("sum(vector)", v => T.Sum(v[0]), t => t[0].sum(), V4);
-        yield return new("sum(matrix, axis=0)", v => T.Sum(v[0], 0), t => t[0].sum(0), M34);
-        yield return new("sum(matrix, axis=1)", v => T.Sum(v[0], 1), t => t[0].sum(1), M34);
+        yield return new("sum(matrix, axis=0)", v => T.Sum(v[0], 0), t => t[0].sum(0L), M34);
+        yield return new("sum(matrix, axis=1)", v => T.Sum(v[0], 1), t => t[0].sum(1L), M34);
         yield return new("sum(matrix, axis=-1, keepdims)", v => T.Sum(v[0], -1, keepdims: true),
-            t => t[0].sum(1, keepdim: true), M34);
+            t => t[0].sum(1L, keepdim: true), M34);
         yield return new("sum(matrix, axis=0, keepdims)", v => T.Sum(v[0], 0, keepdims: true),
-            t => t[0].sum(0, keepdim: true), M34);
+            t => t[0].sum(0L, keepdim: true), M34);
         yield return new("sum(matrix, keepdims)", v => T.Sum(v[0], keepdims: true),
             t => t[0].sum().reshape(1, 1), M34);
         yield return new("sum(tensor3, axes=[0, 2])", v => T.Sum(v[0], [0, 2]),
             t => t[0].sum([0L, 2L]), Arg.Tensor3(2, 3, 4));
         yield return new("sum(sqr(tensor3), axis=1)", v => T.Sum(T.Sqr(v[0]), 1),
-            t => t[0].square().sum(1), Arg.Tensor3(2, 3, 4));
+            t => t[0].square().sum(1L), Arg.Tensor3(2, 3, 4));
 
         // dot
         yield return new("dot(vector, vector)", v => T.Dot(v[0], v[1]), t => t[0].dot(t[1]), V4, V4);
@@ -142,6 +142,13 @@ public sealed class OpGradientTests
             t => t[0].reshape(4), Arg.Row(4));
         yield return new("dimshuffle(tensor3, [2, 0, 1])", v => T.DimShuffle(v[0], [2, 0, 1]),
             t => t[0].permute(2, 0, 1), Arg.Tensor3(2, 3, 4));
+        yield return new("outer product column * row", v => T.DimShuffle(v[0], [0, -1]) * T.DimShuffle(v[1], [-1, 0]),
+            t => torch.outer(t[0], t[1]), V3, V4);
+        yield return new("dimshuffle(tensor3 with static 1, [2, x, 0])", v => T.DimShuffle(v[0], [2, -1, 0]),
+            t => t[0].squeeze(1).permute(1, 0).unsqueeze(1), new Arg([null, 1, null], [2, 1, 3]));
+        yield return new("sum(exp(tensor3 with static 1), axis=1, keepdims) * x",
+            v => T.Sum(T.Exp(v[0]), 1, keepdims: true) * v[0], t => t[0].exp().sum(1L, keepdim: true) * t[0],
+            new Arg([null, 1, null], [2, 1, 3]));
         yield return new("transpose(matrix) * matrix", v => T.Transpose(v[0]) * v[1],
             t => t[0].t() * t[1], M34, Arg.Matrix(4, 3));
 
@@ -162,7 +169,7 @@ public sealed class OpGradientTests
             t => (t[0].mm(t[1]) + t[2]).tanh(), Arg.Matrix(4, 3), Arg.Matrix(3, 2), Arg.Vector(2));
         yield return new("softmax rows exp(x) / sum(exp(x), axis=1, keepdims)",
             v => T.Exp(v[0]) / T.Sum(T.Exp(v[0]), 1, keepdims: true),
-            t => t[0].exp() / t[0].exp().sum(1, keepdim: true), M34);
+            t => t[0].exp() / t[0].exp().sum(1L, keepdim: true), M34);
         yield return new("squared error sum(sqr(dot(X, w) - y))", v => T.Sum(T.Sqr(T.Dot(v[0], v[1]) - v[2])),
             t => (t[0].mv(t[1]) - t[2]).square().sum(), Arg.Matrix(5, 3), V3, Arg.Vector(5));
     }

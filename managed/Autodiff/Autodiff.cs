@@ -50,6 +50,12 @@ public static class Autodiff
             {
                 if (wrt[i].Name is not null)
                 {
+                    // One variable can answer for several wrt (add passes its gradient to both inputs): naming it
+                    // would rename the others, so this wrt gets its own node.
+                    if (grads.Take(i).Contains(grads[i]))
+                    {
+                        grads[i] = new Ops.DimShuffle(Enumerable.Range(0, grads[i].Ndim).ToArray()).Call(grads[i]);
+                    }
                     grads[i].Name = $"(d{cost.Name}/d{wrt[i].Name})";
                 }
             }

@@ -70,9 +70,9 @@ public sealed class Function
             }
         }
         var returned = _outputSlots.ToHashSet();
-        _steps = steps.Select((s, i) => new Step(s.Node, s.In, s.Out,
-            lastUse.Where(kv => kv.Value == i && computed.Contains(kv.Key) && !returned.Contains(kv.Key))
-                .Select(kv => kv.Key).ToArray())).ToArray();
+        var freeAt = lastUse.Where(kv => computed.Contains(kv.Key) && !returned.Contains(kv.Key))
+            .ToLookup(kv => kv.Value, kv => kv.Key);
+        _steps = steps.Select((s, i) => new Step(s.Node, s.In, s.Out, freeAt[i].ToArray())).ToArray();
         _outputOwned = _outputSlots.Select((s, i) => computed.Contains(s) && Array.IndexOf(_outputSlots, s) == i).ToArray();
     }
 

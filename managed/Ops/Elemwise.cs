@@ -42,7 +42,10 @@ public sealed class Elemwise(ScalarOp scalar) : Op
             }
             shape[axis] = known ?? (allOnes ? 1 : null);
         }
-        var dtype = Scalar.OutputDType(PromoteInputs(inputs));
+        // A bare number never decides the dtype, not even for a rule that transfers an input's type.
+        var dtype = Scalar.TypeFrom is int from && inputs[from] is not Constant { IsWeak: true }
+            ? inputs[from].DType
+            : Scalar.OutputDType(PromoteInputs(inputs));
         return new Apply(this, padded, [new TensorType(dtype, shape)]);
     }
 
@@ -51,7 +54,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     {
         CheckRuntimeBroadcast(node, inputs);
         var outType = node.Outputs[0].DType;
-        // second keeps its value's dtype; every other rule computes in the output dtype.
+        // Every rule computes in the output dtype.
         var cast = inputs.Select(t => Kernels.Kernels.Cast(t, outType)).ToArray();
         var result = Scalar.Compute(cast);
         foreach (var t in cast)

@@ -16,13 +16,17 @@ namespace Gradient.Ops;
 /// (inputs, output, output gradient) → gradient of each input, output-shaped (null where not connected).
 /// </param>
 /// <param name="Pushforward">(inputs, output, input tangents with null for zero) → output tangent.</param>
+/// <param name="TypeFrom">
+/// When set, the output takes this input's dtype instead of the promoted one (Aesara's <c>transfer_type</c>).
+/// </param>
 public sealed record ScalarOp(
     string Name,
     int Arity,
     Func<DType, DType> OutputDType,
     Func<torch.Tensor[], torch.Tensor> Compute,
     Func<Variable[], Variable, Variable, Variable?[]> Pullback,
-    Func<Variable[], Variable, Variable?[], Variable?> Pushforward)
+    Func<Variable[], Variable, Variable?[], Variable?> Pushforward,
+    int? TypeFrom = null)
 {
     /// <summary>Output dtype equals the promoted input dtype.</summary>
     public static DType Same(DType d) => d;

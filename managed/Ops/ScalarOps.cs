@@ -65,7 +65,8 @@ public static class ScalarOps
     /// <summary>second(a, b): b broadcast to the shape of a (Aesara's <c>fill</c>); a contributes only its shape.</summary>
     public static readonly ScalarOp Second = new("second", 2, Same, t => Kernels.Kernels.Fill(t[0], t[1]),
         (x, y, gy) => [null, gy],
-        (x, y, dx) => dx[1]);
+        (x, y, dx) => dx[1],
+        TypeFrom: 1);
 
     /// <summary>Conversion to <paramref name="dtype"/>; its derivative converts back.</summary>
     public static ScalarOp Cast(DType dtype) => new($"cast{{{dtype.Name()}}}", 1, _ => dtype,
