@@ -8,7 +8,7 @@ namespace Gradient.Interop;
 /// The facade <c>sharpgrad</c> calls through pythonnet. It speaks in types pythonnet converts cheaply (strings,
 /// numbers, arrays of them, engine handles) and moves array data by pointer, never element by element.
 /// </summary>
-public static class PyApi
+public static partial class PyApi
 {
     /// <summary>Sets <see cref="Config.FloatX"/> ('float32' or 'float64').</summary>
     public static void SetFloatX(string dtype) => Config.FloatX = DTypes.Parse(dtype);
@@ -80,8 +80,66 @@ public static class PyApi
             AddNames = addNames,
         });
 
-    /// <summary>Compiles a function.</summary>
-    public static PyFunction Compile(Variable[] inputs, Variable[] outputs) => new(Function.Compile(inputs, outputs));
+    /// <summary>
+    /// Compiles a function. Updates and givens come as parallel arrays of keys and values; the policy is 'raise',
+    /// 'warn' or 'ignore'.
+    /// </summary>
+    public static PyFunction Compile(Variable[] inputs, Variable[] outputs, SharedVariable[] updateTargets,
+        Variable[] updateValues, Variable[] givenKeys, Variable[] givenValues, string onUnusedInput,
+        bool allowInputDowncast, string? name)
+    {
+        if (updateTargets.Length != updateValues.Length || givenKeys.Length != givenValues.Length)
+        {
+            throw new ArgumentException("function: updates and givens must pair each key with one value");
+        }
+        var givens = new Dictionary<Variable, Variable>();
+        for (int i = 0; i < givenKeys.Length; i++)
+        {
+            if (givenKeys[i].Type.DType != givenValues[i].Type.DType || givenKeys[i].Ndim != givenValues[i].Ndim)
+            {
+                throw new InvalidCastException(
+                    $"function: givens must replace a variable by one of the same type; {givenKeys[i]} is " +
+                    $"{givenKeys[i].Type} but its replacement is {givenValues[i].Type}");
+            }
+            givens[givenKeys[i]] = givenValues[i];
+        }
+        var options = new CompileOptions
+        {
+            Updates = updateTargets.Zip(updateValues, (k, v) => new KeyValuePair<SharedVariable, Variable>(k, v)).ToArray(),
+            Givens = givens,
+            OnUnusedInput = onUnusedInput switch
+            {
+                "raise" => UnusedInputPolicy.Raise,
+                "warn" => UnusedInputPolicy.Warn,
+                "ignore" => UnusedInputPolicy.Ignore,
+                _ => throw new ArgumentException(
+                    $"on_unused_input: expected 'raise', 'warn' or 'ignore'; got '{onUnusedInput}'"),
+            },
+            AllowInputDowncast = allowInputDowncast,
+            Name = name,
+        };
+        return new PyFunction(Function.Compile(inputs, outputs, options));
+    }
+
+    /// <summary>A shared variable holding a copy of the C-contiguous array at <paramref name="data"/>.</summary>
+    public static SharedVariable Shared(long data, long[] shape, string dtype, string? name)
+    {
+        using var t = Kernels.Kernels.FromPointer(new IntPtr(data), shape, DTypes.Parse(dtype));
+        return new SharedVariable(t, name, borrow: true);
+    }
+
+    /// <summary>Replaces a shared variable's value by a copy of the array at <paramref name="data"/>.</summary>
+    public static void SetShared(SharedVariable shared, long data, long[] shape, string dtype)
+    {
+        using var t = Kernels.Kernels.FromPointer(new IntPtr(data), shape, DTypes.Parse(dtype));
+        shared.SetValue(t, borrow: true);
+    }
+
+    /// <summary>A shared variable's current value, to be read back with <see cref="PyResults.CopyTo"/>.</summary>
+    public static PyResults GetShared(SharedVariable shared) => new([shared.GetValue(borrow: true)]);
+
+    /// <summary>True when <paramref name="v"/> is a shared variable.</summary>
+    public static bool IsShared(Variable v) => v is SharedVariable;
 
     private static DisconnectedPolicy Policy(string value, string argument) => value switch
     {
@@ -97,6 +155,13 @@ public sealed class PyFunction(Function function)
 {
     /// <summary>The compiled function.</summary>
     public Function Function { get; } = function;
+
+    /// <summary>For each input, whether the outputs or updates need it.</summary>
+    public bool[] UsedInputs()
+    {
+        var roots = GraphOrder.GraphInputs(Function.Graph.Outputs, Function.Inputs.ToHashSet()).ToHashSet();
+        return Function.Inputs.Select(roots.Contains).ToArray();
+    }
 
     /// <summary>
     /// Runs the function. Argument <c>i</c> is a C-contiguous buffer at <paramref name="pointers"/>[i] of dtype

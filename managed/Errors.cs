@@ -10,3 +10,8 @@ public sealed class DisconnectedInputException(string message) : ArgumentExcepti
 /// A compiled graph needs a value that is neither an input nor a constant (Aesara's <c>MissingInputError</c>).
 /// </summary>
 public sealed class MissingInputException(string message) : ArgumentException(message);
+
+/// <summary>
+/// An input of a compiled function is not needed by its outputs or updates (Aesara's <c>UnusedInputError</c>).
+/// </summary>
+public sealed class UnusedInputException(string message) : ArgumentException(message);

@@ -46,7 +46,7 @@ def test_runtime_broadcast_mismatch():
 def test_downcasting_input_rejected_and_upcast_accepted():
     x = at.fvector("x")
     f = aesara.function([x], x * 2.0)
-    with pytest.raises(TypeError, match="lose precision"):
+    with pytest.raises(TypeError, match="losing precision"):
         f(np.ones(2, dtype=np.float64))
     y = at.dvector("y")
     np.testing.assert_array_equal(aesara.function([y], y * 2.0)(np.ones(2, dtype=np.float32)), [2.0, 2.0])

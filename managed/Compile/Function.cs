@@ -1,12 +1,15 @@
 using Gradient.Graph;
 using Gradient.Kernels;
+using Gradient.Rewrites;
 using TorchSharp;
 
 namespace Gradient.Compile;
 
 /// <summary>
-/// A compiled graph (Aesara's <c>aesara.function</c>): a fixed schedule of nodes run by a small VM. Each call runs in
-/// its own DisposeScope; intermediates are freed right after their last use and only the outputs escape.
+/// A compiled graph (Aesara's <c>aesara.function</c>): the graph is cloned, rewritten, and turned into a fixed schedule
+/// run by a small VM. Each call runs in its own DisposeScope; intermediates are freed right after their last use and
+/// only the outputs escape. Shared variables are read at the start of a call and updated after all outputs are
+/// computed, all together.
 /// </summary>
 public sealed class Function
 {
@@ -14,50 +17,64 @@ public sealed class Function
     private readonly Step[] _steps;
     private readonly int _slotCount;
     private readonly (int Slot, torch.Tensor Value)[] _constants;
+    private readonly (int Slot, SharedVariable Shared)[] _shared;
     private readonly int[] _outputSlots;
     private readonly bool[] _outputOwned;
+    private readonly (SharedVariable Target, int Slot, bool Owned)[] _updates;
+    private readonly bool _allowDowncast;
+    private readonly string _label;
 
     private sealed record Step(Apply Node, int[] In, int[] Out, int[] FreeAfter);
 
-    private Function(Variable[] inputs, Variable[] outputs)
+    private Function(Variable[] inputs, Variable[] outputs, CompileOptions options)
     {
         _inputs = inputs;
+        _allowDowncast = options.AllowInputDowncast;
+        _label = options.Name is null ? "function" : $"function {options.Name}";
+        var updates = options.Updates.ToArray();
+        CheckUpdates(updates);
+
+        Graph = FunctionGraph.Clone(inputs, outputs.Concat(updates.Select(u => u.Value)).ToArray(), options.Givens);
+        CheckUnused(options.OnUnusedInput);
+        Rewriter.Run(Graph, options.Rewrites);
+
         var slots = new Dictionary<Variable, int>();
         foreach (var v in inputs)
         {
-            if (!slots.TryAdd(v, slots.Count))
-            {
-                throw new ArgumentException($"function: input {v} is given more than once", nameof(inputs));
-            }
+            slots[v] = slots.Count;
         }
-        var nodes = GraphOrder.Toposort(outputs, new HashSet<Variable>(inputs));
         var constants = new List<(int, torch.Tensor)>();
+        var shared = new List<(int, SharedVariable)>();
         int Slot(Variable v)
         {
             if (slots.TryGetValue(v, out int s))
             {
                 return s;
             }
-            if (v is Constant c)
+            switch (v)
             {
-                slots[v] = slots.Count;
-                constants.Add((slots[v], c.Value));
-                return slots[v];
+                case Constant c:
+                    constants.Add((slots[v] = slots.Count, c.Value));
+                    return slots[v];
+                case SharedVariable sv:
+                    shared.Add((slots[v] = slots.Count, sv));
+                    return slots[v];
             }
             throw new MissingInputException(
-                $"function: the graph needs {v} ({v.Type}), which is neither an input nor a constant; " +
-                "add it to the inputs");
+                $"{_label}: the graph needs {v} ({v.Type}), which is neither an input, a shared variable nor a " +
+                "constant; add it to the inputs");
         }
         var steps = new List<(Apply Node, int[] In, int[] Out)>();
-        foreach (var node in nodes)
+        foreach (var node in Graph.Toposort())
         {
             var ins = node.Inputs.Select(Slot).ToArray();
             var outs = node.Outputs.Select(o => slots[o] = slots.Count).ToArray();
             steps.Add((node, ins, outs));
         }
-        _outputSlots = outputs.Select(Slot).ToArray();
+        var results = Graph.Outputs.Select(Slot).ToArray();
         _slotCount = slots.Count;
         _constants = constants.ToArray();
+        _shared = shared.ToArray();
 
         // Free each computed value after its last reader, unless it is returned.
         var computed = steps.SelectMany(s => s.Out).ToHashSet();
@@ -69,45 +86,65 @@ public sealed class Function
                 lastUse[s] = i;
             }
         }
-        var returned = _outputSlots.ToHashSet();
+        var returned = results.ToHashSet();
         var freeAt = lastUse.Where(kv => computed.Contains(kv.Key) && !returned.Contains(kv.Key))
             .ToLookup(kv => kv.Value, kv => kv.Key);
         _steps = steps.Select((s, i) => new Step(s.Node, s.In, s.Out, freeAt[i].ToArray())).ToArray();
-        _outputOwned = _outputSlots.Select((s, i) => computed.Contains(s) && Array.IndexOf(_outputSlots, s) == i).ToArray();
+
+        // A computed value is handed out once as is; inputs, constants, shared values and repeats are copied.
+        var owned = results.Select((s, i) => computed.Contains(s) && Array.IndexOf(results, s) == i).ToArray();
+        _outputSlots = results[..outputs.Length];
+        _outputOwned = owned[..outputs.Length];
+        _updates = updates.Select((u, i) => (u.Key, results[outputs.Length + i], owned[outputs.Length + i])).ToArray();
     }
 
     /// <summary>The inputs, in call order.</summary>
     public IReadOnlyList<Variable> Inputs => _inputs;
+
+    /// <summary>The rewritten graph the function runs (Aesara's <c>maker.fgraph</c>).</summary>
+    public FunctionGraph Graph { get; }
 
     /// <summary>The nodes in the order they run (Aesara's <c>maker.fgraph.toposort()</c>).</summary>
     public IReadOnlyList<Apply> Toposort() => _steps.Select(s => s.Node).ToArray();
 
     /// <summary>Compiles a function of <paramref name="inputs"/> that computes <paramref name="outputs"/>.</summary>
     /// <exception cref="MissingInputException">The outputs need a variable that is not among the inputs.</exception>
-    public static Function Compile(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs)
+    /// <exception cref="UnusedInputException">An input is not needed and the policy is Raise.</exception>
+    /// <exception cref="ArgumentException">An input is a constant or a shared variable, or an update does not fit.</exception>
+    public static Function Compile(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs,
+        CompileOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
+        options ??= new CompileOptions();
+        var label = options.Name is null ? "function" : $"function {options.Name}";
         for (int i = 0; i < inputs.Count; i++)
         {
-            if (inputs[i] is null)
+            switch (inputs[i])
             {
-                throw new ArgumentNullException(nameof(inputs), $"function: input {i} is null");
+                case null:
+                    throw new ArgumentNullException(nameof(inputs), $"{label}: input {i} is null");
+                case Constant:
+                    throw new ArgumentException($"{label}: input {i} is a constant; inputs must be symbolic variables",
+                        nameof(inputs));
+                case SharedVariable s:
+                    throw new ArgumentException(
+                        $"{label}: cannot use a shared variable ({s}) as explicit input {i}; consider substituting a " +
+                        "non-shared variable via givens", nameof(inputs));
             }
-            if (inputs[i] is Constant)
+            if (inputs.Take(i).Contains(inputs[i]))
             {
-                throw new ArgumentException($"function: input {i} is a constant; inputs must be symbolic variables",
-                    nameof(inputs));
+                throw new ArgumentException($"{label}: input {inputs[i]} is given more than once", nameof(inputs));
             }
         }
         for (int i = 0; i < outputs.Count; i++)
         {
             if (outputs[i] is null)
             {
-                throw new ArgumentNullException(nameof(outputs), $"function: output {i} is null");
+                throw new ArgumentNullException(nameof(outputs), $"{label}: output {i} is null");
             }
         }
-        return new Function(inputs.ToArray(), outputs.ToArray());
+        return new Function(inputs.ToArray(), outputs.ToArray(), options);
     }
 
     /// <summary>
@@ -122,7 +159,7 @@ public sealed class Function
         if (args.Length != _inputs.Length)
         {
             throw new ArgumentException(
-                $"function: expected {_inputs.Length} argument(s) ({string.Join(", ", _inputs.Select(Describe))}); " +
+                $"{_label}: expected {_inputs.Length} argument(s) ({string.Join(", ", _inputs.Select(Describe))}); " +
                 $"got {args.Length}", nameof(args));
         }
         using var scope = torch.NewDisposeScope();
@@ -134,6 +171,10 @@ public sealed class Function
         foreach (var (slot, value) in _constants)
         {
             values[slot] = value;
+        }
+        foreach (var (slot, shared) in _shared)
+        {
+            values[slot] = shared.Current.alias();
         }
         foreach (var step in _steps)
         {
@@ -158,8 +199,20 @@ public sealed class Function
         for (int i = 0; i < results.Length; i++)
         {
             var v = values[_outputSlots[i]]!;
-            // Inputs, constants and repeated outputs are handed out as copies the caller may dispose freely.
             results[i] = (_outputOwned[i] ? v : v.clone()).MoveToOuterDisposeScope();
+        }
+        if (_updates.Length > 0)
+        {
+            // Every new value is computed before any is stored, so an update never sees another's result.
+            var fresh = _updates.Select(u =>
+            {
+                var v = values[u.Slot]!;
+                return (u.Owned ? v : v.clone()).DetachFromDisposeScope();
+            }).ToArray();
+            for (int i = 0; i < fresh.Length; i++)
+            {
+                _updates[i].Target.Swap(fresh[i]);
+            }
         }
         return results;
     }
@@ -169,24 +222,73 @@ public sealed class Function
         var input = _inputs[i];
         if (arg is null || arg.IsInvalid)
         {
-            throw new ArgumentException($"function: argument {i} ({Describe(input)}) is null or disposed", nameof(arg));
+            throw new ArgumentException($"{_label}: argument {i} ({Describe(input)}) is null or disposed", nameof(arg));
         }
         if (input.Type.Mismatch(arg.shape) is { } why)
         {
-            throw new ArgumentException($"function: argument {i} ({Describe(input)}): {why}");
+            throw new ArgumentException($"{_label}: argument {i} ({Describe(input)}): {why}");
         }
         var dtype = DTypes.FromTorch(arg.dtype);
         if (dtype == input.DType)
         {
             return arg.alias();
         }
-        if (!DTypes.CanCastSafely(dtype, input.DType))
+        if (!_allowDowncast && !DTypes.CanCastSafely(dtype, input.DType))
         {
             throw new ArgumentException(
-                $"function: argument {i} ({Describe(input)}): expected dtype {input.DType.Name()}; got {dtype.Name()}, " +
-                "which would lose precision");
+                $"{_label}: argument {i} ({Describe(input)}): expected dtype {input.DType.Name()}; got {dtype.Name()}, " +
+                "which would lose precision (allow it with AllowInputDowncast)");
         }
         return Kernels.Kernels.Cast(arg, input.DType);
+    }
+
+    private void CheckUpdates(KeyValuePair<SharedVariable, Variable>[] updates)
+    {
+        for (int i = 0; i < updates.Length; i++)
+        {
+            var (target, value) = updates[i];
+            ArgumentNullException.ThrowIfNull(target, $"{_label}: update {i} target");
+            ArgumentNullException.ThrowIfNull(value, $"{_label}: update {i} value");
+            if (updates.Take(i).Any(u => u.Key == target))
+            {
+                throw new ArgumentException($"{_label}: shared variable {target} is updated more than once");
+            }
+            bool shapeFits = value.Ndim == target.Ndim && target.Type.Shape.Zip(value.Type.Shape)
+                .All(p => p.First is null || p.Second is null || p.First == p.Second);
+            if (value.DType != target.DType || !shapeFits)
+            {
+                throw new ArgumentException(
+                    $"{_label}: an update must have the same type as the original shared variable " +
+                    $"(shared_var={target}, shared_var.type={target.Type}, update_val={value}, " +
+                    $"update_val.type={value.Type})");
+            }
+        }
+    }
+
+    private void CheckUnused(UnusedInputPolicy policy)
+    {
+        if (policy == UnusedInputPolicy.Ignore)
+        {
+            return;
+        }
+        var used = new HashSet<Variable>(GraphOrder.GraphInputs(Graph.Outputs, _inputs.ToHashSet()));
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            if (used.Contains(_inputs[i]))
+            {
+                continue;
+            }
+            string message =
+                $"{_label} was asked to create a function computing outputs given certain inputs, but the provided " +
+                $"input variable at index {i} is not part of the computational graph needed to compute the " +
+                $"outputs: {_inputs[i]}. To make this error into a warning, pass on_unused_input='warn'; to disable " +
+                "it completely, use on_unused_input='ignore'.";
+            if (policy == UnusedInputPolicy.Raise)
+            {
+                throw new UnusedInputException(message);
+            }
+            Console.Error.WriteLine("UserWarning: " + message);
+        }
     }
 
     private static string Describe(Variable v) => v.Name is null ? v.Type.ToString() : $"{v.Name}: {v.Type}";

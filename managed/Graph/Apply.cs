@@ -7,15 +7,17 @@ public sealed class Apply
     public Apply(Op op, IReadOnlyList<Variable> inputs, IReadOnlyList<TensorType> outputTypes)
     {
         Op = op;
-        Inputs = inputs.ToArray();
+        _inputs = inputs.ToArray();
         Outputs = outputTypes.Select((t, i) => new Variable(t, this, i)).ToArray();
     }
 
     /// <summary>The operation.</summary>
     public Op Op { get; }
 
+    private readonly Variable[] _inputs;
+
     /// <summary>Inputs, in the op's order.</summary>
-    public IReadOnlyList<Variable> Inputs { get; }
+    public IReadOnlyList<Variable> Inputs => _inputs;
 
     /// <summary>Outputs, in the op's order.</summary>
     public IReadOnlyList<Variable> Outputs { get; }
@@ -24,6 +26,12 @@ public sealed class Apply
     public Variable Output => Outputs.Count == 1
         ? Outputs[0]
         : throw new InvalidOperationException($"{Op} has {Outputs.Count} outputs; pick one from Outputs");
+
+    /// <summary>
+    /// Rewires input <paramref name="index"/>. Only a <see cref="FunctionGraph"/> does this, on nodes it owns
+    /// (its private clone of the user's graph), with a variable of the same type.
+    /// </summary>
+    internal void SetInput(int index, Variable value) => _inputs[index] = value;
 
     /// <inheritdoc/>
     public override string ToString() => $"{Op}({string.Join(", ", Inputs)})";

@@ -41,15 +41,19 @@ public static class GraphOrder
         }
     }
 
-    /// <summary>The variables with no owner (inputs and constants) that <paramref name="outputs"/> depend on.</summary>
-    public static List<Variable> GraphInputs(IEnumerable<Variable> outputs)
+    /// <summary>
+    /// The variables with no owner (inputs, shared variables and constants) that <paramref name="outputs"/> depend on,
+    /// counting the variables in <paramref name="stopAt"/> as roots too.
+    /// </summary>
+    public static List<Variable> GraphInputs(IEnumerable<Variable> outputs, IReadOnlySet<Variable>? stopAt = null)
     {
         var outs = outputs.ToList();
         var roots = new List<Variable>();
         var seen = new HashSet<Variable>();
-        foreach (var v in outs.Where(v => v.Owner is null).Concat(Toposort(outs).SelectMany(n => n.Inputs)))
+        bool IsRoot(Variable v) => v.Owner is null || (stopAt?.Contains(v) ?? false);
+        foreach (var v in outs.Where(IsRoot).Concat(Toposort(outs, stopAt).SelectMany(n => n.Inputs)))
         {
-            if (v.Owner is null && seen.Add(v))
+            if (IsRoot(v) && seen.Add(v))
             {
                 roots.Add(v);
             }

@@ -31,8 +31,27 @@ public abstract class Op
     /// </summary>
     public abstract Variable?[] Pushforward(Apply node, Variable?[] inputTangents);
 
+    /// <summary>
+    /// The parameters that tell apart two ops of one class (Aesara's <c>__props__</c>), in a fixed order. Values are
+    /// numbers, strings, booleans, null or lists of them. Ops of one class with equal props are equal: merging and
+    /// serialization rely on it.
+    /// </summary>
+    public virtual IReadOnlyList<KeyValuePair<string, object?>> Props => [];
+
+    /// <summary>Aesara's class name of the op, e.g. <c>Elemwise</c>.</summary>
+    public virtual string ClassName => GetType().Name;
+
     /// <summary>Applies the op and returns its only output.</summary>
     public Variable Call(params Variable[] inputs) => MakeNode(inputs).Output;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) =>
+        obj is Op other && other.GetType() == GetType() && Props.Count == other.Props.Count
+        && Props.Zip(other.Props).All(p => p.First.Key == p.Second.Key && SameValue(p.First.Value, p.Second.Value));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() =>
+        Props.Aggregate(GetType().GetHashCode(), (h, p) => HashCode.Combine(h, p.Key, Hash(p.Value)));
 
     /// <summary>Checks the input count.</summary>
     protected void ExpectInputs(Variable[] inputs, int count)
@@ -46,4 +65,21 @@ public abstract class Op
             ArgumentNullException.ThrowIfNull(inputs[i], $"{this} input {i}");
         }
     }
+
+    private static bool SameValue(object? a, object? b) => (a, b) switch
+    {
+        (null, null) => true,
+        (string x, string y) => x == y,
+        (System.Collections.IEnumerable x, System.Collections.IEnumerable y) =>
+            x.Cast<object?>().SequenceEqual(y.Cast<object?>()),
+        _ => Equals(a, b),
+    };
+
+    private static int Hash(object? value) => value switch
+    {
+        null => 0,
+        string s => s.GetHashCode(),
+        System.Collections.IEnumerable items => items.Cast<object?>().Aggregate(19, (h, x) => HashCode.Combine(h, x)),
+        _ => value.GetHashCode(),
+    };
 }

@@ -13,10 +13,16 @@ public class Variable
     public Variable(TensorType type, Apply? owner = null, int index = 0, string? name = null)
     {
         Type = type;
+        Id = Interlocked.Increment(ref s_nextId);
         Owner = owner;
         Index = index;
         Name = name;
     }
+
+    private static long s_nextId;
+
+    /// <summary>A process-wide unique number (Aesara's <c>auto_name</c> uses the same idea).</summary>
+    public long Id { get; }
 
     /// <summary>The static type.</summary>
     public TensorType Type { get; }

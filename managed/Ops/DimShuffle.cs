@@ -53,14 +53,11 @@ public sealed class DimShuffle(IReadOnlyList<int> order) : Op
         [inputTangents[0] is null ? null : T.DimShuffle(inputTangents[0]!, Order)];
 
     /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("order", Order)];
+
+    /// <inheritdoc/>
     public override string ToString() =>
         $"DimShuffle{{{string.Join(",", Order.Select(i => i < 0 ? "x" : i.ToString()))}}}";
-
-    /// <inheritdoc/>
-    public override bool Equals(object? obj) => obj is DimShuffle d && d.Order.SequenceEqual(Order);
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => Order.Aggregate(17, (h, i) => h * 31 + i);
 
     private static int IndexOf(IReadOnlyList<int> list, int value)
     {

@@ -95,13 +95,10 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     }
 
     /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("scalar_op", Scalar.Name)];
+
+    /// <inheritdoc/>
     public override string ToString() => $"Elemwise{{{Scalar.Name}}}";
-
-    /// <inheritdoc/>
-    public override bool Equals(object? obj) => obj is Elemwise e && e.Scalar.Name == Scalar.Name;
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => Scalar.Name.GetHashCode();
 
     /// <summary>
     /// Sums an output-shaped gradient over the axes along which <paramref name="x"/> was broadcast, and gives it

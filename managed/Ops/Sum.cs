@@ -51,14 +51,10 @@ public sealed class Sum(IReadOnlyList<int>? axes) : Op
         [inputTangents[0] is null ? null : Call(inputTangents[0]!)];
 
     /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("axis", Axes)];
+
+    /// <inheritdoc/>
     public override string ToString() => Axes is null ? "Sum" : $"Sum{{axis=[{string.Join(", ", Axes)}]}}";
-
-    /// <inheritdoc/>
-    public override bool Equals(object? obj) =>
-        obj is Sum s && (s.Axes is null ? Axes is null : Axes is not null && s.Axes.SequenceEqual(Axes));
-
-    /// <inheritdoc/>
-    public override int GetHashCode() => Axes?.Aggregate(17, (h, a) => h * 31 + a) ?? 0;
 
     private bool Reduces(int axis) => Axes is null || Axes.Contains(axis);
 }

@@ -16,7 +16,7 @@ import numpy as np
 
 from ._loader import load_clr
 
-__all__ = ["api", "call", "bin_dir", "ShapeError"]
+__all__ = ["api", "call", "bin_dir", "to_numpy", "c_array"]
 
 _ASSEMBLY = "Gradient.Interop"
 
@@ -56,13 +56,9 @@ def _load():
 System, api = _load()
 
 
-class ShapeError(ValueError):
-    """Shapes that do not fit: a wrong rank, length or broadcast."""
-
-
 def _python_exception(exc):
     """Map a .NET exception to the Python exception a user of Aesara expects."""
-    from .compile.function import MissingInputError  # late imports: both import this module
+    from .compile.function import MissingInputError, UnusedInputError  # late imports: both import this module
     from .gradient import DisconnectedInputError
 
     name = type(exc).__name__
@@ -70,6 +66,7 @@ def _python_exception(exc):
     mapping = {
         "DisconnectedInputException": DisconnectedInputError,
         "MissingInputException": MissingInputError,
+        "UnusedInputException": UnusedInputError,
         "ArgumentNullException": TypeError,
         "ArgumentOutOfRangeException": ValueError,
         "ArgumentException": ValueError,
@@ -90,6 +87,24 @@ def call(method, *args):
         return method(*args)
     except System.Exception as exc:  # noqa: B902 - .NET exceptions only
         raise _python_exception(exc) from None
+
+
+def to_numpy(results):
+    """Copy the tensors of a .NET ``PyResults`` into new numpy arrays and free them."""
+    try:
+        arrays = []
+        for i in range(results.Count):
+            out = np.empty(tuple(int(n) for n in results.Shape(i)), dtype=str(results.DType(i)))
+            results.CopyTo(i, out.ctypes.data)
+            arrays.append(out)
+        return arrays
+    finally:
+        results.Dispose()
+
+
+def c_array(value, dtype=None):
+    """``value`` as a C-contiguous numpy array (0-d stays 0-d, unlike ``np.ascontiguousarray``)."""
+    return np.require(np.asarray(value, dtype=dtype), requirements="C")
 
 
 def as_long_array(values):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._bridge import api, call
-from .tensor.var import TensorVariable
+from .tensor.var import TensorVariable, wrap
 
 __all__ = ["grad", "DisconnectedInputError"]
 
@@ -60,7 +60,7 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
         raise ValueError(f"grad: disconnected_inputs must be 'raise', 'warn' or 'ignore'; "
                          f"got {disconnected_inputs!r}")
     handles = call(api.Grad, cost._v, [w._v for w in items], disconnected_inputs, bool(add_names))
-    grads = [TensorVariable(h) for h in handles]
+    grads = [wrap(h) for h in handles]
     if isinstance(wrt, tuple):
         return tuple(grads)
     if isinstance(wrt, list):

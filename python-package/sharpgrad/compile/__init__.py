@@ -1,5 +1,6 @@
 """Compilation of graphs into callable functions (Aesara's ``aesara.compile``)."""
 
-from .function import Function, MissingInputError, function
+from .function import Function, MissingInputError, UnusedInputError, function
+from .sharedvalue import SharedVariable, shared
 
-__all__ = ["function", "Function", "MissingInputError"]
+__all__ = ["function", "Function", "MissingInputError", "UnusedInputError", "shared", "SharedVariable"]

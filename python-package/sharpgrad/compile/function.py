@@ -2,33 +2,53 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from .._bridge import api, call
-from ..tensor.var import TensorVariable
+from .._bridge import api, c_array, call, to_numpy
+from ..tensor.var import TensorVariable, as_tensor_variable
 
-__all__ = ["function", "Function", "MissingInputError"]
+__all__ = ["function", "Function", "MissingInputError", "UnusedInputError"]
 
 
 class MissingInputError(Exception):
     """The outputs need a variable that is not among the function's inputs."""
 
 
+class UnusedInputError(Exception):
+    """An input of the function is not needed by its outputs or updates."""
+
+
+class FunctionMaker:
+    """What built a :class:`Function`; holds the rewritten graph as ``fgraph`` (Aesara's ``FunctionMaker``)."""
+
+    def __init__(self, compiled, inputs, outputs):
+        from ..graph.fg import FunctionGraph
+
+        self.fgraph = FunctionGraph._from_compiled(compiled)
+        self.inputs = inputs
+        self.outputs = outputs
+
+
 class Function:
     """A compiled graph. Call it with one value per input; it returns numpy arrays."""
 
-    def __init__(self, inputs, outputs, single, name=None):
+    def __init__(self, compiled, inputs, outputs, single, allow_input_downcast, name):
+        self._compiled = compiled
         self._inputs = inputs
         self._single = single
+        self._allow_downcast = allow_input_downcast
+        self._dtypes = [np.dtype(v.dtype) for v in inputs]
         self.name = name
-        self._compiled = call(api.Compile, [v._v for v in inputs], [v._v for v in outputs])
-        self._dtypes = [v.dtype for v in inputs]
+        self.maker = FunctionMaker(compiled.Function, inputs, outputs)
 
-    def __call__(self, *args):
+    def __call__(self, *args, **kwargs):
         """Run the function.
 
         Each argument may be a numpy array, a list or a Python number; it is
-        converted to the input's dtype when that loses nothing.
+        converted to the input's dtype when that loses nothing (or always, with
+        ``allow_input_downcast=True``). Inputs may also be given by name.
 
         Raises
         ------
@@ -38,70 +58,143 @@ class Function:
         ValueError
             For a wrong rank or shape, or shapes the graph cannot combine.
         """
-        if len(args) != len(self._inputs):
-            raise TypeError(f"function{' ' + self.name if self.name else ''}: expected "
-                            f"{len(self._inputs)} argument(s) ({', '.join(map(repr, self._inputs))}); "
-                            f"got {len(args)}")
+        args = list(args)
+        if kwargs:
+            names = [v.name for v in self._inputs]
+            for key, value in kwargs.items():
+                if key not in names:
+                    raise TypeError(f"{self._label()}: unknown input name {key!r}; inputs are {names}")
+                index = names.index(key)
+                while len(args) <= index:
+                    args.append(_MISSING)
+                if args[index] is not _MISSING:
+                    raise TypeError(f"{self._label()}: input {key!r} given twice")
+                args[index] = value
+        if len(args) != len(self._inputs) or any(a is _MISSING for a in args):
+            raise TypeError(f"{self._label()}: expected {len(self._inputs)} argument(s) "
+                            f"({', '.join(map(repr, self._inputs))}); got {len(args)}")
         arrays = [self._admit(i, a) for i, a in enumerate(args)]
         shapes = [int(n) for a in arrays for n in a.shape]
         results = call(self._compiled.Call, [a.ctypes.data for a in arrays], shapes,
                        [a.ndim for a in arrays], [a.dtype.name for a in arrays])
-        try:
-            outputs = []
-            for i in range(results.Count):
-                out = np.empty(tuple(int(n) for n in results.Shape(i)), dtype=str(results.DType(i)))
-                results.CopyTo(i, out.ctypes.data)
-                outputs.append(out)
-        finally:
-            results.Dispose()
+        outputs = to_numpy(results)
         return outputs[0] if self._single else outputs
 
+    def _label(self):
+        return f"function {self.name}" if self.name else "function"
+
     def _admit(self, i, value):
-        array = np.asarray(value)
-        want = np.dtype(self._dtypes[i])
-        if array.dtype != want:
-            # Python numbers and lists take the input's dtype; arrays only when nothing is lost.
-            if isinstance(value, (np.ndarray, np.generic)) and not np.can_cast(array.dtype, want, "safe"):
-                raise TypeError(f"function: argument {i} ({self._inputs[i]!r}): expected dtype {want.name}; "
-                                f"got {array.dtype.name}, which would lose precision")
-            array = array.astype(want)
-        # (np.ascontiguousarray would turn a 0-d array into a 1-d one.)
-        return np.require(array, requirements="C")
+        want = self._dtypes[i]
+        if isinstance(value, TensorVariable):
+            raise TypeError(f"{self._label()}: argument {i} is a symbolic variable; expected a value")
+        array = c_array(value)
+        if array.dtype == want:
+            return array
+        if np.can_cast(array.dtype, want, "safe") or self._allow_downcast:
+            return c_array(array, dtype=want)
+        if not isinstance(value, (np.ndarray, np.generic)):
+            # Python numbers and lists take the input's dtype when their values survive the conversion
+            # (and, as in Aesara, Python floats always may become floatX).
+            import sharpgrad
+
+            converted = c_array(array, dtype=want)
+            float_to_floatx = (array.dtype.kind == "f" and want.name == sharpgrad.config.floatX
+                               and self._allow_downcast is None)
+            if float_to_floatx or np.array_equal(converted, array):
+                return converted
+        raise TypeError(f"{self._label()}: argument {i} ({self._inputs[i]!r}, {self._inputs[i].type}): cannot "
+                        f"store {array.dtype.name} values as {want.name} without losing precision; convert them "
+                        "or pass allow_input_downcast=True")
 
 
-def function(inputs, outputs=None, updates=None, givens=None, on_unused_input=None,
-             allow_input_downcast=None, name=None, **kwargs):
-    """Compile a function from ``inputs`` to ``outputs``.
+_MISSING = object()
+
+
+def _pairs(mapping, what):
+    if mapping is None:
+        return []
+    items = list(mapping.items()) if isinstance(mapping, dict) else list(mapping)
+    for i, item in enumerate(items):
+        if not (isinstance(item, (tuple, list)) and len(item) == 2):
+            raise TypeError(f"function: {what} must be a dict or a list of (variable, expression) pairs; "
+                            f"item {i} is {item!r}")
+    return items
+
+
+def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_default_updates=False,
+             accept_inplace=False, name=None, rebuild_strict=True, allow_input_downcast=None, profile=None,
+             on_unused_input=None):
+    """Compile a function from ``inputs`` to ``outputs`` (Aesara's ``aesara.function``).
 
     Parameters
     ----------
     inputs : list of TensorVariable
-        The symbolic inputs, in call order.
-    outputs : TensorVariable or list of TensorVariable
+        The symbolic inputs, in call order (shared variables are implicit).
+    outputs : TensorVariable or list of TensorVariable, optional
         What the function returns: one array for a single output, a list for
-        a list.
+        a list (or for None: an empty list).
+    updates : dict or list of (SharedVariable, expression) pairs, optional
+        New values for shared variables, stored after every output of a call
+        has been computed.
+    givens : dict or list of (Variable, expression) pairs, optional
+        Variables replaced by other expressions (of the same type) in the
+        compiled graph.
+    allow_input_downcast : bool, optional
+        True converts any argument to its input's dtype; None (the default)
+        converts Python floats to ``floatX`` and anything that loses nothing;
+        False only what loses nothing.
+    on_unused_input : {'raise', 'warn', 'ignore'}, optional
+        What to do with an input the outputs do not need; 'raise' by default.
     name : str, optional
         A name used in error messages.
 
-    Notes
-    -----
-    ``updates``, ``givens``, ``on_unused_input`` and ``allow_input_downcast``
-    are not implemented yet and raise ``NotImplementedError`` when given.
+    Returns
+    -------
+    Function
     """
-    for option, value in (("updates", updates), ("givens", givens), ("on_unused_input", on_unused_input),
-                          ("allow_input_downcast", allow_input_downcast)):
-        if value is not None:
-            raise NotImplementedError(f"function: the option {option} is not implemented yet")
-    if kwargs:
-        raise NotImplementedError(f"function: options {sorted(kwargs)} are not implemented yet")
+    for option, value, default in (("mode", mode, None), ("no_default_updates", no_default_updates, False),
+                                   ("accept_inplace", accept_inplace, False), ("profile", profile, None),
+                                   ("rebuild_strict", rebuild_strict, True)):
+        if value is not default and value != default:
+            raise NotImplementedError(f"function: the option {option}={value!r} is not implemented yet")
     if not isinstance(inputs, (list, tuple)):
         raise TypeError(f"function: inputs must be a list of variables; got {type(inputs).__name__}")
     for i, v in enumerate(inputs):
         if not isinstance(v, TensorVariable):
             raise TypeError(f"function: input {i} must be a TensorVariable; got {type(v).__name__}")
-    single = not isinstance(outputs, (list, tuple))
-    outs = [outputs] if single else list(outputs)
+    single = outputs is not None and not isinstance(outputs, (list, tuple))
+    outs = [] if outputs is None else [outputs] if single else list(outputs)
     for i, v in enumerate(outs):
         if not isinstance(v, TensorVariable):
             raise TypeError(f"function: output {i} must be a TensorVariable; got {type(v).__name__}")
-    return Function(list(inputs), outs, single, name)
+    from .sharedvalue import SharedVariable
+
+    update_pairs = _pairs(updates, "updates")
+    targets, values = [], []
+    for target, value in update_pairs:
+        if not isinstance(target, SharedVariable):
+            raise TypeError(f"function: update target {target!r} is not a shared variable")
+        targets.append(target._v)
+        values.append(as_tensor_variable(value)._v)
+    given_keys, given_values = [], []
+    for key, value in _pairs(givens, "givens"):
+        if not isinstance(key, TensorVariable):
+            raise TypeError(f"function: givens key {key!r} is not a variable")
+        given_keys.append(key._v)
+        given_values.append(as_tensor_variable(value)._v)
+    policy = "raise" if on_unused_input is None else on_unused_input
+    if policy not in ("raise", "warn", "ignore"):
+        raise ValueError(f"function: on_unused_input must be 'raise', 'warn' or 'ignore'; got {policy!r}")
+    compiled = call(api.Compile, [v._v for v in inputs], [v._v for v in outs], targets, values,
+                    given_keys, given_values, "ignore" if policy == "warn" else policy,
+                    bool(allow_input_downcast), name)
+    if policy == "warn":
+        _warn_unused(inputs, compiled)
+    return Function(compiled, list(inputs), outs, single, allow_input_downcast, name)
+
+
+def _warn_unused(inputs, compiled):
+    for i, (v, used) in enumerate(zip(inputs, compiled.UsedInputs())):
+        if not used:
+            warnings.warn(f"function: input {i} ({v!r}) is not part of the computational graph needed to "
+                          "compute the outputs", UserWarning, stacklevel=3)

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from .._bridge import api, call
-from .var import TensorVariable, as_tensor_variable
+from .var import TensorVariable, as_tensor_variable, wrap
 
 __all__ = ["add", "sub", "mul", "true_div", "neg", "exp", "log", "tanh", "sqr",
            "pow", "sum", "dot", "transpose", "cast", "ones_like", "zeros_like"]
 
 
 def _unary(op, x):
-    return TensorVariable(call(api.Unary, op, as_tensor_variable(x)._v))
+    return wrap(call(api.Unary, op, as_tensor_variable(x)._v))
 
 
 def _binary(op, a, b):
-    return TensorVariable(call(api.Binary, op, as_tensor_variable(a)._v, as_tensor_variable(b)._v))
+    return wrap(call(api.Binary, op, as_tensor_variable(a)._v, as_tensor_variable(b)._v))
 
 
 def add(a, b):
@@ -82,7 +82,7 @@ def sum(x, axis=None, keepdims=False):  # noqa: A001 - Aesara's name
     if axis is not None and not isinstance(axis, int):
         raise NotImplementedError("sum: summing over several axes at once is not implemented yet; "
                                   f"got axis={axis!r}")
-    return TensorVariable(call(api.Sum, as_tensor_variable(x)._v, axis, bool(keepdims)))
+    return wrap(call(api.Sum, as_tensor_variable(x)._v, axis, bool(keepdims)))
 
 
 def dot(a, b):
@@ -99,19 +99,19 @@ def dot(a, b):
 def transpose(x):
     """Reverse the axes of ``x``."""
     x = as_tensor_variable(x)
-    return TensorVariable(call(api.Transpose, x._v))
+    return wrap(call(api.Transpose, x._v))
 
 
 def cast(x, dtype):
     """Convert ``x`` to ``dtype`` (a numpy dtype name)."""
-    return TensorVariable(call(api.Cast, as_tensor_variable(x)._v, str(dtype)))
+    return wrap(call(api.Cast, as_tensor_variable(x)._v, str(dtype)))
 
 
 def ones_like(x):
     """Ones with the shape and dtype of ``x``."""
-    return TensorVariable(call(api.Like, as_tensor_variable(x)._v, False))
+    return wrap(call(api.Like, as_tensor_variable(x)._v, False))
 
 
 def zeros_like(x):
     """Zeros with the shape and dtype of ``x``."""
-    return TensorVariable(call(api.Like, as_tensor_variable(x)._v, True))
+    return wrap(call(api.Like, as_tensor_variable(x)._v, True))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sharpgrad
 
 from .._bridge import api, call
-from .var import TensorVariable
+from .var import TensorVariable, wrap
 
 _PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32", "d": "float64"}
 _RANKS = {"scalar": (), "vector": (None,), "matrix": (None, None),
@@ -35,7 +35,7 @@ def tensor(dtype=None, shape=None, name=None):
         raise TypeError("tensor: expected a shape, e.g. shape=(None, 3)")
     dtype = sharpgrad.config.floatX if dtype is None else str(dtype)
     dims = [-1 if n is None else int(n) for n in shape]
-    return TensorVariable(call(api.Tensor, dtype, dims, name))
+    return wrap(call(api.Tensor, dtype, dims, name))
 
 
 def _constructor(dtype, shape, kind):

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import numbers
+import weakref
 
 import numpy as np
 
-from .._bridge import api, call
+from .._bridge import api, c_array, call
 
-__all__ = ["TensorVariable", "as_tensor_variable", "constant"]
+__all__ = ["TensorVariable", "as_tensor_variable", "constant", "wrap"]
+
+# One Python object per engine variable, so identity (``is``, dict keys) means the same variable, as in Aesara.
+_wrappers = weakref.WeakValueDictionary()
+
+
+def wrap(handle):
+    """The Python object for an engine variable (made once, then reused while alive)."""
+    key = int(handle.Id)
+    found = _wrappers.get(key)
+    if found is None:
+        if api.IsShared(handle):
+            from ..compile.sharedvalue import SharedVariable
+            found = SharedVariable(handle)
+        else:
+            found = TensorVariable(handle)
+        _wrappers[key] = found
+    return found
 
 
 class TensorVariable:
@@ -18,7 +36,7 @@ class TensorVariable:
     computed only by a compiled :func:`sharpgrad.function`.
     """
 
-    __slots__ = ("_v",)
+    __slots__ = ("_v", "__weakref__")
     __array_priority__ = 1000  # numpy defers to our reflected operators
 
     def __init__(self, handle):
@@ -80,7 +98,13 @@ class TensorVariable:
     __str__ = __repr__
 
     def __hash__(self):
-        return hash(self._v)
+        return hash(int(self._v.Id))
+
+    @property
+    def owner(self):
+        """The :class:`~sharpgrad.graph.basic.Apply` node that computes this variable, or None."""
+        from ..graph.basic import Apply
+        return None if self._v.Owner is None else Apply._wrap(self._v.Owner)
 
     def __bool__(self):
         raise TypeError("a symbolic variable has no truth value; compile a function to get values")
@@ -117,12 +141,12 @@ class TensorVariable:
         return _binary("pow", other, self)
 
     def __neg__(self):
-        return TensorVariable(call(api.Unary, "neg", self._v))
+        return wrap(call(api.Unary, "neg", self._v))
 
 
 def constant(value, name=None, dtype=None):
     """A constant tensor holding a copy of ``value`` (a number or array-like)."""
-    array = np.require(np.asarray(value, dtype=dtype), requirements="C")
+    array = c_array(value, dtype=dtype)
     if array.dtype == np.float16 or array.dtype.kind not in "biufc":
         raise TypeError(f"constant: expected a numeric array; got dtype {array.dtype}")
     handle = call(api.ArrayConstant, array.ctypes.data, list(array.shape), array.dtype.name, name)
@@ -140,13 +164,13 @@ def as_tensor_variable(x):
     if isinstance(x, bool):
         return constant(np.bool_(x))
     if isinstance(x, numbers.Integral) and not isinstance(x, np.integer):
-        return TensorVariable(call(api.IntConstant, int(x)))
+        return wrap(call(api.IntConstant, int(x)))
     if isinstance(x, float):  # np.float64 is a float subclass: both are bare numbers here
-        return TensorVariable(call(api.FloatConstant, float(x)))
+        return wrap(call(api.FloatConstant, float(x)))
     if isinstance(x, (np.ndarray, np.generic, list, tuple)):
         return constant(x)
     raise TypeError(f"as_tensor_variable: expected a TensorVariable, number or array; got {type(x).__name__}")
 
 
 def _binary(op, a, b):
-    return TensorVariable(call(api.Binary, op, as_tensor_variable(a)._v, as_tensor_variable(b)._v))
+    return wrap(call(api.Binary, op, as_tensor_variable(a)._v, as_tensor_variable(b)._v))

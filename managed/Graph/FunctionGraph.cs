@@ -1,0 +1,139 @@
+namespace Gradient.Graph;
+
+/// <summary>
+/// A private copy of the graph between some inputs and outputs that rewrites may change in place (Aesara's
+/// <c>FunctionGraph</c>). Cloning keeps the user's graph untouched: inputs, shared variables and constants are the
+/// user's own objects, every node and intermediate variable is new.
+/// </summary>
+public sealed class FunctionGraph
+{
+    private readonly List<Variable> _outputs;
+    private readonly HashSet<Variable> _inputSet;
+
+    private FunctionGraph(IReadOnlyList<Variable> inputs, List<Variable> outputs)
+    {
+        Inputs = inputs.ToArray();
+        _inputSet = new HashSet<Variable>(Inputs);
+        _outputs = outputs;
+    }
+
+    /// <summary>The explicit inputs.</summary>
+    public IReadOnlyList<Variable> Inputs { get; }
+
+    /// <summary>The outputs (rewrites may replace them).</summary>
+    public IReadOnlyList<Variable> Outputs => _outputs;
+
+    /// <summary>
+    /// Clones the graph of <paramref name="outputs"/>, replacing each key of <paramref name="givens"/> by its value
+    /// (Aesara's <c>givens</c>), and stopping at <paramref name="inputs"/>.
+    /// </summary>
+    public static FunctionGraph Clone(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs,
+        IReadOnlyDictionary<Variable, Variable>? givens = null)
+    {
+        var memo = new Dictionary<Variable, Variable>();
+        foreach (var v in inputs)
+        {
+            memo[v] = v;
+        }
+        Variable Map(Variable v) => memo.TryGetValue(v, out var c) ? c : v;
+        void CloneAll(IEnumerable<Variable> targets, HashSet<Variable> stop)
+        {
+            foreach (var node in GraphOrder.Toposort(targets, stop))
+            {
+                if (node.Outputs.All(memo.ContainsKey))
+                {
+                    continue;
+                }
+                var copy = new Apply(node.Op, node.Inputs.Select(Map).ToArray(), node.Outputs.Select(o => o.Type).ToArray());
+                for (int i = 0; i < node.Outputs.Count; i++)
+                {
+                    copy.Outputs[i].Name = node.Outputs[i].Name;
+                    memo.TryAdd(node.Outputs[i], copy.Outputs[i]);
+                }
+            }
+        }
+        var stopAt = new HashSet<Variable>(inputs);
+        if (givens is { Count: > 0 })
+        {
+            // Replacements first (they may depend on inputs but not on what they replace), then the rest of the graph
+            // with the replaced variables cut off.
+            CloneAll(givens.Values, stopAt);
+            foreach (var (key, value) in givens)
+            {
+                memo[key] = Map(value);
+                stopAt.Add(key);
+            }
+        }
+        CloneAll(outputs, stopAt);
+        return new FunctionGraph(inputs, outputs.Select(Map).ToList());
+    }
+
+    /// <summary>The nodes in an order where each follows the nodes computing its inputs.</summary>
+    public List<Apply> Toposort() => GraphOrder.Toposort(_outputs, _inputSet);
+
+    /// <summary>Who reads each variable: (node, input index) pairs, and -1-based output positions as (null, i).</summary>
+    public Dictionary<Variable, List<(Apply? Node, int Index)>> Clients()
+    {
+        var clients = new Dictionary<Variable, List<(Apply?, int)>>();
+        foreach (var node in Toposort())
+        {
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                Add(node.Inputs[i], (node, i));
+            }
+        }
+        for (int i = 0; i < _outputs.Count; i++)
+        {
+            Add(_outputs[i], (null, i));
+        }
+        return clients;
+
+        void Add(Variable v, (Apply?, int) client)
+        {
+            if (!clients.TryGetValue(v, out var list))
+            {
+                clients[v] = list = [];
+            }
+            list.Add(client);
+        }
+    }
+
+    /// <summary>
+    /// Makes every reader of <paramref name="old"/> read <paramref name="replacement"/> instead. The replacement must
+    /// have the same type (a rewrite must not change what the graph computes, nor its types).
+    /// </summary>
+    public void Replace(Variable old, Variable replacement, Dictionary<Variable, List<(Apply? Node, int Index)>>? clients = null)
+    {
+        if (ReferenceEquals(old, replacement))
+        {
+            return;
+        }
+        if (!old.Type.Equals(replacement.Type))
+        {
+            throw new InvalidOperationException(
+                $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
+        }
+        clients ??= Clients();
+        if (!clients.TryGetValue(old, out var readers))
+        {
+            return;
+        }
+        foreach (var (node, index) in readers)
+        {
+            if (node is null)
+            {
+                _outputs[index] = replacement;
+            }
+            else
+            {
+                node.SetInput(index, replacement);
+            }
+        }
+        if (!clients.TryGetValue(replacement, out var list))
+        {
+            clients[replacement] = list = [];
+        }
+        list.AddRange(readers);
+        clients.Remove(old);
+    }
+}

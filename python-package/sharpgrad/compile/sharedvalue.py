@@ -1,0 +1,69 @@
+"""Shared variables: values that persist between calls (Aesara's ``aesara.compile.sharedvalue``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._bridge import api, c_array, call, to_numpy
+from ..tensor.var import TensorVariable, wrap
+
+__all__ = ["shared", "SharedVariable"]
+
+
+class SharedVariable(TensorVariable):
+    """A variable whose value lives in the engine and that compiled functions read and update implicitly."""
+
+    __slots__ = ()
+
+    def get_value(self, borrow=False, return_internal_type=False):
+        """Return the current value as a numpy array.
+
+        The array is always a fresh copy owned by the caller (``borrow`` is
+        accepted for Aesara compatibility: the engine's value lives in libtorch
+        memory that numpy does not share).
+        """
+        return to_numpy(call(api.GetShared, self._v))[0]
+
+    def set_value(self, value, borrow=False):
+        """Replace the value by a copy of ``value``.
+
+        Raises
+        ------
+        ValueError
+            When ``value`` has another rank, or a dtype that would lose
+            precision when converted.
+        """
+        array = c_array(value)
+        want = np.dtype(self.dtype)
+        if array.dtype != want:
+            if not np.can_cast(array.dtype, want, "safe") and isinstance(value, (np.ndarray, np.generic)):
+                raise TypeError(f"{self!r}.set_value: expected dtype {want.name}; got {array.dtype.name}, "
+                                "which would lose precision")
+            array = c_array(array, dtype=want)
+        call(api.SetShared, self._v, array.ctypes.data, list(array.shape), array.dtype.name)
+
+    def __repr__(self):
+        return self.name if self.name is not None else f"<SharedVariable {self.type}>"
+
+
+def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **kwargs):
+    """Create a shared variable holding a copy of ``value`` (Aesara's ``aesara.shared``).
+
+    Parameters
+    ----------
+    value : array_like or number
+        The initial value; its dtype becomes the variable's dtype and every
+        length is left unknown, so later values may have other shapes.
+    name : str, optional
+        A name for printing and for gradient names.
+    borrow : bool
+        Accepted for Aesara compatibility; the value is always copied.
+    """
+    if kwargs:
+        raise NotImplementedError(f"shared: options {sorted(kwargs)} are not implemented yet")
+    if isinstance(value, TensorVariable):
+        raise TypeError("shared: expected a value (array or number); got a symbolic variable")
+    array = c_array(value)
+    if array.dtype.kind not in "biufc" or array.dtype == np.float16:
+        raise TypeError(f"shared: expected a numeric value; got dtype {array.dtype}")
+    return wrap(call(api.Shared, array.ctypes.data, list(array.shape), array.dtype.name, name))

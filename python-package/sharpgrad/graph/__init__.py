@@ -1,0 +1,6 @@
+"""The graph: variables, Apply nodes and function graphs (Aesara's ``aesara.graph``)."""
+
+from .basic import Apply, Constant, Variable, ancestors, graph_inputs
+from .fg import FunctionGraph
+
+__all__ = ["Apply", "Constant", "Variable", "FunctionGraph", "ancestors", "graph_inputs"]
