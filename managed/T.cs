@@ -9,7 +9,7 @@ namespace Gradient;
 /// The tensor API (Aesara's <c>aesara.tensor</c>): variable constructors and the operations, each building a graph
 /// node.
 /// </summary>
-public static class T
+public static partial class T
 {
     private static readonly Elemwise s_add = new(ScalarOps.Add), s_sub = new(ScalarOps.Sub), s_mul = new(ScalarOps.Mul),
         s_div = new(ScalarOps.TrueDiv), s_pow = new(ScalarOps.Pow), s_neg = new(ScalarOps.Neg), s_exp = new(ScalarOps.Exp),

@@ -9,7 +9,7 @@ namespace Gradient.Ops;
 /// <c>x</c> are the inputs, <c>y</c> the output, <c>gy</c> the output gradient and <c>dx</c> the input tangents
 /// (null meaning zero).
 /// </summary>
-public static class ScalarOps
+public static partial class ScalarOps
 {
     /// <summary>a + b</summary>
     public static readonly ScalarOp Add = new("add", 2, Same, t => Kernels.Kernels.Add(t[0], t[1]),
