@@ -10,6 +10,13 @@ namespace Gradient.Interop;
 /// </summary>
 public static partial class PyApi
 {
+    /// <summary>Aesara's <c>debugprint</c> text of the graph of <paramref name="outputs"/>.</summary>
+    public static string DebugPrint(Variable[] outputs, bool printType) => Printing.DebugPrint.Graph(outputs, printType);
+
+    /// <summary>Aesara's <c>debugprint</c> text of a compiled function.</summary>
+    public static string DebugPrintFunction(PyFunction function, bool printType) =>
+        Printing.DebugPrint.Function(function.Function, printType);
+
     /// <summary>Sets <see cref="Config.FloatX"/> ('float32' or 'float64').</summary>
     public static void SetFloatX(string dtype) => Config.FloatX = DTypes.Parse(dtype);
 

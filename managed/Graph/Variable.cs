@@ -107,5 +107,18 @@ public sealed class Constant : Variable
     }
 
     /// <inheritdoc/>
-    public override string ToString() => Name ?? (ScalarValue is double v && Ndim == 0 ? v.ToString("R") : $"Constant{{{Type}}}");
+    public override string ToString()
+    {
+        if (Name is not null)
+        {
+            return Name;
+        }
+        if (Ndim != 0 || ScalarValue is not double v)
+        {
+            return $"Constant{{{Type}}}";
+        }
+        // Floats print as Aesara prints them: 2.0, not 2.
+        var text = v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        return DType.IsFloat() && double.IsFinite(v) && !text.Contains('.') && !text.Contains('E') ? text + ".0" : text;
+    }
 }
