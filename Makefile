@@ -10,7 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all deps build venv demo test clean
+.PHONY: all deps build venv demo test bench bench-smoke clean
 
 all: build
 
@@ -46,6 +46,13 @@ test: deps build venv
 	-$(PY) -m pytest tests-python -q -p no:cacheprovider --junitxml=$(RESULTS)/pytest.xml; \
 	  rc=$$?; echo $$rc > $(RESULTS)/pytest.rc
 	@$(SYSTEM_PYTHON) tools/test_summary.py $(RESULTS)
+
+# Measurements, never assertions: writes bench/results.md.
+bench: build
+	$(DOTNET) out/bin/Gradient.Bench.dll --out bench
+
+bench-smoke: build
+	$(DOTNET) out/bin/Gradient.Bench.dll --smoke --out out/bench-smoke
 
 clean:
 	rm -rf out $(VENV) */obj */bin examples/*/obj python-package/*.egg-info

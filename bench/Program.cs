@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Gradient;
+using Gradient.Compile;
+using Gradient.Graph;
+using TorchSharp;
+
+// make bench: measurements, never assertions. Usage: Gradient.Bench [--smoke] [--out DIR]
+bool smoke = args.Contains("--smoke");
+string outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "bench";
+torch.set_num_threads(2);
+var report = new StringBuilder();
+report.AppendLine("# Gradient benchmarks").AppendLine();
+report.AppendLine($"Machine: {Environment.ProcessorCount} cores; TorchSharp threads 2; {(smoke ? "smoke run" : "full run")}; " +
+                  $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
+
+CompileTimes(report, smoke);
+MemoryDrift(report, smoke ? 2_000 : 100_000);
+
+Directory.CreateDirectory(outDir);
+File.WriteAllText(Path.Combine(outDir, "results.md"), report.ToString());
+Console.Write(report);
+
+// A tanh MLP of `layers` layers of `width` units on a batch of 64: cost and the gradients of every weight and bias.
+static (Variable[] Inputs, Variable[] Outputs) Mlp(int layers, int width)
+{
+    var x = T.DMatrix("x");
+    var parameters = new List<Variable>();
+    var h = x;
+    for (int i = 0; i < layers; i++)
+    {
+        var w = T.DMatrix($"W{i}");
+        var b = T.DVector($"b{i}");
+        parameters.Add(w);
+        parameters.Add(b);
+        h = T.Tanh(T.Dot(h, w) + b);
+    }
+    var cost = (h * h).Sum();
+    return ([x, .. parameters], [cost, .. Autodiff.Grad(cost, parameters)]);
+}
+
+static torch.Tensor[] MlpValues(int layers, int width, int batch = 64)
+{
+    var values = new List<torch.Tensor> { torch.randn(batch, width, dtype: torch.float64) };
+    for (int i = 0; i < layers; i++)
+    {
+        values.Add(torch.randn(width, width, dtype: torch.float64) / Math.Sqrt(width));
+        values.Add(torch.zeros(width, dtype: torch.float64));
+    }
+    return values.ToArray();
+}
+
+static void CompileTimes(StringBuilder report, bool smoke)
+{
+    report.AppendLine("## Compile time (grad + function), tanh MLP cost with gradients of all weights and biases").AppendLine();
+    report.AppendLine("| graph | nodes | grad (ms) | compile (ms) | total (ms) | Aesara on this machine |");
+    report.AppendLine("|---|---|---|---|---|---|");
+    foreach (var (layers, width, aesara) in new[] { (10, 256, "~500 ms"), (100, 32, "~4800 ms") })
+    {
+        var samples = new List<(double Grad, double Compile, int Nodes)>();
+        for (int run = 0; run < (smoke ? 2 : 7); run++)
+        {
+            var sw = Stopwatch.StartNew();
+            var (inputs, outputs) = Mlp(layers, width);
+            double build = sw.Elapsed.TotalMilliseconds;
+            var f = Function.Compile(inputs, outputs);
+            double total = sw.Elapsed.TotalMilliseconds;
+            samples.Add((build, total - build, f.Toposort().Count));
+        }
+        var median = samples.Skip(1).OrderBy(s => s.Grad + s.Compile).ElementAt(samples.Count / 2 - 1);
+        report.AppendLine(
+            $"| {layers} layers × {width} | {median.Nodes} | {F(median.Grad)} | {F(median.Compile)} | " +
+            $"{F(median.Grad + median.Compile)} | {aesara} |");
+    }
+    report.AppendLine().AppendLine("Median of the runs after the first (graph building included in the grad column).")
+        .AppendLine();
+}
+
+static void MemoryDrift(StringBuilder report, int calls)
+{
+    var (inputs, outputs) = Mlp(3, 32);
+    var f = Function.Compile(inputs, outputs);
+    using var scope = torch.NewDisposeScope();
+    var values = MlpValues(3, 32, batch: 16);
+    int warmup = Math.Max(calls / 10, 1000);
+    for (int i = 0; i < warmup; i++)
+    {
+        foreach (var t in f.Call(values))
+        {
+            t.Dispose();
+        }
+    }
+    GC.Collect();
+    long start = Rss();
+    long peak = start, low = start;
+    for (int i = 1; i <= calls; i++)
+    {
+        foreach (var t in f.Call(values))
+        {
+            t.Dispose();
+        }
+        if (i % (calls / 20) == 0)
+        {
+            long rss = Rss();
+            peak = Math.Max(peak, rss);
+            low = Math.Min(low, rss);
+        }
+    }
+    long end = Rss();
+    report.AppendLine($"## Memory: {calls:N0} calls of a compiled MLP gradient (3 layers × 32, batch 16)").AppendLine();
+    report.AppendLine("| RSS after warm-up | RSS at end | drift | range over the run |");
+    report.AppendLine("|---|---|---|---|");
+    report.AppendLine($"| {start / 1024} MiB | {end / 1024} MiB | {100.0 * (end - start) / start:+0.0;-0.0}% | " +
+                      $"{low / 1024}–{peak / 1024} MiB |").AppendLine();
+}
+
+static long Rss()
+{
+    foreach (var line in File.ReadLines("/proc/self/status"))
+    {
+        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+        {
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        }
+    }
+    return 0;
+}
+
+static string F(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);
