@@ -8,7 +8,7 @@ namespace Gradient.Kernels;
 /// that could abort) happens here, before the call, and fails with an <see cref="ArgumentException"/> naming the
 /// operation, what it expected and what it got.
 /// </summary>
-public static class Kernels
+public static partial class Kernels
 {
     /// <summary>Element-wise sum.</summary>
     public static Tensor Add(Tensor a, Tensor b) => a.add(b);

@@ -51,30 +51,38 @@ public static partial class T
     public static Constant Constant(torch.Tensor value, string? name = null) => new(value, weak: false, name);
 
     /// <summary>
-    /// A constant from a bare number, of <see cref="Config.FloatX"/>; like Aesara's Python scalars it does not upcast
-    /// the tensors it meets.
+    /// A constant from a bare float, typed as Aesara 2.9 types a Python float (<c>aesara.scalar.basic.convert</c> →
+    /// <c>autocast_float</c>, with the default <c>cast_policy='custom'</c>): float32 when <see cref="Config.FloatX"/>
+    /// is float32; otherwise float32 when float32 holds the value exactly (2.0, 0.5, inf), else float64 (0.1, NaN).
     /// </summary>
     public static Constant Constant(double value)
     {
-        using var t = Kernels.Kernels.Scalar(value, Config.FloatX);
+        using var t = Kernels.Kernels.Scalar(value, AutocastFloat(value));
         return new Constant(t, weak: true);
     }
 
     /// <summary>
-    /// A constant from a bare integer, of the smallest signed integer dtype that holds it (as Aesara types Python ints).
+    /// A constant from a bare integer, of the smallest of int8, int16, int32 and int64 that holds it (Aesara's
+    /// <c>autocast_int</c>).
     /// </summary>
     public static Constant Constant(long value)
     {
-        var dtype = value switch
-        {
-            >= sbyte.MinValue and <= sbyte.MaxValue => DType.Int8,
-            >= short.MinValue and <= short.MaxValue => DType.Int16,
-            >= int.MinValue and <= int.MaxValue => DType.Int32,
-            _ => DType.Int64,
-        };
-        using var t = torch.tensor(value, dtype.ToTorch());
+        using var t = torch.tensor(value, AutocastInt(value).ToTorch());
         return new Constant(t, weak: true);
     }
+
+    /// <summary>The dtype Aesara gives a Python float: see <see cref="Constant(double)"/>.</summary>
+    public static DType AutocastFloat(double value) =>
+        Config.FloatX == DType.Float32 || (double)(float)value == value ? DType.Float32 : DType.Float64;
+
+    /// <summary>The dtype Aesara gives a Python int: the smallest signed integer type that holds it.</summary>
+    public static DType AutocastInt(long value) => value switch
+    {
+        >= sbyte.MinValue and <= sbyte.MaxValue => DType.Int8,
+        >= short.MinValue and <= short.MaxValue => DType.Int16,
+        >= int.MinValue and <= int.MaxValue => DType.Int32,
+        _ => DType.Int64,
+    };
 
     /// <summary>Element-wise <c>a + b</c> with broadcasting.</summary>
     public static Variable Add(Variable a, Variable b) => s_add.Call(a, b);

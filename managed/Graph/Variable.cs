@@ -7,7 +7,7 @@ namespace Gradient.Graph;
 /// A value in the graph: an input (no owner), the output of an <see cref="Apply"/>, or a <see cref="Constant"/>.
 /// Arithmetic operators build new graph nodes; nothing is computed until a <see cref="Compile.Function"/> runs.
 /// </summary>
-public class Variable
+public partial class Variable
 {
     /// <summary>Creates a variable; <paramref name="owner"/> is null for graph inputs.</summary>
     public Variable(TensorType type, Apply? owner = null, int index = 0, string? name = null)
@@ -75,8 +75,9 @@ public class Variable
 public sealed class Constant : Variable
 {
     /// <summary>
-    /// Wraps <paramref name="value"/>; the constant owns its copy. <paramref name="weak"/> marks a constant made
-    /// from a bare number, whose dtype yields to tensor operands in promotion (as Aesara's Python scalars do).
+    /// Wraps <paramref name="value"/>; the constant owns its copy. <paramref name="weak"/> records that the constant
+    /// was made from a bare number (its dtype then came from Aesara's autocasting); promotion treats it like any
+    /// other constant.
     /// </summary>
     public Constant(torch.Tensor value, bool weak = false, string? name = null)
         : base(new TensorType(DTypes.FromTorch(value.dtype), value.shape.Select(n => (long?)n).ToArray()), null, 0, name)
@@ -89,7 +90,7 @@ public sealed class Constant : Variable
     /// <summary>The value (shared by every function that uses the constant; never mutated).</summary>
     public torch.Tensor Value { get; }
 
-    /// <summary>True for constants made from bare numbers.</summary>
+    /// <summary>True for constants made from bare numbers (informational: it does not change promotion).</summary>
     public bool IsWeak { get; }
 
     /// <summary>The value as a double when it is a single number, else null.</summary>

@@ -42,10 +42,9 @@ public sealed class Elemwise(ScalarOp scalar) : Op
             }
             shape[axis] = known ?? (allOnes ? 1 : null);
         }
-        // A bare number never decides the dtype, not even for a rule that transfers an input's type.
-        var dtype = Scalar.TypeFrom is int from && inputs[from] is not Constant { IsWeak: true }
-            ? inputs[from].DType
-            : Scalar.OutputDType(PromoteInputs(inputs));
+        // Constants made from bare numbers were already typed by Aesara's autocasting (see T.Constant), so the output
+        // dtype is the rule's function of the plain numpy promotion of the input dtypes.
+        var dtype = Scalar.TypeFrom is int from ? inputs[from].DType : Scalar.OutputDType(PromoteInputs(inputs));
         return new Apply(this, padded, [new TensorType(dtype, shape)]);
     }
 
@@ -53,8 +52,10 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
     {
         CheckRuntimeBroadcast(node, inputs);
-        var outType = node.Outputs[0].DType;
-        // Every rule computes in the output dtype.
+        // A rule computes in the output dtype unless it names another (comparisons compute in the promoted one).
+        var outType = Scalar.ComputeDType is { } computeIn && Scalar.TypeFrom is null
+            ? computeIn(PromoteInputs(node.Inputs))
+            : node.Outputs[0].DType;
         var cast = inputs.Select(t => Kernels.Kernels.Cast(t, outType)).ToArray();
         var result = Scalar.Compute(cast);
         foreach (var t in cast)
@@ -121,30 +122,14 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     }
 
     /// <summary>
-    /// Promotes input dtypes as Aesara does with Python scalars: constants made from bare numbers only decide the
-    /// kind (int or float) when no tensor operand does.
+    /// The promoted dtype of the inputs: numpy's promotion of their dtypes, as Aesara's <c>upcast</c> computes it with
+    /// the default <c>cast_policy='custom'</c> (it adds 0-d arrays, so numpy's value-based casting never applies).
+    /// Python numbers take part with the dtype their constant was given when it was made (Aesara's
+    /// <c>NumpyAutocaster</c>, see <see cref="T.Constant(double)"/>): int8 tensor * 2.0 is float32, int32 tensor * 2.0
+    /// and float32 tensor * 0.1 are float64.
     /// </summary>
-    internal static DType PromoteInputs(IReadOnlyList<Variable> inputs)
-    {
-        var strong = inputs.Where(v => v is not Constant { IsWeak: true }).ToList();
-        if (strong.Count == 0)
-        {
-            return inputs.Select(v => v.DType).Aggregate(DTypes.Promote);
-        }
-        var dtype = strong.Select(v => v.DType).Aggregate(DTypes.Promote);
-        foreach (var weak in inputs.OfType<Constant>().Where(c => c.IsWeak))
-        {
-            if (dtype.IsDiscrete() && dtype != DType.Bool)
-            {
-                dtype = weak.DType.IsFloat() ? DTypes.Promote(dtype, Config.FloatX) : DTypes.Promote(dtype, weak.DType);
-            }
-            else if (dtype == DType.Bool)
-            {
-                dtype = weak.DType;
-            }
-        }
-        return dtype;
-    }
+    internal static DType PromoteInputs(IReadOnlyList<Variable> inputs) =>
+        inputs.Select(v => v.DType).Aggregate(DTypes.Promote);
 
     private void CheckRuntimeBroadcast(Apply node, torch.Tensor[] inputs)
     {

@@ -28,11 +28,31 @@ public sealed record ScalarOp(
     Func<Variable[], Variable, Variable?[], Variable?> Pushforward,
     int? TypeFrom = null)
 {
+    /// <summary>
+    /// The dtype the inputs are cast to before <see cref="Compute"/> runs, from the promoted input dtype; null (the
+    /// default) means the output dtype. Comparisons set it so that <c>2.5 &lt; 3</c> compares floats, not booleans.
+    /// </summary>
+    public Func<DType, DType>? ComputeDType { get; init; }
+
     /// <summary>Output dtype equals the promoted input dtype.</summary>
     public static DType Same(DType d) => d;
 
     /// <summary>Output is the float type of the input (Aesara's <c>upgrade_to_float</c>).</summary>
     public static DType Float(DType d) => d.UpgradeToFloat();
+
+    /// <summary>
+    /// Aesara's <c>TrueDiv.output_types</c>: when every input is discrete (the promoted dtype is), the result is
+    /// <see cref="Config.FloatX"/>; otherwise the promoted dtype (<c>upcast_out</c>).
+    /// </summary>
+    public static DType FloatXIfDiscrete(DType d) => d.IsDiscrete() ? Config.FloatX : d;
+
+    /// <summary>Aesara's <c>upcast_out_min8</c> (used by <c>pow</c>): booleans give int8.</summary>
+    public static DType Min8(DType d) => d == DType.Bool ? DType.Int8 : d;
+
+    /// <summary>Aesara's <c>upcast_out_nobool</c> (used by <c>sub</c>): booleans are rejected.</summary>
+    public static DType NoBool(DType d) => d == DType.Bool
+        ? throw new ArgumentException("bool output not supported: numpy and Aesara reject this op on booleans")
+        : d;
 
     /// <inheritdoc/>
     public override string ToString() => Name;

@@ -17,7 +17,7 @@ public static partial class ScalarOps
         (x, y, dx) => Sum(dx[0], dx[1]));
 
     /// <summary>a - b</summary>
-    public static readonly ScalarOp Sub = new("sub", 2, Same, t => Kernels.Kernels.Sub(t[0], t[1]),
+    public static readonly ScalarOp Sub = new("sub", 2, NoBool, t => Kernels.Kernels.Sub(t[0], t[1]),
         (x, y, gy) => [gy, -gy],
         (x, y, dx) => Sum(dx[0], Term(dx[1], d => -d)));
 
@@ -27,18 +27,18 @@ public static partial class ScalarOps
         (x, y, dx) => Sum(Term(dx[0], d => d * x[1]), Term(dx[1], d => x[0] * d)));
 
     /// <summary>a / b — d(a/b) = da/b - (a/b) db/b</summary>
-    public static readonly ScalarOp TrueDiv = new("true_div", 2, Float, t => Kernels.Kernels.Div(t[0], t[1]),
+    public static readonly ScalarOp TrueDiv = new("true_div", 2, FloatXIfDiscrete, t => Kernels.Kernels.Div(t[0], t[1]),
         (x, y, gy) => [gy / x[1], -(gy * y) / x[1]],
         (x, y, dx) => Sum(Term(dx[0], d => d / x[1]), Term(dx[1], d => -(d * y) / x[1])));
 
     /// <summary>a ** b — d(a^b) = b a^(b-1) da + log(a) a^b db</summary>
-    public static readonly ScalarOp Pow = new("pow", 2, Same, t => Kernels.Kernels.Pow(t[0], t[1]),
+    public static readonly ScalarOp Pow = new("pow", 2, Min8, t => Kernels.Kernels.Pow(t[0], t[1]),
         (x, y, gy) => [gy * (x[1] * T.Pow(x[0], x[1] - 1.0)), gy * (T.Log(x[0]) * y)],
         (x, y, dx) => Sum(Term(dx[0], d => d * (x[1] * T.Pow(x[0], x[1] - 1.0))),
                           Term(dx[1], d => d * (T.Log(x[0]) * y))));
 
     /// <summary>-x</summary>
-    public static readonly ScalarOp Neg = new("neg", 1, Same, t => Kernels.Kernels.Neg(t[0]),
+    public static readonly ScalarOp Neg = new("neg", 1, NoBool, t => Kernels.Kernels.Neg(t[0]),
         (x, y, gy) => [-gy],
         (x, y, dx) => -dx[0]!);
 

@@ -4,6 +4,10 @@ from .math import *  # noqa: F401,F403
 from .math import __all__ as _math_all
 from .type import *  # noqa: F401,F403
 from .type import __all__ as _type_all
-from .var import TensorVariable, as_tensor_variable, constant
+from .var import TensorVariable, as_tensor, as_tensor_variable, constant
+from .basic import flatten
+from .shape import reshape, shape, shape_i
+from .subtensor import inc_subtensor, set_subtensor
 
-__all__ = ["TensorVariable", "as_tensor_variable", "constant"] + _math_all + _type_all
+__all__ = ["TensorVariable", "as_tensor_variable", "as_tensor", "constant", "flatten", "reshape", "shape",
+           "shape_i", "inc_subtensor", "set_subtensor"] + _math_all + _type_all

@@ -8,6 +8,11 @@ from .var import TensorVariable, as_tensor_variable, wrap
 __all__ = ["add", "sub", "mul", "true_div", "neg", "exp", "log", "tanh", "sqr",
            "pow", "sum", "dot", "transpose", "cast", "ones_like", "zeros_like"]
 
+from ._math_more import *  # noqa: E402,F401,F403  (comparisons, int_div, mod, abs, bitwise, mean, max)
+from ._math_more import __all__ as _more_all  # noqa: E402
+
+__all__ += _more_all
+
 
 def _unary(op, x):
     return wrap(call(api.Unary, op, as_tensor_variable(x)._v))
@@ -67,22 +72,29 @@ def sqr(x):
     return _unary("sqr", x)
 
 
-def sum(x, axis=None, keepdims=False):  # noqa: A001 - Aesara's name
-    """Sum of ``x`` over all axes, or over ``axis`` (negative counts from the end).
+def sum(x, axis=None, dtype=None, keepdims=False, acc_dtype=None):  # noqa: A001 - Aesara's name
+    """Sum of ``x`` over all axes, one axis or several (negative count from the end).
+
+    Integers and booleans sum to int64, floats keep their dtype (Aesara's
+    default accumulator); ``dtype`` casts the result.
 
     Parameters
     ----------
     x : TensorVariable
         The tensor to reduce.
-    axis : int, optional
-        The axis to sum over; all axes when None.
+    axis : int or sequence of int, optional
+        The axes to sum over; all axes when None.
+    dtype : str, optional
+        The dtype of the result.
     keepdims : bool
         Keep the summed axes with length 1.
     """
-    if axis is not None and not isinstance(axis, int):
-        raise NotImplementedError("sum: summing over several axes at once is not implemented yet; "
-                                  f"got axis={axis!r}")
-    return wrap(call(api.Sum, as_tensor_variable(x)._v, axis, bool(keepdims)))
+    if acc_dtype is not None:
+        raise NotImplementedError("sum: acc_dtype is not implemented")
+    from ._math_more import _axes
+
+    out = wrap(call(api.SumAxes, as_tensor_variable(x)._v, _axes(axis), bool(keepdims)))
+    return out if dtype is None or out.dtype == str(dtype) else cast(out, dtype)
 
 
 def dot(a, b):

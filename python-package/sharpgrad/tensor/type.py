@@ -1,52 +1,114 @@
 """Constructors of symbolic tensors (Aesara's ``aesara.tensor.type``).
 
-Each constructor exists un-prefixed (dtype ``config.floatX``) and with
-Aesara's prefixes: ``b`` int8, ``w`` int16, ``i`` int32, ``l`` int64,
-``f`` float32, ``d`` float64.
+Each constructor exists un-prefixed (dtype ``config.floatX`` unless
+``dtype=`` is given) and with Aesara's prefixes: ``b`` int8, ``w`` int16,
+``i`` int32, ``l`` int64, ``f`` float32, ``d`` float64, ``c`` complex64,
+``z`` complex128. Ranks: ``scalar`` (), ``vector`` (None,), ``matrix``
+(None, None), ``row`` (1, None), ``col`` (None, 1), ``tensor3``,
+``tensor4``. A static length of 1 makes an axis broadcastable.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 import sharpgrad
 
 from .._bridge import api, call
-from .var import TensorVariable, wrap
+from .var import wrap
 
-_PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32", "d": "float64"}
-_RANKS = {"scalar": (), "vector": (None,), "matrix": (None, None),
-          "row": (1, None), "col": (None, 1)}
+_PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float32", "d": "float64",
+             "c": "complex64", "z": "complex128"}
+_RANKS = {"scalar": (), "vector": (None,), "matrix": (None, None), "row": (1, None), "col": (None, 1),
+          "tensor3": (None,) * 3, "tensor4": (None,) * 4}
 
-__all__ = ["tensor"] + list(_RANKS) + [p + r for p in _PREFIXES for r in _RANKS]
+__all__ = ["tensor", "TensorType"] + list(_RANKS) + [p + r for p in _PREFIXES for r in _RANKS]
+
+_SUPPORTED = ("bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
+              "complex64", "complex128")
 
 
-def tensor(dtype=None, shape=None, name=None):
-    """A symbolic tensor of ``dtype`` and static ``shape`` (None where unknown).
+def _dtype_name(dtype):
+    if dtype is None or dtype == "floatX":
+        return sharpgrad.config.floatX
+    name = np.dtype(dtype).name
+    if name not in _SUPPORTED:
+        raise TypeError(f"tensor: unsupported dtype {name!r}; expected one of {', '.join(_SUPPORTED)}")
+    return name
+
+
+class TensorType:
+    """Aesara's ``TensorType(dtype, shape=...)``: calling it makes a symbolic variable of this type.
+
+    ``shape`` holds a length or None (unknown) per axis; Aesara's older
+    ``broadcastable=`` flags are accepted too (True means static length 1).
+    """
+
+    def __init__(self, dtype, shape=None, broadcastable=None):
+        if shape is None and broadcastable is None:
+            raise TypeError("TensorType: expected a shape, e.g. shape=(None, 3)")
+        if shape is None:
+            shape = tuple(1 if b else None for b in broadcastable)
+        self.dtype = _dtype_name(dtype)
+        self.shape = tuple(None if n is None else int(n) for n in shape)
+        if any(n is not None and n < 0 for n in self.shape):
+            raise ValueError(f"TensorType: lengths must be >= 0 or None; got {self.shape}")
+
+    @property
+    def ndim(self):
+        """Number of dimensions."""
+        return len(self.shape)
+
+    @property
+    def broadcastable(self):
+        """True where the static length is 1."""
+        return tuple(n == 1 for n in self.shape)
+
+    def __call__(self, name=None):
+        dims = [-1 if n is None else n for n in self.shape]
+        return wrap(call(api.Tensor, self.dtype, dims, name))
+
+    def __eq__(self, other):
+        return isinstance(other, TensorType) and (self.dtype, self.shape) == (other.dtype, other.shape)
+
+    def __hash__(self):
+        return hash((self.dtype, self.shape))
+
+    def __repr__(self):
+        shape = "(" + ", ".join("None" if n is None else str(n) for n in self.shape) + ("," if self.ndim == 1 else "") + ")"
+        return f"TensorType({self.dtype}, {shape})"
+
+
+def tensor(dtype=None, shape=None, name=None, broadcastable=None):
+    """A symbolic tensor of ``dtype`` (``config.floatX`` when omitted) and static ``shape`` (None where unknown).
 
     Parameters
     ----------
-    dtype : str, optional
-        A numpy dtype name; ``config.floatX`` when omitted.
+    dtype : str or numpy dtype, optional
     shape : tuple of (int or None)
-        The static shape.
+        The static shape; a length of 1 makes the axis broadcastable.
     name : str, optional
         A name for printing and for gradient names such as ``(dcost/dx)``.
+    broadcastable : tuple of bool, optional
+        Aesara's older spelling of the shape: True for length 1, False for unknown.
     """
-    if shape is None:
-        raise TypeError("tensor: expected a shape, e.g. shape=(None, 3)")
-    dtype = sharpgrad.config.floatX if dtype is None else str(dtype)
-    dims = [-1 if n is None else int(n) for n in shape]
-    return wrap(call(api.Tensor, dtype, dims, name))
+    return TensorType(dtype, shape=shape, broadcastable=broadcastable)(name)
 
 
 def _constructor(dtype, shape, kind):
-    def make(name=None):
-        return tensor(dtype if dtype is not None else sharpgrad.config.floatX, shape, name)
+    if dtype is None:
+        def make(name=None, dtype=None, shape=shape):
+            return tensor(dtype, shape, name)
+    else:
+        def make(name=None):
+            return tensor(dtype, shape, name)
 
-    make.__doc__ = f"A symbolic {kind} of dtype {dtype or 'config.floatX'}."
+    make.__name__ = make.__qualname__ = kind
+    make.__doc__ = f"A symbolic {kind} of dtype {dtype or 'config.floatX'} (static shape {shape})."
     return make
 
 
 for _rank, _shape in _RANKS.items():
     globals()[_rank] = _constructor(None, _shape, _rank)
     for _prefix, _dtype in _PREFIXES.items():
-        globals()[_prefix + _rank] = _constructor(_dtype, _shape, _rank)
+        globals()[_prefix + _rank] = _constructor(_dtype, _shape, _prefix + _rank)

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._bridge import api, c_array, call
 
-__all__ = ["TensorVariable", "as_tensor_variable", "constant", "wrap"]
+__all__ = ["TensorVariable", "as_tensor_variable", "as_tensor", "constant", "wrap"]
 
 # One Python object per engine variable, so identity (``is``, dict keys) means the same variable, as in Aesara.
 _wrappers = weakref.WeakValueDictionary()
@@ -82,15 +82,94 @@ class TensorVariable:
         from .math import transpose
         return transpose(self)
 
-    def sum(self, axis=None, keepdims=False):
-        """Sum over all axes or one axis; see :func:`sharpgrad.tensor.sum`."""
+    @property
+    def shape(self):
+        """The symbolic shape: an int64 vector (``x.shape[0]`` is an int64 scalar); disconnected for gradients."""
+        from .shape import shape
+        return shape(self)
+
+    @property
+    def size(self):
+        """The symbolic number of elements (int64 scalar)."""
+        from .shape import size
+        return size(self)
+
+    def sum(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        """Sum over all axes, one axis or a tuple of axes; see :func:`sharpgrad.tensor.sum`."""
         from .math import sum as sum_
-        return sum_(self, axis=axis, keepdims=keepdims)
+        return sum_(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def mean(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        """Mean over all axes, one axis or a tuple of axes; see :func:`sharpgrad.tensor.mean`."""
+        from .math import mean
+        return mean(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def max(self, axis=None, keepdims=False):
+        """Maximum over all axes, one axis or a tuple of axes; see :func:`sharpgrad.tensor.max`."""
+        from .math import max as max_
+        return max_(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape, ndim=None):
+        """Reshape to ``shape`` (a tuple, a symbolic int vector, or the lengths as arguments); one length may be -1."""
+        from .shape import reshape
+        if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
+            shape = shape[0]
+        return reshape(self, shape, ndim=ndim)
+
+    def flatten(self, ndim=1):
+        """Keep the first ``ndim - 1`` axes and join the others (Aesara's ``flatten``)."""
+        from .basic import flatten
+        return flatten(self, ndim)
+
+    def dimshuffle(self, *pattern):
+        """Aesara's ``dimshuffle``: a permutation of the axes with ``'x'`` for new broadcastable axes.
+
+        Axes left out must be broadcastable; they are dropped.
+        """
+        if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
+            pattern = tuple(pattern[0])
+        order = []
+        for p in pattern:
+            if p == "x":
+                order.append(-1)
+            elif isinstance(p, numbers.Integral) and not isinstance(p, bool):
+                order.append(int(p))
+            else:
+                raise ValueError(f"dimshuffle: expected axis numbers or 'x'; got {p!r} in {pattern!r}")
+        return wrap(call(api.DimShuffle, self._v, order))
+
+    def astype(self, dtype):
+        """Conversion to ``dtype``; see :func:`sharpgrad.tensor.cast`."""
+        from .math import cast
+        return cast(self, dtype)
 
     def dot(self, other):
         """numpy's ``dot``; see :func:`sharpgrad.tensor.dot`."""
         from .math import dot
         return dot(self, other)
+
+    def __getitem__(self, key):
+        """Basic indexing: integers (negative count from the end), slices with constant bounds and steps of
+        either sign, ``None``/``np.newaxis`` and ``...``.
+
+        Raises
+        ------
+        IndexError
+            For too many indices, or an integer outside a known length.
+        NotImplementedError
+            For symbolic or array (advanced) indices.
+        """
+        return wrap(call(api.Index, self._v, _index_entries(key, self.ndim)))
+
+    def __iter__(self):
+        length = self.static_shape[0] if self.ndim > 0 else None
+        if length is None:
+            raise TypeError("a symbolic tensor can be iterated only along a first axis of known static length")
+        for i in range(length):
+            yield self[i]
+
+    def __len__(self):
+        raise TypeError("len() of a symbolic tensor is unknown; use x.shape[0]")
 
     def __repr__(self):
         return self.name if self.name is not None else str(self._v.ToString())
@@ -134,43 +213,220 @@ class TensorVariable:
     def __rtruediv__(self, other):
         return _binary("true_div", other, self)
 
+    def __floordiv__(self, other):
+        return _binary2("int_div", self, other)
+
+    def __rfloordiv__(self, other):
+        return _binary2("int_div", other, self)
+
+    def __mod__(self, other):
+        return _binary2("mod", self, other)
+
+    def __rmod__(self, other):
+        return _binary2("mod", other, self)
+
     def __pow__(self, other):
         return _binary("pow", self, other)
 
     def __rpow__(self, other):
         return _binary("pow", other, self)
 
+    def __matmul__(self, other):
+        return _binary("dot", self, other)
+
+    def __rmatmul__(self, other):
+        return _binary("dot", other, self)
+
     def __neg__(self):
         return wrap(call(api.Unary, "neg", self._v))
 
+    def __pos__(self):
+        return self
 
-def constant(value, name=None, dtype=None):
-    """A constant tensor holding a copy of ``value`` (a number or array-like)."""
-    array = c_array(value, dtype=dtype)
-    if array.dtype == np.float16 or array.dtype.kind not in "biufc":
-        raise TypeError(f"constant: expected a numeric array; got dtype {array.dtype}")
+    def __abs__(self):
+        return wrap(call(api.Unary2, "abs", self._v))
+
+    # Comparisons give bool tensors. Like Aesara, ``==`` and ``!=`` keep Python's identity meaning (variables are
+    # dict keys); use ``eq`` and ``neq`` for element-wise equality.
+    def __lt__(self, other):
+        return _binary2("lt", self, other)
+
+    def __le__(self, other):
+        return _binary2("le", self, other)
+
+    def __gt__(self, other):
+        return _binary2("gt", self, other)
+
+    def __ge__(self, other):
+        return _binary2("ge", self, other)
+
+    # Bitwise (logical on bools), for integer and bool tensors.
+    def __and__(self, other):
+        return _binary2("and_", self, other)
+
+    def __rand__(self, other):
+        return _binary2("and_", other, self)
+
+    def __or__(self, other):
+        return _binary2("or_", self, other)
+
+    def __ror__(self, other):
+        return _binary2("or_", other, self)
+
+    def __xor__(self, other):
+        return _binary2("xor", self, other)
+
+    def __rxor__(self, other):
+        return _binary2("xor", other, self)
+
+    def __invert__(self):
+        return wrap(call(api.Unary2, "invert", self._v))
+
+
+_INT_DTYPES = ("int8", "int16", "int32", "int64")
+
+
+def _autocast(x):
+    """A Python number as Aesara 2.9 types it (``aesara.scalar.basic.convert`` with ``cast_policy='custom'``).
+
+    A Python int takes the smallest of int8, int16, int32, int64 that holds it
+    (``autocast_int``). A Python float becomes float32 when ``config.floatX`` is
+    float32; otherwise float32 if float32 represents it exactly (2.0, 0.5, inf),
+    else float64 (0.1, nan) (``autocast_float``). numpy scalars and arrays keep
+    their dtype; other sequences go through ``np.asarray`` (an empty one is
+    floatX).
+    """
+    import sharpgrad
+
+    if isinstance(x, (np.ndarray, np.generic)):
+        return np.asarray(x)
+    if isinstance(x, numbers.Integral) and not isinstance(x, bool):
+        for dtype in _INT_DTYPES:
+            info = np.iinfo(dtype)
+            if info.min <= x <= info.max:
+                return np.asarray(x, dtype=dtype)
+        raise TypeError(f"constant: the integer {x} does not fit int64 (Aesara would make it uint64, which "
+                        "this engine does not support)")
+    if isinstance(x, float):
+        if sharpgrad.config.floatX == "float32":
+            return np.asarray(x, dtype="float32")
+        with np.errstate(over="ignore"):
+            single = np.asarray(x, dtype="float32")
+        return single if single == x else np.asarray(x, dtype="float64")
+    array = np.asarray(x)
+    if array.size == 0 and not hasattr(x, "dtype"):
+        array = np.asarray(x, dtype=sharpgrad.config.floatX)
+    return array
+
+
+def constant(x, name=None, ndim=None, dtype=None):
+    """A constant tensor holding a copy of ``x`` (a number or array-like), typed as Aesara types it.
+
+    Parameters
+    ----------
+    x : number, numpy array or nested sequence
+        The value. Python numbers are autocast (see ``_autocast``): ``constant(2)``
+        is int8, ``constant(2.0)`` float32, ``constant(0.1)`` float64.
+    name : str, optional
+    ndim : int, optional
+        Pad the value with leading axes of length 1 up to this rank.
+    dtype : str, optional
+        Force the dtype instead of autocasting.
+    """
+    array = c_array(x, dtype=dtype) if dtype is not None else _autocast(x)
+    if ndim is not None:
+        if array.ndim > ndim:
+            raise ValueError(f"constant: value of rank {array.ndim} cannot be cast to {ndim} dimensions")
+        array = array.reshape((1,) * (ndim - array.ndim) + array.shape)
+    array = c_array(array)
+    if array.dtype.kind not in "biufc" or array.dtype.name not in _SUPPORTED:
+        raise TypeError(f"constant: expected a numeric array of a supported dtype; got dtype {array.dtype}")
     handle = call(api.ArrayConstant, array.ctypes.data, list(array.shape), array.dtype.name, name)
-    return TensorVariable(handle)
+    return wrap(handle)
 
 
-def as_tensor_variable(x):
-    """Return ``x`` as a :class:`TensorVariable`.
+_SUPPORTED = ("bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
+              "complex64", "complex128")
 
-    Bare Python numbers become weak constants that, as in Aesara, do not
-    upcast the tensors they meet (``fvector * 2.0`` stays float32).
+
+def as_tensor_variable(x, name=None, ndim=None, dtype=None):
+    """Return ``x`` as a :class:`TensorVariable` (Aesara's ``as_tensor_variable``).
+
+    Python numbers become constants typed as Aesara types them: ints take the
+    smallest fitting integer type, floats float32 when exact (or when floatX is
+    float32), else float64; the result dtype of an operation is then numpy's
+    promotion of the operand dtypes (``bvector * 2.0`` is float32, ``ivector *
+    2.0`` float64, ``fvector * 0.1`` float64, ``fvector * 0.5`` float32).
+
+    Raises
+    ------
+    TypeError
+        For ``True``/``False`` (as Aesara: use ``np.array(True)``) and for
+        values that are not numbers or arrays.
     """
     if isinstance(x, TensorVariable):
+        if ndim is not None and x.ndim != ndim:
+            if x.ndim > ndim:
+                raise ValueError(f"as_tensor_variable: {x!r} has {x.ndim} dimensions; expected {ndim}")
+            x = x.dimshuffle(*(["x"] * (ndim - x.ndim) + list(range(x.ndim))))
+        if dtype is not None and x.dtype != str(np.dtype(dtype)):
+            x = x.astype(str(np.dtype(dtype)))
         return x
     if isinstance(x, bool):
-        return constant(np.bool_(x))
-    if isinstance(x, numbers.Integral) and not isinstance(x, np.integer):
-        return wrap(call(api.IntConstant, int(x)))
-    if isinstance(x, float):  # np.float64 is a float subclass: both are bare numbers here
-        return wrap(call(api.FloatConstant, float(x)))
-    if isinstance(x, (np.ndarray, np.generic, list, tuple)):
-        return constant(x)
+        raise TypeError("Cannot cast True or False as a tensor variable. Please use np.array(True) or "
+                        "np.array(False) if you need these constants. This error might be caused by using the "
+                        "== operator on Variables. v == w does not do what you think it does, use "
+                        "sharpgrad.tensor.eq(v, w) instead.")
+    if isinstance(x, (list, tuple)) and any(isinstance(v, TensorVariable) for v in x):
+        items = [as_tensor_variable(v) for v in x]
+        if all(v.ndim == 0 and v.dtype.startswith(("int", "uint")) for v in items):
+            return wrap(call(api.MakeVector, [v._v for v in items]))
+        raise NotImplementedError("as_tensor_variable: a list of symbolic variables is supported only for "
+                                  "integer scalars (a shape)")
+    if isinstance(x, (numbers.Number, np.ndarray, np.generic, list, tuple)):
+        return constant(x, name=name, ndim=ndim, dtype=dtype)
     raise TypeError(f"as_tensor_variable: expected a TensorVariable, number or array; got {type(x).__name__}")
+
+
+as_tensor = as_tensor_variable
 
 
 def _binary(op, a, b):
     return wrap(call(api.Binary, op, as_tensor_variable(a)._v, as_tensor_variable(b)._v))
+
+
+def _binary2(op, a, b):
+    return wrap(call(api.Binary2, op, as_tensor_variable(a)._v, as_tensor_variable(b)._v))
+
+
+def _index_entries(key, ndim):
+    """A basic index as numpy-notation strings for the engine ("2", "1:5:-1", "None")."""
+    if not isinstance(key, tuple):
+        key = (key,)
+    if sum(k is Ellipsis for k in key) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    entries = []
+    for k in key:
+        if k is Ellipsis:
+            entries += [":"] * max(ndim - used, 0)
+        elif k is None:
+            entries.append("None")
+        elif isinstance(k, slice):
+            parts = []
+            for bound in (k.start, k.stop, k.step):
+                if bound is None:
+                    parts.append("")
+                elif isinstance(bound, numbers.Integral) and not isinstance(bound, bool):
+                    parts.append(str(int(bound)))
+                else:
+                    raise NotImplementedError(f"indexing: only constant integer slice bounds are supported; got {k!r}")
+            if k.step == 0:
+                raise ValueError("slice step cannot be zero")
+            entries.append(":".join(parts))
+        elif isinstance(k, numbers.Integral) and not isinstance(k, bool):
+            entries.append(str(int(k)))
+        else:
+            raise NotImplementedError(f"indexing: only integers, slices, None and ... are supported (basic "
+                                      f"indexing); got {type(k).__name__}")
+    return entries

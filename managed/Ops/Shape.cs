@@ -1,0 +1,31 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// Aesara's <c>Shape</c>: the run-time shape of its input as an int64 vector of static length <c>ndim</c>. It does not
+/// depend differentiably on the values, so its gradient is disconnected (the pullback returns null).
+/// </summary>
+public sealed class Shape : Op
+{
+    /// <inheritdoc/>
+    public override Apply MakeNode(params Variable[] inputs)
+    {
+        ExpectInputs(inputs, 1);
+        return new Apply(this, [inputs[0]], [new TensorType(DType.Int64, [inputs[0].Ndim])]);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) => [Kernels.Kernels.ShapeOf(inputs[0])];
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null];
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) => [null];
+
+    /// <inheritdoc/>
+    public override string ToString() => "Shape";
+}
