@@ -410,7 +410,7 @@ public sealed class FunctionTests
     }
 
     [Test]
-    public void Deep_graphs_compile_in_linear_time_and_do_not_overflow_the_stack()
+    public void Deep_graphs_differentiate_compile_and_run_without_overflowing_the_stack()
     {
         const int depth = 20000;
         var x = T.DScalar("x");
@@ -421,11 +421,8 @@ public sealed class FunctionTests
         }
         var g = Autodiff.Grad(y, x);
         Assert.That(Autodiff.Rop([y], [x], [T.DScalar("v")])[0].Ndim, Is.EqualTo(0));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Compile time is measured by `make bench` (compile scaling), not asserted here.
         var f = Function.Compile([x], [y, g]);
-        watch.Stop();
-        // ~0.3 s here; a schedule built in quadratic time took ~10 s.
-        Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(3), "compile time for ~120k nodes");
         var outs = f.Call(torch.tensor(1.0));
         Assert.That(outs[1].item<double>(), Is.EqualTo(Math.Pow(1.0001, depth)).Within(1e-9).Percent);
     }

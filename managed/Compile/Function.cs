@@ -24,7 +24,8 @@ public sealed class Function
     private readonly bool _allowDowncast;
     private readonly string _label;
 
-    private sealed record Step(Apply Node, int[] In, int[] Out, int[] FreeAfter);
+    /// <summary>One node of the schedule; <c>Overwrite</c> is the input whose dead buffer receives the output, or -1.</summary>
+    private sealed record Step(Apply Node, int[] In, int[] Out, int[] FreeAfter, int Overwrite);
 
     private Function(Variable[] inputs, Variable[] outputs, CompileOptions options)
     {
@@ -76,20 +77,26 @@ public sealed class Function
         _constants = constants.ToArray();
         _shared = shared.ToArray();
 
-        // Free each computed value after its last reader, unless it is returned.
-        var computed = steps.SelectMany(s => s.Out).ToHashSet();
-        var lastUse = new Dictionary<int, int>();
+        // Free each computed value after its last reader, unless it is returned; reuse dead buffers in place.
+        var lastUse = new int[_slotCount];
         for (int i = 0; i < steps.Count; i++)
         {
-            foreach (int s in steps[i].In.Concat(steps[i].Out))
+            foreach (int slot in steps[i].In.Concat(steps[i].Out))
             {
-                lastUse[s] = i;
+                lastUse[slot] = i;
             }
         }
-        var returned = results.ToHashSet();
-        var freeAt = lastUse.Where(kv => computed.Contains(kv.Key) && !returned.Contains(kv.Key))
-            .ToLookup(kv => kv.Value, kv => kv.Key);
-        _steps = steps.Select((s, i) => new Step(s.Node, s.In, s.Out, freeAt[i].ToArray())).ToArray();
+        foreach (int slot in results)
+        {
+            lastUse[slot] = int.MaxValue;
+        }
+        var computed = steps.SelectMany(s => s.Out).ToHashSet();
+        var overwrite = PlanInPlace(steps, computed, lastUse);
+        var freeAt = Enumerable.Range(0, _slotCount)
+            .Where(slot => computed.Contains(slot) && lastUse[slot] != int.MaxValue)
+            .Where(slot => overwrite[lastUse[slot]] < 0 || steps[lastUse[slot]].In[overwrite[lastUse[slot]]] != slot)
+            .ToLookup(slot => lastUse[slot]);
+        _steps = steps.Select((s, i) => new Step(s.Node, s.In, s.Out, freeAt[i].ToArray(), overwrite[i])).ToArray();
 
         // A computed value is handed out once as is; inputs, constants, shared values and repeats are copied.
         var owned = results.Select((s, i) => computed.Contains(s) && Array.IndexOf(results, s) == i).ToArray();
@@ -183,7 +190,13 @@ public sealed class Function
             {
                 ins[i] = values[step.In[i]]!;
             }
-            var outs = step.Node.Op.Perform(step.Node, ins);
+            if (step.Overwrite >= 0)
+            {
+                // The input's buffer now holds the output: hand the handle over instead of freeing it.
+                values[step.Out[0]] = step.Node.Op.PerformInPlace(step.Node, ins, step.Overwrite);
+                values[step.In[step.Overwrite]] = null;
+            }
+            var outs = step.Overwrite >= 0 ? [] : step.Node.Op.Perform(step.Node, ins);
             for (int o = 0; o < outs.Length; o++)
             {
                 // An op must return new handles: an input handle reused as an output would be freed twice.
@@ -215,6 +228,74 @@ public sealed class Function
             }
         }
         return results;
+    }
+
+    /// <summary>
+    /// Chooses, for each step, an input whose buffer the output may overwrite: a buffer the VM itself made (not an
+    /// input, constant or shared value), fresh (not a view), that neither it nor any view of it is read after this
+    /// step, and that no other input of the step shares. Returns the chosen input index per step, or -1.
+    /// </summary>
+    private static int[] PlanInPlace(List<(Apply Node, int[] In, int[] Out)> steps, HashSet<int> computed, int[] lastUse)
+    {
+        // roots[slot]: the fresh buffers a slot may share memory with (a fresh slot is its own root).
+        // A slot that may alias many buffers pins them (they are never overwritten) instead of carrying them along,
+        // which keeps this pass linear in the graph size.
+        const int maxRoots = 8;
+        var roots = new Dictionary<int, int[]>();
+        var pinned = new HashSet<int>();
+        int[] Roots(int slot) => roots.TryGetValue(slot, out var r) ? r : [slot];
+        foreach (var (node, ins, outs) in steps)
+        {
+            for (int o = 0; o < outs.Length; o++)
+            {
+                if (!node.Op.OutputMayAlias(node, o))
+                {
+                    roots[outs[o]] = [outs[o]];
+                    continue;
+                }
+                var shared = ins.SelectMany(Roots).Distinct().ToArray();
+                if (shared.Length > maxRoots)
+                {
+                    pinned.UnionWith(shared);
+                    shared = [];
+                }
+                roots[outs[o]] = shared;
+            }
+        }
+        // aliasEnd[root]: the last step that reads the root or any view of it.
+        var aliasEnd = new Dictionary<int, int>();
+        foreach (var (slot, slotRoots) in roots)
+        {
+            foreach (int root in slotRoots)
+            {
+                aliasEnd[root] = Math.Max(aliasEnd.GetValueOrDefault(root), lastUse[slot]);
+            }
+        }
+        var plan = new int[steps.Count];
+        for (int i = 0; i < steps.Count; i++)
+        {
+            plan[i] = -1;
+            var (node, ins, outs) = steps[i];
+            if (outs.Length != 1)
+            {
+                continue;
+            }
+            for (int k = 0; k < ins.Length && plan[i] < 0; k++)
+            {
+                int slot = ins[k];
+                bool ownFreshBuffer = computed.Contains(slot) && Roots(slot) is [var only] && only == slot
+                                      && !pinned.Contains(slot);
+                bool deadAfter = lastUse[slot] == i && aliasEnd.GetValueOrDefault(slot) == i;
+                bool unshared = ins.Where(other => other != slot).All(other => !Roots(other).Contains(slot));
+                if (ownFreshBuffer && deadAfter && unshared && node.Op.CanOverwrite(node, k))
+                {
+                    plan[i] = k;
+                    // The output lives in that buffer from now on: it is a fresh root of its own.
+                    roots[outs[0]] = [outs[0]];
+                }
+            }
+        }
+        return plan;
     }
 
     private torch.Tensor Admit(int i, torch.Tensor arg)

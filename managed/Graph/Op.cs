@@ -41,6 +41,26 @@ public abstract class Op
     /// <summary>Aesara's class name of the op, e.g. <c>Elemwise</c>.</summary>
     public virtual string ClassName => GetType().Name;
 
+    /// <summary>
+    /// Whether output <paramref name="output"/> may share memory with an input (a view, or the input itself). The VM
+    /// never overwrites a buffer something still alive may share, so true is always safe; an op whose outputs are
+    /// always fresh memory says false, which lets the VM reuse those buffers.
+    /// </summary>
+    public virtual bool OutputMayAlias(Apply node, int output) => true;
+
+    /// <summary>
+    /// Whether <see cref="PerformInPlace"/> can write output 0 into the buffer of input <paramref name="index"/>
+    /// (same dtype and shape as the output). The VM asks only when that input is dead after this node.
+    /// </summary>
+    public virtual bool CanOverwrite(Apply node, int index) => false;
+
+    /// <summary>
+    /// Computes output 0 into input <paramref name="index"/>'s buffer and returns that very tensor; called only when
+    /// <see cref="CanOverwrite"/> said yes.
+    /// </summary>
+    public virtual torch.Tensor PerformInPlace(Apply node, torch.Tensor[] inputs, int index) =>
+        throw new NotSupportedException($"{this} has no in-place kernel for input {index}");
+
     /// <summary>Applies the op and returns its only output.</summary>
     public Variable Call(params Variable[] inputs) => MakeNode(inputs).Output;
 
