@@ -16,6 +16,7 @@ report.AppendLine($"Machine: {Environment.ProcessorCount} cores; TorchSharp thre
                   $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
 
 CompileTimes(report, smoke);
+CompileScaling(report, smoke);
 MemoryDrift(report, smoke ? 2_000 : 100_000);
 
 Directory.CreateDirectory(outDir);
@@ -75,6 +76,32 @@ static void CompileTimes(StringBuilder report, bool smoke)
     }
     report.AppendLine().AppendLine("Median of the runs after the first (graph building included in the grad column).")
         .AppendLine();
+}
+
+// grad + compile of an elementwise chain, by the size of the compiled graph: should grow linearly.
+static void CompileScaling(StringBuilder report, bool smoke)
+{
+    report.AppendLine("## Compile scaling: grad + compile of an elementwise chain").AppendLine();
+    report.AppendLine("| links | compiled nodes | grad (ms) | compile (ms) | µs per compiled node |");
+    report.AppendLine("|---|---|---|---|---|");
+    foreach (int links in smoke ? new[] { 300, 3000 } : new[] { 300, 3_000, 30_000 })
+    {
+        var sw = Stopwatch.StartNew();
+        var x = T.DVector("x");
+        var y = x;
+        for (int i = 0; i < links; i++)
+        {
+            y = T.Tanh(y) * 0.5 + y;
+        }
+        var cost = y.Sum();
+        var g = Autodiff.Grad(cost, x);
+        double grad = sw.Elapsed.TotalMilliseconds;
+        var f = Function.Compile([x], [cost, g]);
+        double compile = sw.Elapsed.TotalMilliseconds - grad;
+        int nodes = f.Toposort().Count;
+        report.AppendLine($"| {links:N0} | {nodes:N0} | {F(grad)} | {F(compile)} | {F(1000 * (grad + compile) / nodes)} |");
+    }
+    report.AppendLine();
 }
 
 static void MemoryDrift(StringBuilder report, int calls)
