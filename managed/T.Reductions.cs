@@ -15,10 +15,16 @@ public static partial class T
     /// <summary>
     /// The mean over all axes (<paramref name="axes"/> null) or over <paramref name="axes"/>, as Aesara computes it:
     /// the sum divided by the number of elements, cast to float32 when the sum is float16, float32 or complex64 and to
-    /// float64 otherwise (so integer inputs give float64, float32 stays float32).
+    /// float64 otherwise (so integer inputs give float64, float32 stays float32); float16 is summed in float32 and the
+    /// mean cast back to float16.
     /// </summary>
     public static Variable Mean(Variable x, IReadOnlyList<int>? axes = null, bool keepdims = false)
     {
+        if (x.DType == DType.Float16)
+        {
+            // As Aesara: float16 overflows too easily, so the sum runs in float32 and the mean is cast back.
+            return Cast(Mean(Cast(x, DType.Float32), axes, keepdims), DType.Float16);
+        }
         var normal = axes is null ? Enumerable.Range(0, x.Ndim).ToArray() : NormalAxes(x, axes, "mean");
         var sum = KeepDims(new Ops.Sum(axes is null ? null : normal).Call(x), x.Ndim, normal, keepdims);
         var countType = sum.DType is DType.Float16 or DType.Float32 or DType.Complex64 ? DType.Float32 : DType.Float64;
