@@ -7,9 +7,19 @@ using TorchSharp;
 // Usage: Gradient.Examples            — logistic regression trained by gradient descent
 //        Gradient.Examples parity     — reads {"X": [[..]], "s": [..], "w": [..], "b": v} on stdin, prints the
 //                                       loss and its gradients as JSON (used by the cross-language parity test)
+//        Gradient.Examples json-eval G1 V1 [G2 V2 ...]
+//                                     — evaluates each graph file Gi (docs/graph-json.md) on the values file Vi,
+//                                       printing one values document of its outputs per line
+//        Gradient.Examples json-write GRAPH INPUTS OUTPUTS
+//                                     — builds a small MLP loss and its gradient, writes the graph, input values
+//                                       and the outputs C# computes from them (see JsonModes.cs)
 if (args.Length > 0 && args[0] == "parity")
 {
     Parity();
+}
+else if (args.Length > 0 && args[0] is "json-eval" or "json-write")
+{
+    Environment.Exit(Gradient.Examples.JsonModes.Run(args));
 }
 else
 {

@@ -2,5 +2,6 @@
 
 from .basic import Apply, Constant, Variable, ancestors, graph_inputs
 from .fg import FunctionGraph
+from . import serialize
 
 __all__ = ["Apply", "Constant", "Variable", "FunctionGraph", "ancestors", "graph_inputs"]
