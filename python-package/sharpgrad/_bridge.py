@@ -73,6 +73,8 @@ def _python_exception(exc):
         "NotImplementedException": NotImplementedError,
         "NotSupportedException": NotImplementedError,
         "InvalidCastException": TypeError,
+        "IndexOutOfRangeException": IndexError,
+        "DivideByZeroException": ZeroDivisionError,
     }
     return mapping.get(name, RuntimeError)(message)
 

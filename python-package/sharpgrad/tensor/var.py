@@ -308,9 +308,9 @@ def _autocast(x):
         raise TypeError(f"constant: the integer {x} does not fit int64 (Aesara would make it uint64, which "
                         "this engine does not support)")
     if isinstance(x, float):
-        if sharpgrad.config.floatX == "float32":
-            return np.asarray(x, dtype="float32")
         with np.errstate(over="ignore"):
+            if sharpgrad.config.floatX == "float32":
+                return np.asarray(x, dtype="float32")  # Aesara's unsafe downcast to floatX
             single = np.asarray(x, dtype="float32")
         return single if single == x else np.asarray(x, dtype="float64")
     array = np.asarray(x)
