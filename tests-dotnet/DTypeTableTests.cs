@@ -238,6 +238,19 @@ public sealed class DTypeTableTests
         Assert.That(outs.Select(o => o.dtype), Is.All.EqualTo(torch.ScalarType.Float32));
     }
 
+    /// <summary>Complex values compute, but their gradients are refused with the op named.</summary>
+    [Test]
+    public void Complex_values_compute_but_gradients_are_refused()
+    {
+        var z = T.Vector(DType.Complex128, "z");
+        var y = z * z + 1.5;
+        Assert.That(y.DType, Is.EqualTo(DType.Complex128));
+        using var value = torch.ones(2, dtype: torch.ScalarType.ComplexFloat64);
+        Assert.That(Function.Compile([z], [y]).Call(value)[0].dtype, Is.EqualTo(torch.ScalarType.ComplexFloat64));
+        var ex = Assert.Throws<NotSupportedException>(() => Autodiff.Grad(T.Sum(y), z));
+        Assert.That(ex!.Message, Does.Contain("Elemwise{add}").Or.Contain("Elemwise{mul}"));
+    }
+
     /// <summary>Booleans cannot be subtracted or negated (numpy and Aesara refuse).</summary>
     [Test]
     public void Bool_subtraction_is_rejected()

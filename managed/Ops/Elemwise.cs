@@ -69,6 +69,10 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
     {
         var y = node.Outputs[0];
+        if (y.DType.IsComplex() || node.Inputs.Any(x => x.DType.IsComplex()))
+        {
+            throw new NotSupportedException($"{this}: gradients of complex values are not supported");
+        }
         var grads = Scalar.Pullback(node.Inputs.ToArray(), y, outputGradients[0]);
         return node.Inputs.Select((x, i) => grads[i] is null || x.DType.IsDiscrete() ? null : ReduceTo(grads[i]!, x, y))
             .ToArray();
