@@ -15,8 +15,35 @@ public interface IGraphRewrite
 /// <summary>The rewrites <see cref="Compile.Function.Compile"/> runs before scheduling.</summary>
 public static class Rewriter
 {
-    /// <summary>The default pipeline, in order.</summary>
-    public static IReadOnlyList<IGraphRewrite> Default { get; } = [];
+    /// <summary>
+    /// The node rewrites of the default pipeline, in the order they are tried on each node: removal of ops with
+    /// nothing to do at run time, constant folding, canonical forms, shape folding, stabilisation.
+    /// </summary>
+    public static IReadOnlyList<ILocalRewrite> DefaultRules { get; } =
+    [
+        new RemoveIdentityOps(),
+        new ConstantFolding(),
+        new RemoveNeutralElemwise(),
+        new SinkFill(),
+        new MergeDimShuffles(),
+        new ShapeFolding(),
+        new LogOnePlusToLog1p(),
+        new Log1pExpToSoftplus(),
+        new RecognizeSoftmax(),
+        new LogSoftmaxOfSoftmax(),
+        new LogSumExpOfSum(),
+    ];
+
+    /// <summary>
+    /// The default pipeline: one pass that merges identical subgraphs and equal constants and applies
+    /// <see cref="DefaultRules"/> everywhere until nothing changes (each change can enable others, so they share
+    /// one fixed point rather than running one after the other).
+    /// </summary>
+    public static IReadOnlyList<IGraphRewrite> Default { get; } =
+        [new EquilibriumRewrite("merge+canonicalize+stabilize", DefaultRules, merge: true)];
+
+    /// <summary>Only the merge of identical nodes and equal constants.</summary>
+    public static IGraphRewrite MergeOnly { get; } = new EquilibriumRewrite("merge", [], merge: true);
 
     /// <summary>Runs <paramref name="rewrites"/> (the default pipeline when null) over <paramref name="graph"/>.</summary>
     public static void Run(FunctionGraph graph, IEnumerable<IGraphRewrite>? rewrites = null)

@@ -8,6 +8,8 @@ from .var import TensorVariable, as_tensor, as_tensor_variable, constant
 from .basic import flatten
 from .shape import reshape, shape, shape_i
 from .subtensor import inc_subtensor, set_subtensor
+from . import nnet, special  # noqa: F401,E402
+from .special import log_softmax, softmax  # noqa: F401,E402
 
 __all__ = ["TensorVariable", "as_tensor_variable", "as_tensor", "constant", "flatten", "reshape", "shape",
-           "shape_i", "inc_subtensor", "set_subtensor"] + _math_all + _type_all
+           "shape_i", "inc_subtensor", "set_subtensor"] + _math_all + _type_all + ["softmax", "log_softmax"]

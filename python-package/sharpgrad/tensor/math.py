@@ -127,3 +127,27 @@ def ones_like(x):
 def zeros_like(x):
     """Zeros with the shape and dtype of ``x``."""
     return wrap(call(api.Like, as_tensor_variable(x)._v, True))
+
+
+def _special(op, x):
+    return wrap(call(api.SpecialUnary, op, as_tensor_variable(x)._v))
+
+
+def softplus(x):
+    """Element-wise ``log(1 + exp(x))``, computed without overflow."""
+    return _special("softplus", x)
+
+
+def sigmoid(x):
+    """Element-wise logistic function ``1 / (1 + exp(-x))``."""
+    return _special("sigmoid", x)
+
+
+def log1p(x):
+    """Element-wise ``log(1 + x)``, accurate for small ``x``."""
+    return _special("log1p", x)
+
+
+from .special import logsumexp  # noqa: E402  (defined with the other stable reductions)
+
+__all__ += ["softplus", "sigmoid", "log1p", "logsumexp"]

@@ -1,0 +1,61 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// Aesara's <c>LogSoftmax</c>: y = x - log Σ exp(x) along <see cref="Axis"/> (over all elements when null), computed
+/// stably; the stabilising rewrite puts it in place of log(softmax(x)). The pullback is g - exp(y) Σ g and the
+/// pushforward dx - Σ exp(y) dx, sums along the axis.
+/// </summary>
+/// <param name="axis">The normalised axis (non-negative), or null for all axes.</param>
+public sealed class LogSoftmax(int? axis) : Op
+{
+    /// <summary>The axis, or null for all axes.</summary>
+    public int? Axis { get; } = axis;
+
+    /// <inheritdoc/>
+    public override Apply MakeNode(params Variable[] inputs)
+    {
+        ExpectInputs(inputs, 1);
+        var x = inputs[0];
+        Softmax.CheckAxis(this, x, Axis);
+        return new Apply(this, [x], [x.Type.WithDType(x.DType.UpgradeToFloat())]);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
+    {
+        using var x = Kernels.Kernels.Cast(inputs[0], node.Outputs[0].DType);
+        return [Kernels.Kernels.LogSoftmax(x, Axis)];
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
+    {
+        var (x, y, g) = (node.Inputs[0], node.Outputs[0], outputGradients[0]);
+        if (x.DType.IsDiscrete())
+        {
+            return [null];
+        }
+        return [g - T.Exp(y) * T.Sum(g, Axis, keepdims: true)];
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
+    {
+        var (x, y) = (node.Inputs[0], node.Outputs[0]);
+        if (inputTangents[0] is not { } dx || x.DType.IsDiscrete())
+        {
+            return [null];
+        }
+        return [dx - T.Sum(T.Exp(y) * dx, Axis, keepdims: true)];
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("axis", Axis)];
+
+    /// <inheritdoc/>
+    public override string ToString() => $"LogSoftmax{{axis={Axis?.ToString() ?? "None"}}}";
+}

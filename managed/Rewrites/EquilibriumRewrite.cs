@@ -1,0 +1,396 @@
+using Gradient.Graph;
+
+namespace Gradient.Rewrites;
+
+/// <summary>
+/// Applies node rewrites and merging everywhere until nothing changes (Aesara's <c>EquilibriumGraphRewriter</c>),
+/// driven by a work list so that the cost grows with the size of the graph and the number of changes, not with
+/// their product.
+/// </summary>
+/// <remarks>
+/// Every node starts on the list, in topological order. A node taken from the list is first merged with an earlier
+/// identical node (equal op, same inputs) if there is one, otherwise offered to each rule in turn. When a rule
+/// replaces an output, the replacement's new nodes join the graph and the list, the readers of the output are
+/// rewired and go back on the list (their inputs changed, so new patterns or merges may appear), and nodes nothing
+/// reads any more are dropped. Equal constants (same dtype, shape, values and weakness) are merged too. The driver
+/// keeps its own client index up to date through <see cref="FunctionGraph.Replace"/>, so no step rescans the graph.
+/// </remarks>
+/// <param name="name">The pass's name.</param>
+/// <param name="rules">The node rewrites, tried in this order.</param>
+/// <param name="merge">Merge identical nodes and equal constants.</param>
+public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite> rules, bool merge = true) : IGraphRewrite
+{
+    /// <inheritdoc/>
+    public string Name { get; } = name;
+
+    /// <summary>The node rewrites, in the order they are tried.</summary>
+    public IReadOnlyList<ILocalRewrite> Rules { get; } = rules.ToArray();
+
+    /// <summary>Whether identical nodes and equal constants are merged.</summary>
+    public bool Merge { get; } = merge;
+
+    /// <inheritdoc/>
+    public bool Apply(FunctionGraph graph) => new Run(graph, this).Execute();
+
+    /// <summary>The state of one application to one graph.</summary>
+    private sealed class Run
+    {
+        private readonly FunctionGraph _graph;
+        private readonly EquilibriumRewrite _pass;
+        private readonly HashSet<Variable> _inputs;
+        private readonly Dictionary<Variable, List<(Apply? Node, int Index)>> _clients;
+        // Client lists keep entries of dropped nodes (removing them one by one from a constant read by thousands of
+        // nodes would be quadratic); this counts the live ones, graph outputs included.
+        private readonly Dictionary<Variable, int> _readers = [];
+        private readonly HashSet<Apply> _alive;
+        private readonly Queue<Apply> _queue = new();
+        private readonly HashSet<Apply> _queued = [];
+        // Op and inputs (as they were when recorded) → the outputs of the node that computed them. Entries stay valid:
+        // replacements keep values, and _forward says where each replaced variable went.
+        private readonly Dictionary<NodeKey, Variable[]> _nodes = [];
+        private readonly Dictionary<Variable, Variable> _forward = [];
+        private readonly Dictionary<Op, int> _opHashes = new(ReferenceEqualityComparer.Instance);
+        private readonly ConstantTable _constants = new();
+        private bool _changed;
+
+        public Run(FunctionGraph graph, EquilibriumRewrite pass)
+        {
+            _graph = graph;
+            _pass = pass;
+            _inputs = [.. graph.Inputs];
+            var order = graph.Toposort();
+            _alive = [.. order];
+            // The same index as graph.Clients(), without a second topological sort.
+            _clients = [];
+            foreach (var node in order)
+            {
+                for (int j = 0; j < node.Inputs.Count; j++)
+                {
+                    ClientsOf(node.Inputs[j]).Add((node, j));
+                }
+            }
+            for (int i = 0; i < graph.Outputs.Count; i++)
+            {
+                ClientsOf(graph.Outputs[i]).Add((null, i));
+            }
+            foreach (var (v, list) in _clients)
+            {
+                _readers[v] = list.Count;
+            }
+            foreach (var node in order)
+            {
+                Enqueue(node);
+            }
+        }
+
+        public bool Execute()
+        {
+            if (_pass.Merge)
+            {
+                foreach (var c in _clients.Keys.OfType<Constant>().ToList())
+                {
+                    var canonical = _constants.Canonical(c);
+                    if (!ReferenceEquals(canonical, c))
+                    {
+                        Swap(c, canonical);
+                    }
+                }
+            }
+            // A rule set that keeps undoing itself would never settle: stop after a generous number of changes.
+            long budget = 16L * _alive.Count + 10_000;
+            while (_queue.Count > 0 && budget > 0)
+            {
+                var node = _queue.Dequeue();
+                _queued.Remove(node);
+                if (!_alive.Contains(node))
+                {
+                    continue;
+                }
+                if (_pass.Merge && MergeWithTwin(node))
+                {
+                    budget--;
+                    continue;
+                }
+                foreach (var rule in _pass.Rules)
+                {
+                    if (rule.Transform(node) is { } replacements && Commit(node, replacements))
+                    {
+                        budget--;
+                        break;
+                    }
+                }
+            }
+            return _changed;
+        }
+
+        /// <summary>
+        /// Replaces the outputs of <paramref name="node"/> by those of an earlier node with the same op and inputs — or
+        /// by whatever those outputs were since replaced with, so that a rewrite done once serves every copy.
+        /// </summary>
+        private bool MergeWithTwin(Apply node)
+        {
+            if (!_opHashes.TryGetValue(node.Op, out int opHash))
+            {
+                // Props are rebuilt on each call: hash each op object once (most nodes share a few ops).
+                _opHashes[node.Op] = opHash = node.Op.GetHashCode();
+            }
+            var key = new NodeKey(node, opHash);
+            if (_nodes.TryGetValue(key, out var known))
+            {
+                var targets = known.Select(Resolve).ToArray();
+                bool differs = false;
+                for (int i = 0; i < targets.Length; i++)
+                {
+                    differs |= !ReferenceEquals(targets[i], node.Outputs[i]);
+                }
+                if (differs && Import(targets))
+                {
+                    for (int i = 0; i < targets.Length; i++)
+                    {
+                        Swap(node.Outputs[i], targets[i]);
+                    }
+                    return true;
+                }
+                if (!differs)
+                {
+                    return false;
+                }
+            }
+            _nodes[key] = [.. node.Outputs];
+            return false;
+        }
+
+        /// <summary>What <paramref name="v"/> was last replaced by (itself if never).</summary>
+        private Variable Resolve(Variable v)
+        {
+            var target = v;
+            while (_forward.TryGetValue(target, out var next))
+            {
+                target = next;
+            }
+            // Path compression keeps chains of replacements short.
+            while (!ReferenceEquals(v, target) && _forward.TryGetValue(v, out var next))
+            {
+                _forward[v] = target;
+                v = next;
+            }
+            return target;
+        }
+
+        /// <summary>Installs a rule's replacements if each keeps its output's type and can be computed.</summary>
+        private bool Commit(Apply node, Variable?[] replacements)
+        {
+            if (replacements.Length != node.Outputs.Count)
+            {
+                throw new InvalidOperationException(
+                    $"rewrite: a rule returned {replacements.Length} replacement(s) for {node}, which has " +
+                    $"{node.Outputs.Count} output(s)");
+            }
+            var pairs = new List<(Variable Old, Variable New)>();
+            for (int i = 0; i < replacements.Length; i++)
+            {
+                if (replacements[i] is not { } replacement || ReferenceEquals(replacement, node.Outputs[i]))
+                {
+                    continue;
+                }
+                if (!replacement.Type.Equals(node.Outputs[i].Type))
+                {
+                    return false;
+                }
+                if (replacement is Constant c && _pass.Merge)
+                {
+                    replacement = _constants.Canonical(c);
+                }
+                pairs.Add((node.Outputs[i], replacement));
+            }
+            if (pairs.Count == 0 || !Import(pairs.Select(p => p.New)))
+            {
+                return false;
+            }
+            foreach (var (old, replacement) in pairs)
+            {
+                Swap(old, replacement);
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Adds the nodes of <paramref name="roots"/> that are not in the graph yet (with their client entries) and
+        /// queues them. Returns false, changing nothing, when they need a variable the function does not have.
+        /// </summary>
+        private bool Import(IEnumerable<Variable> roots)
+        {
+            var fresh = new List<Apply>();
+            var seen = new HashSet<Apply>();
+            var stack = new Stack<Variable>(roots);
+            while (stack.Count > 0)
+            {
+                var v = stack.Pop();
+                if (_inputs.Contains(v) || (v.Owner is { } known && _alive.Contains(known)))
+                {
+                    continue;
+                }
+                if (v.Owner is not { } owner)
+                {
+                    if (v is Constant or SharedVariable)
+                    {
+                        continue;
+                    }
+                    return false;
+                }
+                if (seen.Add(owner))
+                {
+                    fresh.Add(owner);
+                    for (int j = 0; j < owner.Inputs.Count; j++)
+                    {
+                        // A node dropped earlier may read variables replaced since: read their replacements.
+                        var input = Resolve(owner.Inputs[j]);
+                        if (!ReferenceEquals(input, owner.Inputs[j]))
+                        {
+                            owner.SetInput(j, input);
+                        }
+                        stack.Push(input);
+                    }
+                }
+            }
+            foreach (var node in fresh)
+            {
+                _alive.Add(node);
+                for (int j = 0; j < node.Inputs.Count; j++)
+                {
+                    var input = node.Inputs[j];
+                    if (input is Constant c && _pass.Merge)
+                    {
+                        var canonical = _constants.Canonical(c);
+                        if (!ReferenceEquals(canonical, c))
+                        {
+                            node.SetInput(j, input = canonical);
+                        }
+                    }
+                    ClientsOf(input).Add((node, j));
+                    _readers[input] = _readers.GetValueOrDefault(input) + 1;
+                }
+                Enqueue(node);
+            }
+            return true;
+        }
+
+        /// <summary>Rewires every reader of <paramref name="old"/> to <paramref name="replacement"/> and requeues them.</summary>
+        private void Swap(Variable old, Variable replacement)
+        {
+            var readers = _clients.TryGetValue(old, out var list) ? list.ToArray() : [];
+            _graph.Replace(old, replacement, _clients);
+            _forward[old] = replacement;
+            if (_readers.Remove(old, out int count))
+            {
+                _readers[replacement] = _readers.GetValueOrDefault(replacement) + count;
+            }
+            _changed = true;
+            foreach (var (reader, _) in readers)
+            {
+                if (reader is not null)
+                {
+                    Enqueue(reader);
+                }
+            }
+            if (old.Owner is { } owner)
+            {
+                Prune(owner);
+            }
+        }
+
+        /// <summary>Drops <paramref name="start"/> and, transitively, the nodes that only it read from, once unread.</summary>
+        private void Prune(Apply start)
+        {
+            var stack = new Stack<Apply>();
+            stack.Push(start);
+            while (stack.Count > 0)
+            {
+                var node = stack.Pop();
+                if (!_alive.Contains(node) || node.Outputs.Any(o => _readers.GetValueOrDefault(o) > 0))
+                {
+                    continue;
+                }
+                _alive.Remove(node);
+                foreach (var o in node.Outputs)
+                {
+                    _clients.Remove(o);
+                    _readers.Remove(o);
+                }
+                foreach (var input in node.Inputs)
+                {
+                    int left = _readers.GetValueOrDefault(input) - 1;
+                    if (left > 0)
+                    {
+                        _readers[input] = left;
+                        continue;
+                    }
+                    _readers.Remove(input);
+                    _clients.Remove(input);
+                    if (input.Owner is { } owner && !_inputs.Contains(input))
+                    {
+                        stack.Push(owner);
+                    }
+                }
+            }
+        }
+
+        private List<(Apply? Node, int Index)> ClientsOf(Variable v)
+        {
+            if (!_clients.TryGetValue(v, out var list))
+            {
+                _clients[v] = list = [];
+            }
+            return list;
+        }
+
+        private void Enqueue(Apply node)
+        {
+            if (_queued.Add(node))
+            {
+                _queue.Enqueue(node);
+            }
+        }
+    }
+
+    /// <summary>A node's identity for merging: its op (by value) and its inputs (by reference), as they are now.</summary>
+    private readonly struct NodeKey : IEquatable<NodeKey>
+    {
+        private readonly Op _op;
+        private readonly Variable[] _inputs;
+        private readonly int _hash;
+
+        public NodeKey(Apply node, int opHash)
+        {
+            _op = node.Op;
+            _inputs = [.. node.Inputs];
+            var hash = new HashCode();
+            hash.Add(opHash);
+            foreach (var v in _inputs)
+            {
+                hash.Add(v.Id);
+            }
+            _hash = hash.ToHashCode();
+        }
+
+        public bool Equals(NodeKey other)
+        {
+            if (_hash != other._hash || _inputs.Length != other._inputs.Length)
+            {
+                return false;
+            }
+            for (int i = 0; i < _inputs.Length; i++)
+            {
+                if (!ReferenceEquals(_inputs[i], other._inputs[i]))
+                {
+                    return false;
+                }
+            }
+            return ReferenceEquals(_op, other._op) || _op.Equals(other._op);
+        }
+
+        public override bool Equals(object? obj) => obj is NodeKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+    }
+}

@@ -1,0 +1,68 @@
+"""Softmax and friends (Aesara's ``aesara.tensor.special``), plus ``logsumexp``.
+
+Each builds one node of a numerically stable op. The compiler also finds the
+naive spellings (``log(softmax(x))``, ``exp(x) / exp(x).sum(axis, keepdims=True)``,
+``log(exp(x).sum(axis))``, ``log(1 + exp(x))``) and puts these ops in their place.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+from .._bridge import System, api, call
+from .var import as_tensor_variable, wrap
+
+__all__ = ["softmax", "log_softmax", "logsoftmax", "logsumexp"]
+
+
+def _axis(axis):
+    if axis is None:
+        return None
+    if isinstance(axis, numbers.Integral):
+        return int(axis)
+    axes = tuple(axis)
+    if len(axes) == 1:
+        return int(axes[0])
+    raise NotImplementedError(f"softmax over several axes is not implemented; got axis={axis!r}")
+
+
+def softmax(c, axis=None):
+    """``exp(c) / sum(exp(c), axis, keepdims=True)``, computed stably.
+
+    Parameters
+    ----------
+    c : TensorVariable
+        The input.
+    axis : int, optional
+        The axis to normalise along (negative counts from the end); all
+        elements when None, as in Aesara 2.9.
+    """
+    return wrap(call(api.Softmax, as_tensor_variable(c)._v, _axis(axis)))
+
+
+def log_softmax(c, axis=None):
+    """``log(softmax(c, axis))``, computed stably (finite where softmax underflows)."""
+    return wrap(call(api.LogSoftmax, as_tensor_variable(c)._v, _axis(axis)))
+
+
+logsoftmax = log_softmax
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    """``log(sum(exp(x), axis, keepdims))``, computed stably (no overflow for large ``x``).
+
+    Parameters
+    ----------
+    x : TensorVariable
+        The input.
+    axis : int or tuple of int, optional
+        The axes to reduce; all axes when None.
+    keepdims : bool
+        Keep the reduced axes with length 1.
+    """
+    if axis is None:
+        axes = None
+    else:
+        items = [axis] if isinstance(axis, numbers.Integral) else list(axis)
+        axes = System.Array[System.Int32]([int(a) for a in items])
+    return wrap(call(api.LogSumExp, as_tensor_variable(x)._v, axes, bool(keepdims)))
