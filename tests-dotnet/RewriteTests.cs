@@ -448,7 +448,7 @@ public sealed class RewriteTests
     }
 
     [Test]
-    public void A_graph_of_100k_nodes_is_rewritten_in_well_under_two_seconds()
+    public void A_graph_of_100k_nodes_is_rewritten_to_its_essential_nodes()
     {
         using var scope = NewDisposeScope();
         var x = T.DVector("x");
@@ -463,13 +463,10 @@ public sealed class RewriteTests
         var graph = FunctionGraph.Clone([x], [y]);
         int before = graph.Toposort().Count;
         Assert.That(before, Is.GreaterThan(100_000));
-        var watch = System.Diagnostics.Stopwatch.StartNew();
+        // Its time is measured by `make bench` (compile scaling), never asserted in a test.
         Rewriter.Run(graph);
-        watch.Stop();
         int after = graph.Toposort().Count;
-        TestContext.Out.WriteLine($"{before} nodes -> {after} in {watch.Elapsed.TotalSeconds:F2} s");
         Assert.That(after, Is.EqualTo(10_000 * 3), "per step: tanh, mul, add");
-        Assert.That(watch.Elapsed.TotalSeconds, Is.LessThan(2.0));
     }
 
     [Test]

@@ -111,6 +111,9 @@ public sealed class Function
     /// <summary>The rewritten graph the function runs (Aesara's <c>maker.fgraph</c>).</summary>
     public FunctionGraph Graph { get; }
 
+    /// <summary>How many nodes write their output into a dead input's buffer instead of allocating (diagnostics).</summary>
+    public int InPlaceCount => _steps.Count(s => s.Overwrite >= 0);
+
     /// <summary>The nodes in the order they run (Aesara's <c>maker.fgraph.toposort()</c>).</summary>
     public IReadOnlyList<Apply> Toposort() => _steps.Select(s => s.Node).ToArray();
 

@@ -76,6 +76,9 @@ public sealed class Dot : Op
     }
 
     /// <inheritdoc/>
+    public override bool OutputMayAlias(Apply node, int output) => false;
+
+    /// <inheritdoc/>
     public override string ToString() => "Dot";
 
     private static Variable Column(Variable v) => T.DimShuffle(v, [0, -1]);

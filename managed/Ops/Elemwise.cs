@@ -65,6 +65,40 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         return [result];
     }
 
+    /// <summary>Only rules with an in-place kernel promise fresh memory (e.g. <c>second</c> returns a broadcast view).</summary>
+    public override bool OutputMayAlias(Apply node, int output) => Scalar.InPlace is null;
+
+    /// <inheritdoc/>
+    public override bool CanOverwrite(Apply node, int index)
+    {
+        var (x, y) = (node.Inputs[index], node.Outputs[0]);
+        return Scalar.InPlace is not null && Scalar.InPlaceInputs.Contains(index) && Scalar.ComputeDType is null
+               && Scalar.TypeFrom is null && x.DType == y.DType
+               && x.Type.Broadcastable.SequenceEqual(y.Type.Broadcastable);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor PerformInPlace(Apply node, torch.Tensor[] inputs, int index)
+    {
+        CheckRuntimeBroadcast(node, inputs);
+        var outType = node.Outputs[0].DType;
+        var cast = inputs.Select((t, i) => i == index ? t : Kernels.Kernels.Cast(t, outType)).ToArray();
+        try
+        {
+            return Scalar.InPlace!(cast, index);
+        }
+        finally
+        {
+            for (int i = 0; i < cast.Length; i++)
+            {
+                if (i != index)
+                {
+                    cast[i].Dispose();
+                }
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
     {

@@ -34,6 +34,16 @@ public sealed record ScalarOp(
     /// </summary>
     public Func<DType, DType>? ComputeDType { get; init; }
 
+    /// <summary>
+    /// The in-place kernel: (inputs cast to the output dtype, index) → the output written into input <c>index</c>,
+    /// which is returned. Only rules whose <see cref="Compute"/> always returns fresh memory have one, so null also
+    /// tells the VM that the output may share memory with an input.
+    /// </summary>
+    public Func<torch.Tensor[], int, torch.Tensor>? InPlace { get; init; }
+
+    /// <summary>The inputs <see cref="InPlace"/> can overwrite.</summary>
+    public IReadOnlyList<int> InPlaceInputs { get; init; } = [];
+
     /// <summary>Output dtype equals the promoted input dtype.</summary>
     public static DType Same(DType d) => d;
 

@@ -50,6 +50,9 @@ public sealed class Sum(IReadOnlyList<int>? axes) : Op
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is null ? null : Call(inputTangents[0]!)];
 
+    /// <summary>Summing over no axis returns the input itself (converted only when the dtype changes).</summary>
+    public override bool OutputMayAlias(Apply node, int output) => Axes is { Count: 0 };
+
     /// <inheritdoc/>
     public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("axis", Axes)];
 
