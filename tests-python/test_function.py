@@ -56,7 +56,7 @@ def test_givens_replace_a_shared_variable():
     state = aesara.shared(0, name="state")
     inc = at.iscalar("inc")
     fn_of_state = state * 2 + inc
-    foo = at.tensor(dtype=state.dtype, shape=())
+    foo = at.scalar(dtype=state.dtype)
     skip_shared = aesara.function([inc, foo], fn_of_state, givens=[(state, foo)])
     assert skip_shared(1, 3) == 7
     assert state.get_value() == 0
@@ -165,3 +165,11 @@ def test_toposort_lists_aesara_class_names():
     last = f.maker.fgraph.toposort()[-1]
     assert last.op.scalar_op == "tanh"
     assert last.inputs[0].owner.op == f.maker.fgraph.toposort()[-2].op
+
+
+def test_wrong_static_shape_names_the_input():
+    x = at.tensor("float64", shape=(None, 3), name="x")
+    f = aesara.function([x], x * 2.0)
+    with pytest.raises(ValueError, match=r"argument 0 \(x: .*expected shape \(None, 3\); got \(2, 4\)"):
+        f(np.ones((2, 4)))
+    np.testing.assert_array_equal(f(np.ones((2, 3))), np.full((2, 3), 2.0))
