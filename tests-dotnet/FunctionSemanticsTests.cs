@@ -164,4 +164,20 @@ public sealed class FunctionSemanticsTests
         Assert.That(result.dtype, Is.EqualTo(ScalarType.Float32));
         Assert.That(result.data<float>().ToArray(), Is.EqualTo(new[] { 1f }));
     }
+
+    [Test]
+    public void Dotnet_arrays_and_numbers_are_accepted_as_arguments_and_shared_values()
+    {
+        var m = T.DMatrix("m");
+        var v = T.DVector("v");
+        var s = T.FScalar("s");
+        using var w = Shared.Create(new[] { 1.0, 2.0 }, "w");
+        var f = Function.Compile([m, v, s], [T.Dot(m, v + w) * s]);
+        var result = f.Call(new double[,] { { 1, 0 }, { 0, 1 }, { 1, 1 } }, new[] { 1.0, 1.0 }, 2)[0];
+        Assert.That(result.dtype, Is.EqualTo(ScalarType.Float64));
+        Assert.That(Values(result), Is.EqualTo(new[] { 4.0, 6.0, 10.0 }));
+        Assert.Throws<ArgumentException>(() => f.Call(new[,] { { "a" } }, new[] { 1.0 }, 2));
+        Assert.Throws<ArgumentException>(() => f.Call(new double[,] { { 1, 0 } }, new[] { 1.0, 1.0 }, 0.1));
+        Assert.That(Shared.Create(3L).DType, Is.EqualTo(DType.Int64));
+    }
 }

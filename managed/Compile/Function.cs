@@ -301,6 +301,37 @@ public sealed class Function
         return plan;
     }
 
+    /// <summary>
+    /// Runs the graph on .NET values: tensors, arrays of any rank (e.g. <c>double[,]</c>) or numbers, one per input,
+    /// converted as <see cref="Call(torch.Tensor[])"/> converts tensors (a number takes the input's dtype when its
+    /// value survives the conversion, as Aesara accepts a Python int for a float input).
+    /// </summary>
+    public torch.Tensor[] Call(params object[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        using var scope = torch.NewDisposeScope();
+        var tensors = new torch.Tensor[args.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            var t = Values.ToTensor(args[i], $"{_label}: argument {i}");
+            if (i < _inputs.Length && args[i] is double or float or long or int && t.dtype != _inputs[i].DType.ToTorch())
+            {
+                var converted = t.to_type(_inputs[i].DType.ToTorch());
+                if (converted.to_type(torch.float64).item<double>() == t.to_type(torch.float64).item<double>())
+                {
+                    t = converted;
+                }
+            }
+            tensors[i] = t;
+        }
+        var results = Call(tensors);
+        foreach (var r in results)
+        {
+            r.MoveToOuterDisposeScope();
+        }
+        return results;
+    }
+
     private torch.Tensor Admit(int i, torch.Tensor arg)
     {
         var input = _inputs[i];

@@ -102,3 +102,49 @@ public sealed class SharedVariable : Variable, IDisposable
         return (borrow ? detached.alias() : detached.clone()).DetachFromDisposeScope();
     }
 }
+
+/// <summary>Aesara's <c>aesara.shared</c> for .NET users.</summary>
+public static class Shared
+{
+    /// <summary>A shared variable holding a copy of <paramref name="value"/> (or the tensor itself with <paramref name="borrow"/>).</summary>
+    public static SharedVariable Create(torch.Tensor value, string? name = null, bool borrow = false) =>
+        new(value, name, borrow);
+
+    /// <summary>
+    /// A shared variable holding a copy of a .NET array (any rank, e.g. <c>double[,]</c>) or a number
+    /// (<c>double</c>, <c>float</c>, <c>long</c>, <c>int</c>, <c>bool</c>), typed by its element type.
+    /// </summary>
+    public static SharedVariable Create(object value, string? name = null)
+    {
+        using var tensor = Values.ToTensor(value, $"shared {name}");
+        return new SharedVariable(tensor, name, borrow: true);
+    }
+}
+
+/// <summary>Conversions of .NET values (arrays and numbers) to tensors.</summary>
+public static class Values
+{
+    /// <summary>
+    /// A new tensor from a <see cref="torch.Tensor"/> (aliased), a .NET array of any rank or a number; the array's
+    /// element type gives the dtype.
+    /// </summary>
+    /// <exception cref="ArgumentException">An element type or value kind with no tensor dtype.</exception>
+    public static torch.Tensor ToTensor(object value, string what) => value switch
+    {
+        null => throw new ArgumentNullException(nameof(value), $"{what}: expected a tensor, array or number; got null"),
+        torch.Tensor t => t.alias(),
+        double d => torch.tensor(d, torch.float64),
+        float f => torch.tensor(f, torch.float32),
+        long l => torch.tensor(l, torch.int64),
+        int i => torch.tensor(i, torch.int32),
+        bool b => torch.tensor(b),
+        Array a when a.GetType().GetElementType() is { } e && IsSupported(e) => torch.from_array(a).clone(),
+        _ => throw new ArgumentException(
+            $"{what}: expected a tensor, an array of bool, byte, sbyte, short, int, long, float or double, or a " +
+            $"number; got {value.GetType().Name}", nameof(value)),
+    };
+
+    private static bool IsSupported(Type e) =>
+        e == typeof(double) || e == typeof(float) || e == typeof(long) || e == typeof(int) || e == typeof(short)
+        || e == typeof(sbyte) || e == typeof(byte) || e == typeof(bool);
+}
