@@ -24,6 +24,9 @@ public static partial class PyApi
         return op == "switch" ? T.Switch(inputs[0], inputs[1], inputs[2]) : new Elemwise(rule).Call(inputs);
     }
 
+    /// <summary>Aesara's <c>second(a, b)</c> (<c>fill</c>): b broadcast to the shape of a.</summary>
+    public static Variable Second(Variable a, Variable b) => T.Second(a, b);
+
     /// <summary>Aesara's <c>round(a, mode)</c> (<c>half_to_even</c> or <c>half_away_from_zero</c>).</summary>
     public static Variable Round(Variable x, string mode) => T.Round(x, mode);
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .._bridge import api, call
 from .var import as_tensor, as_tensor_variable, constant, wrap
+from .math import fill, ones_like, second, switch, where, zeros_like  # noqa: F401  (Aesara has them in basic)
 
 __all__ = ["as_tensor_variable", "as_tensor", "constant", "flatten"]
 

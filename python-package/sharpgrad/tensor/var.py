@@ -148,6 +148,35 @@ class TensorVariable:
         from .math import dot
         return dot(self, other)
 
+    def clip(self, a_min, a_max):
+        """Clip to ``[a_min, a_max]``; see :func:`sharpgrad.tensor.clip`."""
+        from .math import clip
+        return clip(self, a_min, a_max)
+
+    def round(self, mode=None):
+        """Round to integers (halves to even by default); see :func:`sharpgrad.tensor.round`."""
+        from .math import round as round_
+        return round_(self, mode)
+
+    def conj(self):
+        """The complex conjugate (the variable itself for real dtypes)."""
+        from .math import conj
+        return conj(self)
+
+    conjugate = conj
+
+    def __floor__(self):
+        from .math import floor
+        return floor(self)
+
+    def __ceil__(self):
+        from .math import ceil
+        return ceil(self)
+
+    def __trunc__(self):
+        from .math import trunc
+        return trunc(self)
+
     def __getitem__(self, key):
         """Basic indexing: integers (negative count from the end), slices with constant bounds and steps of
         either sign, ``None``/``np.newaxis`` and ``...``.
