@@ -1,0 +1,44 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// Aesara's <c>Any</c>: true where some element over <see cref="Axes"/> (all axes when null) is non-zero; the
+/// output is bool. A logical function of its input: no gradient (disconnected) and a zero tangent.
+/// </summary>
+/// <param name="axis">The reduced axes (non-negative, distinct), or null for all.</param>
+public sealed class Any(IReadOnlyList<int>? axis) : Op
+{
+    /// <summary>Reduced axes, sorted, or null for all.</summary>
+    public IReadOnlyList<int>? Axes { get; } = axis?.Order().ToArray();
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("axis", Axes)];
+
+    /// <inheritdoc/>
+    public override Apply MakeNode(params Variable[] inputs)
+    {
+        ExpectInputs(inputs, 1);
+        var x = inputs[0];
+        ReduceAxes.Check(this, x, Axes);
+        return new Apply(this, [x], [new TensorType(DType.Bool, ReduceAxes.Kept(x, Axes))]);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
+        [Kernels.Kernels.Any(inputs[0], Axes?.Select(a => (long)a).ToArray())];
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null];
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) => [null];
+
+    /// <inheritdoc/>
+    public override bool OutputMayAlias(Apply node, int output) => false;
+
+    /// <inheritdoc/>
+    public override string ToString() => Axes is null ? "Any" : $"Any{{axis={ReduceAxes.Show(Axes)}}}";
+}

@@ -1,0 +1,56 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// Aesara's <c>Argmax</c>: the position of the maximum over <see cref="Axes"/> (all axes when null) as int64,
+/// counted in the row-major flattening of the reduced axes; the first position wins ties. Piecewise constant: it
+/// has no gradient (disconnected, as in Aesara) and a zero tangent.
+/// </summary>
+/// <param name="axis">The reduced axes (non-negative, distinct), or null for all.</param>
+public sealed class Argmax(IReadOnlyList<int>? axis) : Op
+{
+    /// <summary>Reduced axes, sorted, or null for all.</summary>
+    public IReadOnlyList<int>? Axes { get; } = axis?.Order().ToArray();
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("axis", Axes)];
+
+    /// <inheritdoc/>
+    public override Apply MakeNode(params Variable[] inputs)
+    {
+        ExpectInputs(inputs, 1);
+        var x = inputs[0];
+        if (x.DType.IsComplex())
+        {
+            throw new NotSupportedException($"{this}: complex inputs have no order; got {x.Type}");
+        }
+        ReduceAxes.Check(this, x, Axes);
+        foreach (int a in Enumerable.Range(0, x.Ndim).Where(a => ReduceAxes.Reduces(Axes, a)))
+        {
+            if (x.Type.Shape[a] == 0)
+            {
+                throw new ArgumentException($"{this}: axis {a} of {x.Type} is empty; an argmax needs at least one value");
+            }
+        }
+        return new Apply(this, [x], [new TensorType(DType.Int64, ReduceAxes.Kept(x, Axes))]);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
+        [Kernels.Kernels.Argmax(inputs[0], Axes?.Select(a => (long)a).ToArray())];
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null];
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) => [null];
+
+    /// <inheritdoc/>
+    public override bool OutputMayAlias(Apply node, int output) => false;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Argmax{{axis={ReduceAxes.Show(Axes)}}}";
+}

@@ -1,0 +1,97 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops;
+
+/// <summary>
+/// Aesara's <c>MaxAndArgmax</c>: two outputs, the maximum over <see cref="Axes"/> (all axes when null; dtype kept)
+/// and its position as int64, counted in the row-major flattening of the reduced axes.
+/// </summary>
+/// <remarks>
+/// Only the maximum carries a gradient: the pullback sends its output gradient to every position equal to the
+/// maximum (Aesara's rule; tied positions each receive it), and the argmax output is disconnected. The pushforward
+/// of the maximum is the tangent at its position, the mean over tied positions.
+/// </remarks>
+/// <param name="axis">The reduced axes (non-negative, distinct), or null for all.</param>
+public sealed class MaxAndArgmax(IReadOnlyList<int>? axis) : Op
+{
+    /// <summary>Reduced axes, sorted, or null for all.</summary>
+    public IReadOnlyList<int>? Axes { get; } = axis?.Order().ToArray();
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("axis", Axes)];
+
+    /// <inheritdoc/>
+    public override Apply MakeNode(params Variable[] inputs)
+    {
+        ExpectInputs(inputs, 1);
+        var x = inputs[0];
+        if (x.DType.IsComplex())
+        {
+            throw new NotSupportedException($"{this}: complex inputs have no order; got {x.Type}");
+        }
+        ReduceAxes.Check(this, x, Axes);
+        foreach (int a in Enumerable.Range(0, x.Ndim).Where(a => ReduceAxes.Reduces(Axes, a)))
+        {
+            if (x.Type.Shape[a] == 0)
+            {
+                throw new ArgumentException($"{this}: axis {a} of {x.Type} is empty; a maximum needs at least one value");
+            }
+        }
+        var shape = ReduceAxes.Kept(x, Axes);
+        return new Apply(this, [x], [new TensorType(x.DType, shape), new TensorType(DType.Int64, shape)]);
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
+    {
+        var axes = Axes?.Select(a => (long)a).ToArray();
+        var max = Kernels.Kernels.Max(inputs[0], axes);
+        try
+        {
+            return [max, Kernels.Kernels.Argmax(inputs[0], axes)];
+        }
+        catch
+        {
+            max.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
+    {
+        var x = node.Inputs[0];
+        if (x.DType.IsDiscrete())
+        {
+            return [null];
+        }
+        var g = Mask(x, node.Outputs[0]) * ReduceAxes.Spread(outputGradients[0], x.Ndim, Axes);
+        return [ReduceAxes.Typed(g, x)];
+    }
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
+    {
+        var x = node.Inputs[0];
+        if (inputTangents[0] is not { } dx || x.DType.IsDiscrete())
+        {
+            return [null, null];
+        }
+        var mask = Mask(x, node.Outputs[0]);
+        var reduce = new Sum(Axes);
+        var dy = reduce.Call(mask * dx) / reduce.Call(mask);
+        return [dy.DType == x.DType ? dy : T.Cast(dy, x.DType), null];
+    }
+
+    /// <summary>The maximum of the whole tensor over no axes is the input itself; the argmax is always fresh.</summary>
+    public override bool OutputMayAlias(Apply node, int output) => output == 0;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"MaxAndArgmax{{axis={ReduceAxes.Show(Axes)}}}";
+
+    /// <summary>1 where x equals its maximum, else 0, in x's dtype.</summary>
+    private Variable Mask(Variable x, Variable max) =>
+        T.Cast(T.Eq(x, ReduceAxes.Spread(max, x.Ndim, Axes)), x.DType);
+}
