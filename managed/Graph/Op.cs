@@ -61,6 +61,13 @@ public abstract class Op
     public virtual torch.Tensor PerformInPlace(Apply node, torch.Tensor[] inputs, int index) =>
         throw new NotSupportedException($"{this} has no in-place kernel for input {index}");
 
+    /// <summary>
+    /// Whether the outputs are a pure function of the props and the input values (true for almost every op). An op
+    /// that draws random numbers says false: the merge never makes two of its nodes one and constant folding never
+    /// computes it at compile time.
+    /// </summary>
+    public virtual bool IsDeterministic => true;
+
     /// <summary>Applies the op and returns its only output.</summary>
     public Variable Call(params Variable[] inputs) => MakeNode(inputs).Output;
 

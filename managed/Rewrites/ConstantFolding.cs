@@ -31,7 +31,7 @@ public sealed class ConstantFolding(long maxElements = ConstantFolding.DefaultMa
     /// <inheritdoc/>
     public Variable?[]? Transform(Apply node)
     {
-        if (node.Inputs.Any(v => v is not Constant))
+        if (!node.Op.IsDeterministic || node.Inputs.Any(v => v is not Constant))
         {
             return null;
         }

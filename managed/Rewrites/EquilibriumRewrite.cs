@@ -129,6 +129,10 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         /// </summary>
         private bool MergeWithTwin(Apply node)
         {
+            if (!node.Op.IsDeterministic)
+            {
+                return false;
+            }
             if (!_opHashes.TryGetValue(node.Op, out int opHash))
             {
                 // Props are rebuilt on each call: hash each op object once (most nodes share a few ops).

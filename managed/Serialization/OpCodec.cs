@@ -44,6 +44,12 @@ internal static class OpCodec
     /// <exception cref="NotSupportedException">The op does not follow the convention.</exception>
     public static void EnsureRebuildable(Op op)
     {
+        if (!op.IsDeterministic)
+        {
+            throw new NotSupportedException(
+                $"graph json: cannot serialize op {op} ({op.ClassName}): it is not deterministic (it draws from a " +
+                "random generator that lives outside the graph), so it cannot be rebuilt from its props");
+        }
         Op rebuilt;
         try
         {

@@ -9,6 +9,7 @@ from .basic import flatten
 from .shape import reshape, shape, shape_i
 from .subtensor import inc_subtensor, set_subtensor
 from . import nnet, special  # noqa: F401,E402
+from . import nlinalg, slinalg  # noqa: F401,E402
 from .special import log_softmax, softmax  # noqa: F401,E402
 
 __all__ = ["TensorVariable", "as_tensor_variable", "as_tensor", "constant", "flatten", "reshape", "shape",

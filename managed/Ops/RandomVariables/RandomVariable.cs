@@ -1,0 +1,133 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using TorchSharp;
+
+namespace Gradient.Ops.RandomVariables;
+
+/// <summary>
+/// Aesara's <c>RandomVariable</c>: an op that draws samples from the generator of its <see cref="State"/>. Each
+/// node has its own state object (made by a random stream), so the op is not a pure function of its props and
+/// inputs: <see cref="IsDeterministic"/> is false, which keeps the merge from making two draws one and constant
+/// folding from freezing a draw at compile time, and graphs that hold it cannot be written as JSON.
+/// </summary>
+/// <remarks>
+/// Derivatives: as in Aesara, whose <c>RandomVariable.grad</c> returns <c>grad_undefined</c> for the distribution
+/// parameters, the gradient (and the tangent) through a sample is undefined: <see cref="Pullback"/> and
+/// <see cref="Pushforward"/> throw <see cref="InvalidOperationException"/> saying so. Paths that do not go
+/// through a sample's parameters (e.g. <c>grad(sum(w * sample), w)</c>) are unaffected.
+/// </remarks>
+public abstract class RandomVariable : Op
+{
+    /// <summary>Creates the op for one random variable.</summary>
+    protected RandomVariable(RandomState state, string name, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        State = state;
+        Name = name;
+        DType = dtype;
+    }
+
+    /// <summary>The generator state this variable draws from.</summary>
+    public RandomState State { get; }
+
+    /// <summary>The distribution's name, e.g. <c>normal</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The element type of the samples.</summary>
+    public DType DType { get; }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("name", Name), new("dtype", DType)];
+
+    /// <inheritdoc/>
+    public override bool IsDeterministic => false;
+
+    /// <inheritdoc/>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
+        [State.Draw(generator => Draw(generator, node, inputs))];
+
+    /// <summary>Draws the sample for <paramref name="node"/> from <paramref name="generator"/>.</summary>
+    protected abstract torch.Tensor Draw(torch.Generator generator, Apply node, torch.Tensor[] inputs);
+
+    /// <inheritdoc/>
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients) =>
+        throw new InvalidOperationException(Undefined(node));
+
+    /// <inheritdoc/>
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
+        throw new InvalidOperationException(Undefined(node));
+
+    /// <inheritdoc/>
+    public override bool OutputMayAlias(Apply node, int output) => false;
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{ClassName}{{{Name}, {DType.Name()}}}";
+
+    /// <summary>The sample shape: the values of a <c>size</c> tensor, or when it is empty the broadcast of <paramref name="shapes"/>.</summary>
+    protected static long[] SampleShape(string what, torch.Tensor size, params long[][] shapes)
+    {
+        if (size.NumberOfElements > 0)
+        {
+            using var asLong = size.to_type(torch.ScalarType.Int64);
+            var values = asLong.data<long>().ToArray();
+            if (values.Any(n => n < 0))
+            {
+                throw new ArgumentException($"{what}: size must be non-negative; got {Kernels.Kernels.Show(values)}");
+            }
+            return values;
+        }
+        return Kernels.Kernels.BroadcastShapes(what, shapes);
+    }
+
+    /// <summary>
+    /// Checks a <c>size</c> input (an int64 vector of static length; empty for None) and gives the static sample
+    /// shape: the size's values when it is a constant, unknown lengths otherwise, or for an empty size the static
+    /// broadcast of <paramref name="parameters"/>.
+    /// </summary>
+    protected IReadOnlyList<long?> StaticShape(Variable size, params IReadOnlyList<long?>[] parameters)
+    {
+        if (size.Ndim != 1 || !size.DType.IsDiscrete() || size.DType == DType.Bool || size.Type.Shape[0] is not long n)
+        {
+            throw new ArgumentException($"{this}: size must be an integer vector of static length; got {size.Type}");
+        }
+        if (n > 0)
+        {
+            if (size is Constant c)
+            {
+                using var asLong = c.Value.to_type(torch.ScalarType.Int64);
+                return asLong.data<long>().Select(v => (long?)v).ToArray();
+            }
+            return Enumerable.Repeat<long?>(null, (int)n).ToArray();
+        }
+        int rank = parameters.Length == 0 ? 0 : parameters.Max(p => p.Count);
+        var shape = new long?[rank];
+        for (int i = 0; i < rank; i++)
+        {
+            long? known = 1;
+            foreach (var p in parameters)
+            {
+                int j = i - (rank - p.Count);
+                if (j < 0 || p[j] == 1)
+                {
+                    continue;
+                }
+                known = p[j] is long len && known is long k && (k == 1 || k == len) ? len : null;
+            }
+            shape[i] = known;
+        }
+        return shape;
+    }
+
+    /// <summary>Checks that <paramref name="parameter"/> has a numeric dtype.</summary>
+    protected void Numeric(Variable parameter, string name)
+    {
+        if (parameter.DType.IsComplex())
+        {
+            throw new ArgumentException($"{this}: {name} must be real; got {parameter.Type}");
+        }
+    }
+
+    private string Undefined(Apply node) =>
+        $"{this}: the gradient through a random sample is undefined (Aesara's grad_undefined / NullType for the " +
+        $"parameters of a RandomVariable): {node} cannot be differentiated with respect to its parameters";
+}

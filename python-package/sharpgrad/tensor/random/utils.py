@@ -1,0 +1,112 @@
+"""``RandomStream``: symbolic random variables (Aesara's ``aesara.tensor.random.utils``).
+
+Each method returns a symbolic sample. Every call of a compiled function that
+computes it draws new numbers: the variable's generator state lives in the
+engine and advances on each call, as Aesara's default updates of the shared RNG
+variables do (so ``updates()`` is empty here: nothing needs to be passed to
+``function``). A fresh stream with the same seed, asked for the same variables
+in the same order, gives the same sequence of samples. The numbers come from
+libtorch's generators and differ from numpy's (and Aesara's) for the same seed.
+
+Gradients through a sample are undefined, as in Aesara (``grad_undefined`` for
+the parameters of a ``RandomVariable``): asking for one raises an error that
+says so. Graphs holding random variables cannot be serialized to JSON.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from ..._bridge import api, call
+from ..var import TensorVariable, as_tensor_variable, constant, wrap
+
+__all__ = ["RandomStream"]
+
+
+def _size(size):
+    if size is None:
+        return None
+    if isinstance(size, TensorVariable):
+        return size._v
+    if isinstance(size, numbers.Integral):
+        size = (size,)
+    if isinstance(size, (tuple, list)) and all(isinstance(n, numbers.Integral) for n in size):
+        return constant(np.asarray([int(n) for n in size], dtype="int64").reshape(len(size)))._v
+    return as_tensor_variable(size)._v
+
+
+def _named(variable, name):
+    if name is not None:
+        variable.name = name
+    return variable
+
+
+class RandomStream:
+    """A source of random variables whose generators derive from one seed.
+
+    Parameters
+    ----------
+    seed : int, optional
+        The seed; None draws one from the system's entropy.
+    """
+
+    def __init__(self, seed=None, namespace=None, rng_ctor=None):
+        if namespace is not None or rng_ctor is not None:
+            raise NotImplementedError("RandomStream: namespace and rng_ctor are not supported")
+        self.default_instance_seed = seed
+        self._stream = call(api.NewRandomStream, seed is not None, 0 if seed is None else int(seed))
+        self.state_updates = []
+
+    def seed(self, seed=None):
+        """Reseed the stream and every variable it made (a fresh seed when None)."""
+        if seed is None:
+            seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> 1)
+        call(api.SeedRandomStream, self._stream, int(seed))
+
+    def updates(self):
+        """The updates to pass to ``function``: none, the engine advances the states itself."""
+        return []
+
+    def get_state(self):
+        """The generator states of the variables made so far, as ``(seed, draws)`` pairs."""
+        flat = list(call(api.RandomStreamStates, self._stream))
+        return [(int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2)]
+
+    def set_state(self, states):
+        """Restore states read with :meth:`get_state`."""
+        for i, (seed, draws) in enumerate(states):
+            call(api.SetRandomStreamState, self._stream, i, int(seed), int(draws))
+
+    def _draw(self, distribution, first, second, size, dtype, name):
+        dtype = None if dtype is None else str(np.dtype(dtype))
+        handle = call(api.RandomDraw, self._stream, distribution, as_tensor_variable(first)._v,
+                      as_tensor_variable(second)._v, _size(size), dtype)
+        return _named(wrap(handle), name)
+
+    def normal(self, loc=0.0, scale=1.0, size=None, name=None, dtype=None):
+        """Normal samples ``loc + scale * N(0, 1)`` of dtype ``floatX`` unless given."""
+        return self._draw("normal", loc, scale, size, dtype, name)
+
+    def uniform(self, low=0.0, high=1.0, size=None, name=None, dtype=None):
+        """Uniform samples in ``[low, high)`` of dtype ``floatX`` unless given."""
+        return self._draw("uniform", low, high, size, dtype, name)
+
+    def binomial(self, n, p, size=None, name=None):
+        """int64 counts of successes in ``n`` trials of probability ``p``."""
+        return self._draw("binomial", n, p, size, None, name)
+
+    def multinomial(self, n, pvals, size=None, name=None):
+        """int64 counts, shaped ``size + (k,)``, of ``n`` draws over the ``k`` categories of ``pvals``."""
+        return self._draw("multinomial", n, pvals, size, None, name)
+
+    def choice(self, a, size=None, replace=True, p=None, name=None):
+        """Picks from ``a`` (a vector, or ``arange(a)`` for an integer), as numpy's ``choice``."""
+        handle = call(api.RandomChoice, self._stream, as_tensor_variable(a)._v, _size(size), bool(replace),
+                      None if p is None else as_tensor_variable(p)._v)
+        return _named(wrap(handle), name)
+
+    def permutation(self, x, name=None):
+        """A shuffled ``arange(x)`` for an integer ``x``, else ``x`` shuffled along its first axis."""
+        return _named(wrap(call(api.RandomPermutation, self._stream, as_tensor_variable(x)._v)), name)
