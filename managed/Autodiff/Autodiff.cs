@@ -8,13 +8,22 @@ public enum DisconnectedPolicy
 {
     /// <summary>Throw <see cref="DisconnectedInputException"/>.</summary>
     Raise,
-    /// <summary>Write a warning to standard error and return zeros.</summary>
+    /// <summary>Write a warning to standard error and go on.</summary>
     Warn,
-    /// <summary>Return zeros.</summary>
+    /// <summary>Go on silently.</summary>
     Ignore,
 }
 
-/// <summary>Options of <see cref="Autodiff.Grad(Variable, IReadOnlyList{Variable}, GradOptions?)"/>.</summary>
+/// <summary>What a disconnected gradient is returned as (Aesara's <c>return_disconnected</c>).</summary>
+public enum ReturnDisconnected
+{
+    /// <summary>Zeros shaped like the variable (in a float dtype).</summary>
+    Zero,
+    /// <summary>A <see cref="DisconnectedGradient"/> placeholder (Python's <c>'None'</c> turns it into None).</summary>
+    Disconnected,
+}
+
+/// <summary>Options of <see cref="Autodiff.Grad(Variable?, IReadOnlyList{Variable}, GradOptions?)"/>, as Aesara's <c>grad</c> arguments.</summary>
 public sealed record GradOptions
 {
     /// <summary>Policy for a <c>wrt</c> the cost does not depend on (Aesara's <c>disconnected_inputs</c>).</summary>
@@ -22,42 +31,93 @@ public sealed record GradOptions
 
     /// <summary>Name each gradient <c>(dcost/dx)</c> when both are named (Aesara's <c>add_names</c>).</summary>
     public bool AddNames { get; init; } = true;
+
+    /// <summary>Variables whose own inputs get no gradient through them (Aesara's <c>consider_constant</c>).</summary>
+    public IReadOnlyList<Variable> ConsiderConstant { get; init; } = [];
+
+    /// <summary>
+    /// Gradients already known for some variables (Aesara's <c>known_grads</c>). A known gradient replaces whatever
+    /// the cost would send into that variable; on the cost itself it replaces the seed 1.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<Variable, Variable>> KnownGrads { get; init; } = [];
+
+    /// <summary>What a disconnected gradient is returned as.</summary>
+    public ReturnDisconnected ReturnDisconnected { get; init; } = ReturnDisconnected.Zero;
+
+    /// <summary>
+    /// True returns an undefined gradient as a <see cref="NullGradient"/>; false (Aesara's default
+    /// <c>null_gradients='raise'</c>) throws <see cref="NullTypeGradException"/>.
+    /// </summary>
+    public bool ReturnNullGradients { get; init; }
 }
 
 /// <summary>
-/// Symbolic differentiation: reverse mode (<see cref="Grad(Variable, IReadOnlyList{Variable}, GradOptions?)"/>,
-/// <see cref="Lop"/>) through each op's pullback and forward mode (<see cref="Rop"/>) through its pushforward.
-/// Results are graphs, compiled like any other.
+/// Symbolic differentiation: reverse mode (<see cref="Grad(Variable?, IReadOnlyList{Variable}, GradOptions?)"/>,
+/// <see cref="Lop"/>) through each op's pullback, and forward mode (<see cref="Rop"/>) through its pushforward.
+/// Results are graphs, compiled like any other. The semantics are Aesara's <c>aesara.gradient.grad</c>: the first
+/// pass finds the variables between the cost and <c>wrt</c> through each op's connection pattern; gradients are never
+/// integer-typed; a path through an integer-valued output carries a zero gradient.
 /// </summary>
 public static class Autodiff
 {
-    /// <summary>Gradient of the scalar <paramref name="cost"/> with respect to each of <paramref name="wrt"/>.</summary>
-    /// <exception cref="ArgumentException">The cost is not a scalar.</exception>
+    /// <summary>
+    /// Gradient of the scalar <paramref name="cost"/> (or of the known gradients alone, when null) with respect to each
+    /// of <paramref name="wrt"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The cost is not a scalar, or neither a cost nor known gradients are given.</exception>
     /// <exception cref="DisconnectedInputException">A wrt is not connected and the policy is Raise.</exception>
-    public static Variable[] Grad(Variable cost, IReadOnlyList<Variable> wrt, GradOptions? options = null)
+    /// <exception cref="NullTypeGradException">A gradient is undefined and undefined gradients are not returned.</exception>
+    public static Variable[] Grad(Variable? cost, IReadOnlyList<Variable> wrt, GradOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(cost);
-        if (cost.Ndim != 0)
+        ArgumentNullException.ThrowIfNull(wrt);
+        options ??= new GradOptions();
+        if (cost is null && options.KnownGrads.Count == 0)
+        {
+            throw new ArgumentException("grad: cost is None and no known_grads are given: there is nothing to differentiate");
+        }
+        if (cost is not null && cost.Ndim != 0)
         {
             throw new ArgumentException($"grad: cost must be a scalar; got {cost.Type}", nameof(cost));
         }
-        options ??= new GradOptions();
-        var seed = T.OnesLike(cost, cost.DType.IsDiscrete() ? Config.FloatX : cost.DType);
-        var grads = Backpropagate(new Dictionary<Variable, Variable> { [cost] = seed }, wrt, options.DisconnectedInputs, "cost");
-        if (options.AddNames && cost.Name is not null)
+        for (int i = 0; i < wrt.Count; i++)
+        {
+            if (wrt[i] is null)
+            {
+                throw new ArgumentNullException(nameof(wrt), $"grad: wrt[{i}] is null");
+            }
+        }
+        var seeds = new Dictionary<Variable, Variable>();
+        var known = new HashSet<Variable>();
+        foreach (var (variable, gradient) in options.KnownGrads)
+        {
+            if (gradient.Ndim != variable.Ndim)
+            {
+                throw new ArgumentException(
+                    $"grad: known_grads for {variable} must have its rank ({variable.Ndim}); got {gradient.Type}");
+            }
+            seeds[variable] = gradient;
+            known.Add(variable);
+        }
+        if (cost is not null && !seeds.ContainsKey(cost))
+        {
+            seeds[cost] = T.OnesLike(cost, cost.DType.IsDiscrete() ? Config.FloatX : cost.DType);
+        }
+        var grads = Backpropagate(seeds, known, wrt, options, "cost");
+        if (options.AddNames && cost?.Name is not null)
         {
             for (int i = 0; i < wrt.Count; i++)
             {
-                if (wrt[i].Name is not null)
+                if (wrt[i].Name is null || grads[i] is NullGradient or DisconnectedGradient)
                 {
-                    // One variable can answer for several wrt (add passes its gradient to both inputs): naming it
-                    // would rename the others, so this wrt gets its own node.
-                    if (grads.Take(i).Contains(grads[i]))
-                    {
-                        grads[i] = new Ops.DimShuffle(Enumerable.Range(0, grads[i].Ndim).ToArray()).Call(grads[i]);
-                    }
-                    grads[i].Name = $"(d{cost.Name}/d{wrt[i].Name})";
+                    continue;
                 }
+                // One variable can answer for several wrt (add passes its gradient to both inputs): naming it
+                // would rename the others, so this wrt gets its own node.
+                if (grads.Take(i).Contains(grads[i]))
+                {
+                    grads[i] = new Ops.DimShuffle(Enumerable.Range(0, grads[i].Ndim).ToArray()).Call(grads[i]);
+                }
+                grads[i].Name = $"(d{cost.Name}/d{wrt[i].Name})";
             }
         }
         return grads;
@@ -72,20 +132,34 @@ public static class Autodiff
     /// where <paramref name="evalPoints"/> v_i is shaped like f_i.
     /// </summary>
     public static Variable[] Lop(IReadOnlyList<Variable> f, IReadOnlyList<Variable> wrt, IReadOnlyList<Variable> evalPoints,
-        DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise)
+        DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise, IReadOnlyList<Variable>? considerConstant = null)
     {
         if (f.Count != evalPoints.Count)
         {
             throw new ArgumentException($"Lop: expected one eval point per f ({f.Count}); got {evalPoints.Count}",
                 nameof(evalPoints));
         }
-        var seeds = new Dictionary<Variable, Variable>();
+        var known = new List<KeyValuePair<Variable, Variable>>();
         for (int i = 0; i < f.Count; i++)
         {
             CheckLike("Lop", evalPoints[i], f[i], i);
-            seeds[f[i]] = seeds.TryGetValue(f[i], out var s) ? s + evalPoints[i] : evalPoints[i];
+            int already = known.FindIndex(k => k.Key == f[i]);
+            if (already >= 0)
+            {
+                known[already] = new(f[i], known[already].Value + evalPoints[i]);
+            }
+            else
+            {
+                known.Add(new(f[i], evalPoints[i]));
+            }
         }
-        return Backpropagate(seeds, wrt, disconnectedInputs, "f");
+        return Grad(null, wrt, new GradOptions
+        {
+            KnownGrads = known,
+            DisconnectedInputs = disconnectedInputs,
+            ConsiderConstant = considerConstant ?? [],
+            AddNames = false,
+        });
     }
 
     /// <summary>
@@ -93,7 +167,8 @@ public static class Autodiff
     /// <paramref name="evalPoints"/> (one per wrt, shaped like it), computed by one forward pass of pushforwards.
     /// </summary>
     public static Variable[] Rop(IReadOnlyList<Variable> f, IReadOnlyList<Variable> wrt, IReadOnlyList<Variable> evalPoints,
-        DisconnectedPolicy disconnectedOutputs = DisconnectedPolicy.Raise)
+        DisconnectedPolicy disconnectedOutputs = DisconnectedPolicy.Raise,
+        ReturnDisconnected returnDisconnected = ReturnDisconnected.Zero)
     {
         if (wrt.Count != evalPoints.Count)
         {
@@ -106,7 +181,7 @@ public static class Autodiff
             CheckLike("Rop", evalPoints[i], wrt[i], i);
             tangents[wrt[i]] = evalPoints[i];
         }
-        foreach (var node in GraphOrder.Toposort(f))
+        foreach (var node in GraphOrder.Toposort(f, tangents.Keys.ToHashSet()))
         {
             var dIn = node.Inputs.Select(v => tangents.GetValueOrDefault(v)).ToArray();
             if (dIn.All(t => t is null))
@@ -122,79 +197,164 @@ public static class Autodiff
                 }
             }
         }
-        return f.Select((y, i) => tangents.GetValueOrDefault(y)
-                                  ?? Disconnected(disconnectedOutputs, y, $"Rop: output {i} ({y}) does not depend on wrt"))
-            .ToArray();
+        return f.Select((y, i) =>
+        {
+            if (tangents.TryGetValue(y, out var t))
+            {
+                return t;
+            }
+            Complain(disconnectedOutputs,
+                $"Rop: output {i} ({y}) of f does not depend on any of wrt: its directional derivative is disconnected");
+            return returnDisconnected == ReturnDisconnected.Zero ? T.ZerosLike(y) : new DisconnectedGradient(FloatType(y));
+        }).ToArray();
     }
 
     /// <summary>
     /// Reverse accumulation from <paramref name="seeds"/> (variable → gradient) to <paramref name="wrt"/>. Only nodes
-    /// that lie between a seed and a wrt are visited.
+    /// that lie between a seed and a wrt, through connected inputs and outside consider_constant, are visited.
     /// </summary>
-    private static Variable[] Backpropagate(Dictionary<Variable, Variable> seeds, IReadOnlyList<Variable> wrt,
-        DisconnectedPolicy policy, string what)
+    private static Variable[] Backpropagate(Dictionary<Variable, Variable> seeds, HashSet<Variable> known,
+        IReadOnlyList<Variable> wrt, GradOptions options, string what)
     {
-        var order = GraphOrder.Toposort(seeds.Keys);
+        var blockers = new HashSet<Variable>(options.ConsiderConstant);
+        var order = GraphOrder.Toposort(seeds.Keys, blockers);
         var dependsOnWrt = new HashSet<Variable>(wrt);
+        var connected = new Dictionary<Apply, bool[][]>();
         foreach (var node in order)
         {
-            if (node.Inputs.Any(dependsOnWrt.Contains))
+            var pattern = node.Op.ConnectionPattern(node);
+            connected[node] = pattern;
+            for (int o = 0; o < node.Outputs.Count; o++)
             {
-                dependsOnWrt.UnionWith(node.Outputs);
+                if (Enumerable.Range(0, node.Inputs.Count).Any(i => pattern[i][o] && dependsOnWrt.Contains(node.Inputs[i])))
+                {
+                    dependsOnWrt.Add(node.Outputs[o]);
+                }
             }
         }
+
         var grads = new Dictionary<Variable, Variable>(seeds);
         for (int n = order.Count - 1; n >= 0; n--)
         {
             var node = order[n];
-            if (!node.Outputs.Any(grads.ContainsKey) || !node.Inputs.Any(dependsOnWrt.Contains))
+            var pattern = connected[node];
+            var withGradient = Enumerable.Range(0, node.Outputs.Count).Where(o => grads.ContainsKey(node.Outputs[o])).ToArray();
+            // An input takes part when it leads to wrt and some output that has a gradient depends on it.
+            var reached = Enumerable.Range(0, node.Inputs.Count)
+                .Select(i => dependsOnWrt.Contains(node.Inputs[i]) && !IsBlocked(node.Inputs[i], blockers, wrt)
+                             && withGradient.Any(o => pattern[i][o]))
+                .ToArray();
+            if (!reached.Any(r => r))
             {
                 continue;
             }
             var gOut = node.Outputs.Select(o => grads.GetValueOrDefault(o) ?? T.ZerosLike(o)).ToArray();
-            var gIn = node.Op.Pullback(node, gOut);
-            if (gIn.Length != node.Inputs.Count)
-            {
-                throw new InvalidOperationException(
-                    $"{node.Op}.Pullback returned {gIn.Length} gradients for {node.Inputs.Count} inputs");
-            }
+            var gIn = InputGradients(node, gOut, reached);
             for (int i = 0; i < gIn.Length; i++)
             {
                 var x = node.Inputs[i];
-                if (gIn[i] is not { } g || !dependsOnWrt.Contains(x))
+                if (!reached[i] || gIn[i] is not { } g || known.Contains(x))
                 {
                     continue;
                 }
-                if (g.Ndim != x.Ndim)
-                {
-                    throw new InvalidOperationException(
-                        $"{node.Op}.Pullback returned a rank-{g.Ndim} gradient for rank-{x.Ndim} input {i}");
-                }
-                grads[x] = grads.TryGetValue(x, out var sum) ? sum + g : g;
+                grads[x] = Accumulate(grads.GetValueOrDefault(x), g);
             }
         }
+
         return wrt.Select(w =>
         {
-            var g = grads.GetValueOrDefault(w)
-                    ?? Disconnected(policy, w, $"grad method was asked to compute the gradient with respect to a " +
-                                               $"variable that is not part of the computational graph of the {what}, " +
-                                               $"or is used only by a non-differentiable operator: {w}");
-            var dtype = w.DType.IsDiscrete() ? Config.FloatX : w.DType;
-            return g.DType == dtype ? g : T.Cast(g, dtype);
+            if (grads.TryGetValue(w, out var g))
+            {
+                if (g is NullGradient nullGradient && !options.ReturnNullGradients)
+                {
+                    throw new NullTypeGradException($"tensor.grad encountered a NaN. {nullGradient.Why}");
+                }
+                return g is NullGradient ? g : Typed(g, w);
+            }
+            Complain(options.DisconnectedInputs,
+                "grad method was asked to compute the gradient with respect to a variable that is not part of the " +
+                $"computational graph of the {what}, or is used only by a non-differentiable operator: {w}");
+            return options.ReturnDisconnected == ReturnDisconnected.Zero
+                ? T.ZerosLike(w)
+                : new DisconnectedGradient(FloatType(w));
         }).ToArray();
     }
 
-    private static Variable Disconnected(DisconnectedPolicy policy, Variable like, string message)
+    /// <summary>
+    /// The gradient of each reached input of <paramref name="node"/>: undefined when an output gradient is; float
+    /// zeros when every output is integer-valued (a path through integers carries no gradient, but stays connected);
+    /// otherwise the op's pullback, checked against the op contract.
+    /// </summary>
+    private static Variable?[] InputGradients(Apply node, Variable[] gOut, bool[] reached)
+    {
+        if (gOut.OfType<NullGradient>().FirstOrDefault() is { } undefined)
+        {
+            return node.Inputs.Select(x => (Variable?)new NullGradient(FloatType(x), undefined.Why)).ToArray();
+        }
+        if (node.Outputs.All(o => o.DType.IsDiscrete()))
+        {
+            return node.Inputs.Select(x => (Variable?)T.ZerosLike(x)).ToArray();
+        }
+        var gIn = node.Op.Pullback(node, gOut)
+                  ?? throw new OpContractException($"{node.Op}.grad returned None; it must return one term per input", "TypeError");
+        if (gIn.Length != node.Inputs.Count)
+        {
+            throw new OpContractException(
+                $"{node.Op}.grad returned {gIn.Length} term(s) for {node.Inputs.Count} input(s)", "ValueError");
+        }
+        for (int i = 0; i < gIn.Length; i++)
+        {
+            if (!reached[i] || gIn[i] is not { } g || g is NullGradient or DisconnectedGradient)
+            {
+                continue;
+            }
+            if (g.DType.IsDiscrete())
+            {
+                throw new OpContractException(
+                    $"{node.Op}.grad illegally returned an integer-valued variable (input index {i}, dtype " +
+                    $"{g.DType.Name()})", "TypeError");
+            }
+            if (g.Ndim != node.Inputs[i].Ndim)
+            {
+                throw new OpContractException(
+                    $"{node.Op}.grad returned a term with {g.Ndim} dimensions for input {i}, which has " +
+                    $"{node.Inputs[i].Ndim}", "ValueError");
+            }
+        }
+        return gIn.Select(g => g is DisconnectedGradient ? null : g).ToArray();
+    }
+
+    private static Variable Accumulate(Variable? sum, Variable g) => (sum, g) switch
+    {
+        (null, _) => g,
+        (NullGradient, _) => sum,
+        (_, NullGradient) => g,
+        _ => sum + g,
+    };
+
+    /// <summary>A wrt inside consider_constant still gets its own gradient; anything else there stops the flow.</summary>
+    private static bool IsBlocked(Variable v, HashSet<Variable> blockers, IReadOnlyList<Variable> wrt) =>
+        blockers.Contains(v) && !wrt.Contains(v);
+
+    /// <summary>Gradients take the variable's dtype when it is a float, and stay float otherwise.</summary>
+    private static Variable Typed(Variable g, Variable w)
+    {
+        var dtype = w.DType.IsDiscrete() ? (g.DType.IsDiscrete() ? Config.FloatX : g.DType) : w.DType;
+        return g.DType == dtype ? g : T.Cast(g, dtype);
+    }
+
+    private static TensorType FloatType(Variable x) => x.DType.IsDiscrete() ? x.Type.WithDType(Config.FloatX) : x.Type;
+
+    private static void Complain(DisconnectedPolicy policy, string message)
     {
         switch (policy)
         {
             case DisconnectedPolicy.Raise:
                 throw new DisconnectedInputException(message);
             case DisconnectedPolicy.Warn:
-                Console.Error.WriteLine("Warning: " + message);
+                Console.Error.WriteLine("UserWarning: " + message);
                 break;
         }
-        return T.ZerosLike(like);
     }
 
     private static void CheckLike(string fn, Variable v, Variable like, int i)
@@ -203,7 +363,7 @@ public static class Autodiff
         if (v.Ndim != like.Ndim)
         {
             throw new ArgumentException(
-                $"{fn}: eval point {i} must have the rank of {like} ({like.Type}); got {v.Type}");
+                $"{fn}: element {i} of wrt/eval_point have mismatched dimensionality: {like.Ndim} versus {v.Ndim}");
         }
     }
 }

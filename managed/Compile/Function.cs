@@ -149,9 +149,15 @@ public sealed class Function
         }
         for (int i = 0; i < outputs.Count; i++)
         {
-            if (outputs[i] is null)
+            switch (outputs[i])
             {
-                throw new ArgumentNullException(nameof(outputs), $"{label}: output {i} is null");
+                case null:
+                    throw new ArgumentNullException(nameof(outputs), $"{label}: output {i} is null");
+                case NullGradient n:
+                    throw new NullTypeGradException($"{label}: output {i} is an undefined gradient (NullType): {n.Why}");
+                case DisconnectedGradient:
+                    throw new ArgumentException(
+                        $"{label}: output {i} is a disconnected gradient placeholder (DisconnectedType)");
             }
         }
         return new Function(inputs.ToArray(), outputs.ToArray(), options);

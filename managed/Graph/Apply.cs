@@ -8,6 +8,19 @@ public sealed class Apply
     {
         Op = op;
         _inputs = inputs.ToArray();
+        foreach (var input in _inputs)
+        {
+            switch (input)
+            {
+                case NullGradient n:
+                    throw new NullTypeGradException(
+                        $"{op}: cannot compute with an undefined gradient (NullType): {n.Why}");
+                case DisconnectedGradient:
+                    throw new ArgumentException(
+                        $"{op}: cannot compute with a disconnected gradient placeholder (DisconnectedType); ask for " +
+                        "zeros with return_disconnected='zero'");
+            }
+        }
         Outputs = outputTypes.Select((t, i) => new Variable(t, this, i)).ToArray();
     }
 

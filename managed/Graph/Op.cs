@@ -38,6 +38,14 @@ public abstract class Op
     /// </summary>
     public virtual IReadOnlyList<KeyValuePair<string, object?>> Props => [];
 
+    /// <summary>
+    /// Which outputs depend differentiably on which inputs (Aesara's <c>connection_pattern</c>): entry [i][o] is true
+    /// when output o depends on input i. An input connected to no output (e.g. the tensor whose <c>shape</c> is taken)
+    /// is disconnected for gradients. All true by default.
+    /// </summary>
+    public virtual bool[][] ConnectionPattern(Apply node) =>
+        node.Inputs.Select(_ => node.Outputs.Select(_ => true).ToArray()).ToArray();
+
     /// <summary>Aesara's class name of the op, e.g. <c>Elemwise</c>.</summary>
     public virtual string ClassName => GetType().Name;
 

@@ -85,6 +85,7 @@ public sealed class Dot : Op
 
     private static Variable Row(Variable v) => T.DimShuffle(v, [-1, 0]);
 
+    /// <summary>The gradient in x's dtype, or for an integer x in the gradient's float dtype (never an integer).</summary>
     private static Variable? Typed(Variable g, Variable x) =>
-        x.DType.IsDiscrete() ? null : g.DType == x.DType ? g : T.Cast(g, x.DType);
+        x.DType.IsDiscrete() || g.DType == x.DType ? g : T.Cast(g, x.DType);
 }

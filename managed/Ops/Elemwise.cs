@@ -108,8 +108,8 @@ public sealed class Elemwise(ScalarOp scalar) : Op
             throw new NotSupportedException($"{this}: gradients of complex values are not supported");
         }
         var grads = Scalar.Pullback(node.Inputs.ToArray(), y, outputGradients[0]);
-        return node.Inputs.Select((x, i) => grads[i] is null || x.DType.IsDiscrete() ? null : ReduceTo(grads[i]!, x, y))
-            .ToArray();
+        // An integer input gets the gradient it would have as a float (Aesara's rule), in a float dtype.
+        return node.Inputs.Select((x, i) => grads[i] is null ? null : ReduceTo(grads[i]!, x, y)).ToArray();
     }
 
     /// <inheritdoc/>
@@ -156,7 +156,8 @@ public sealed class Elemwise(ScalarOp scalar) : Op
             // g may be broadcastable where x is not (e.g. from a constant); spread it to x's shape.
             g = T.Second(x, g);
         }
-        return g.DType == x.DType ? g : T.Cast(g, x.DType);
+        var dtype = x.DType.IsDiscrete() ? (g.DType.IsDiscrete() ? Config.FloatX : g.DType) : x.DType;
+        return g.DType == dtype ? g : T.Cast(g, dtype);
     }
 
     /// <summary>

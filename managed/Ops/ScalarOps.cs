@@ -102,7 +102,8 @@ public static partial class ScalarOps
     /// <summary>Conversion to <paramref name="dtype"/>; its derivative converts back.</summary>
     public static ScalarOp Cast(DType dtype) => new($"cast{{{dtype.Name()}}}", 1, _ => dtype,
         t => Kernels.Kernels.Cast(t[0], dtype),
-        (x, y, gy) => [x[0].DType.IsDiscrete() ? null : T.Cast(gy, x[0].DType)],
+        // To an integer input the float gradient flows as it is (Aesara's Cast.grad).
+        (x, y, gy) => [x[0].DType.IsDiscrete() ? gy : T.Cast(gy, x[0].DType)],
         (x, y, dx) => dtype.IsDiscrete() ? null : T.Cast(dx[0]!, dtype));
 
     private static Variable? Term(Variable? d, Func<Variable, Variable> rule) => d is null ? null : rule(d);

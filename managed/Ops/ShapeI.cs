@@ -32,6 +32,9 @@ public sealed class ShapeI(int i) : Op
     /// <inheritdoc/>
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) => [Kernels.Kernels.ShapeAt(inputs[0], I)];
 
+    /// <summary>A shape does not depend differentiably on the values: the input is disconnected (as in Aesara).</summary>
+    public override bool[][] ConnectionPattern(Apply node) => [[false]];
+
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null];
 

@@ -59,11 +59,14 @@ System, api = _load()
 def _python_exception(exc):
     """Map a .NET exception to the Python exception a user of Aesara expects."""
     from .compile.function import MissingInputError, UnusedInputError  # late imports: both import this module
-    from .gradient import DisconnectedInputError
+    from .gradient import DisconnectedInputError, NullTypeGradError
 
     name = type(exc).__name__
     message = str(exc.Message)
+    if name == "OpContractException":
+        return (TypeError if str(exc.PythonKind) == "TypeError" else ValueError)(message)
     mapping = {
+        "NullTypeGradException": NullTypeGradError,
         "DisconnectedInputException": DisconnectedInputError,
         "MissingInputException": MissingInputError,
         "UnusedInputException": UnusedInputError,

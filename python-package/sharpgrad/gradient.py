@@ -1,16 +1,145 @@
-"""Symbolic differentiation (Aesara's ``aesara.gradient``)."""
+"""Symbolic differentiation (Aesara's ``aesara.gradient``).
+
+Reverse mode (:func:`grad`, :func:`Lop`) runs each op's pullback and forward
+mode (:func:`Rop`) each op's pushforward, in the engine; this module gives
+them Aesara's signatures, container kinds, names and errors, and adds the
+numerical checks (:class:`numeric_grad`, :func:`verify_grad`).
+"""
 
 from __future__ import annotations
 
-from ._bridge import api, call
-from .tensor.var import TensorVariable, wrap
+import warnings
+from collections.abc import Sequence
 
-__all__ = ["grad", "DisconnectedInputError"]
+import numpy as np
+
+from ._bridge import api, call
+from .tensor.var import TensorVariable, as_tensor_variable, wrap
+
+__all__ = [
+    "grad", "Lop", "Rop", "pullback", "pushforward", "subgraph_grad", "jacobian", "hessian",
+    "verify_grad", "numeric_grad", "as_list_or_tuple",
+    "consider_constant", "zero_grad", "disconnected_grad", "grad_clip", "grad_scale", "undefined_grad",
+    "grad_not_implemented", "grad_undefined",
+    "ConsiderConstant", "ZeroGrad", "DisconnectedGrad", "GradClip", "GradScale", "UndefinedGrad",
+    "DisconnectedType", "NullType", "DisconnectedInputError", "NullTypeGradError", "GradientError",
+]
 
 
 class DisconnectedInputError(ValueError):
-    """Raised when ``grad`` is asked for the gradient with respect to a
-    variable that is not part of the cost's graph."""
+    """``grad`` was asked for the gradient with respect to a variable that is
+    not part of the cost's graph (or is used only by a non-differentiable op)."""
+
+
+class NullTypeGradError(TypeError):
+    """A gradient is undefined (NullType) and was asked for, used or compiled."""
+
+
+class GradientError(Exception):
+    """The analytic and numeric gradients disagree (raised by :func:`verify_grad`).
+
+    Attributes
+    ----------
+    arg : int
+        Which input disagrees most.
+    err_pos : int
+        Flat position of the worst element in that input.
+    shape : tuple
+        That input's shape.
+    val1, val2 : float
+        The analytic and numeric values there.
+    abs_err, rel_err : float
+        Their absolute and relative errors.
+    abs_tol, rel_tol : float
+        The tolerances both errors exceeded.
+    """
+
+    def __init__(self, arg, err_pos, shape, val1, val2, abs_err, rel_err, abs_tol, rel_tol):
+        super().__init__()
+        self.arg = arg
+        self.err_pos = err_pos
+        self.shape = shape
+        self.val1 = val1
+        self.val2 = val2
+        self.abs_err = abs_err
+        self.rel_err = rel_err
+        self.abs_tol = abs_tol
+        self.rel_tol = rel_tol
+
+    def __str__(self):
+        extra = ", ".join(str(a) for a in self.args)
+        return ("GradientError: numeric gradient and analytic gradient exceed tolerance:\n"
+                f"        At position {self.err_pos} of argument {self.arg} with shape {self.shape},\n"
+                f"            val1 = {self.val1:f}      ,  val2 = {self.val2:f}\n"
+                f"            abs. error = {self.abs_err:f},  abs. tolerance = {self.abs_tol:f}\n"
+                f"            rel. error = {self.rel_err:f},  rel. tolerance = {self.rel_tol:f}\n"
+                f"Exception args: {extra}")
+
+
+class DisconnectedType:
+    """The type of a disconnected gradient: a placeholder that knows it is zero by disconnection."""
+
+    def __eq__(self, other):
+        return isinstance(other, DisconnectedType)
+
+    def __hash__(self):
+        return hash(DisconnectedType)
+
+    def __repr__(self):
+        return "DisconnectedType"
+
+
+class NullType:
+    """The type of an undefined gradient; ``why_null`` says why."""
+
+    def __init__(self, why_null="(no explanation given)"):
+        self.why_null = why_null
+
+    def __eq__(self, other):
+        return isinstance(other, NullType)
+
+    def __hash__(self):
+        return hash(NullType)
+
+    def __repr__(self):
+        return f"NullType{{{self.why_null}}}"
+
+
+def _container(like, items):
+    """``items`` in the container kind of ``like`` (list, tuple, or a single item)."""
+    if isinstance(like, tuple):
+        return tuple(items)
+    if isinstance(like, list):
+        return list(items)
+    return items[0]
+
+
+def _as_list(x, what):
+    items = list(x) if isinstance(x, (list, tuple)) else [x]
+    for i, item in enumerate(items):
+        if not isinstance(item, TensorVariable):
+            raise TypeError(f"{what}[{i}]: expected a Variable; got {item!r} of type {type(item).__name__}")
+    return items
+
+
+def _check_policy(name, value, allowed):
+    if value not in allowed:
+        raise ValueError(f"Invalid value for keyword '{name}', valid values are "
+                         + ", ".join(f"'{a}'" for a in allowed[:-1]) + f" and '{allowed[-1]}'.")
+
+
+def _finish(handle, like, policy, return_disconnected, message):
+    """Turn a disconnected placeholder into what ``return_disconnected`` asks for; wrap everything else."""
+    if str(api.PlaceholderKind(handle)) != "disconnected":
+        return wrap(handle)
+    if policy == "warn":
+        warnings.warn(message, stacklevel=3)
+    mode = return_disconnected.lower()
+    if mode == "zero":
+        return wrap(call(api.FloatZerosLike, like._v))
+    if mode == "none":
+        return None
+    return wrap(handle)
 
 
 def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_names=True,
@@ -19,50 +148,447 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
 
     Parameters
     ----------
-    cost : TensorVariable
-        A scalar expression.
+    cost : TensorVariable or None
+        A scalar expression; None only with ``known_grads``.
     wrt : TensorVariable or list or tuple of TensorVariable
         The variables to differentiate with respect to.
+    consider_constant : list of TensorVariable, optional
+        Variables whose own inputs get no gradient through them.
     disconnected_inputs : {'raise', 'warn', 'ignore'}
-        What to do when ``cost`` does not depend on an element of ``wrt``:
-        raise :class:`DisconnectedInputError`, or give zeros (with a warning).
+        What to do when ``cost`` does not depend on an element of ``wrt``.
     add_names : bool
         Name each gradient ``(dcost/dx)`` when cost and wrt are named.
+    known_grads : dict, optional
+        Gradients already known for some variables; each replaces what the
+        cost would send into that variable (on the cost, the seed 1).
+    return_disconnected : {'zero', 'None', 'Disconnected'}
+        What a disconnected gradient is returned as: zeros, None, or a
+        variable of :class:`DisconnectedType`.
+    null_gradients : {'raise', 'return'}
+        Whether an undefined gradient raises :class:`NullTypeGradError` or is
+        returned as a variable of :class:`NullType`.
 
     Returns
     -------
     TensorVariable or list or tuple of TensorVariable
         One gradient per ``wrt``, in ``wrt``'s container kind.
-
-    Notes
-    -----
-    ``consider_constant``, ``known_grads``, ``return_disconnected`` other than
-    ``'zero'`` and ``null_gradients`` other than ``'raise'`` are not
-    implemented yet and raise ``NotImplementedError``.
     """
-    for option, value, default in (("consider_constant", consider_constant, None),
-                                   ("known_grads", known_grads, None),
-                                   ("return_disconnected", return_disconnected, "zero"),
-                                   ("null_gradients", null_gradients, "raise")):
-        if value != default:
-            raise NotImplementedError(f"grad: the option {option}={value!r} is not implemented yet")
-    if cost is None:
-        raise NotImplementedError("grad: cost=None (gradients from known_grads only) is not implemented yet")
-    if not isinstance(cost, TensorVariable):
-        raise TypeError(f"grad: cost must be a TensorVariable; got {type(cost).__name__}")
-    if cost.ndim != 0:
-        raise TypeError(f"grad: cost must be a scalar; got {cost.type}")
-    items = list(wrt) if isinstance(wrt, (list, tuple)) else [wrt]
-    for i, w in enumerate(items):
-        if not isinstance(w, TensorVariable):
-            raise TypeError(f"grad: wrt[{i}] must be a TensorVariable; got {type(w).__name__}")
-    if disconnected_inputs not in ("raise", "warn", "ignore"):
-        raise ValueError(f"grad: disconnected_inputs must be 'raise', 'warn' or 'ignore'; "
-                         f"got {disconnected_inputs!r}")
-    handles = call(api.Grad, cost._v, [w._v for w in items], disconnected_inputs, bool(add_names))
-    grads = [wrap(h) for h in handles]
-    if isinstance(wrt, tuple):
-        return tuple(grads)
-    if isinstance(wrt, list):
-        return grads
-    return grads[0]
+    if cost is None and known_grads is None:
+        raise ValueError("cost and known_grads can't both be None.")
+    if cost is not None:
+        if not isinstance(cost, TensorVariable):
+            raise TypeError(f"grad: cost must be a Variable; got {cost!r} of type {type(cost).__name__}")
+        if str(api.PlaceholderKind(cost._v)) == "null":
+            raise ValueError("Can't differentiate a NaN cost. cost is NaN because " + str(api.NullWhy(cost._v)))
+        if cost.ndim != 0:
+            raise TypeError("cost must be a scalar.")
+    items = _as_list(wrt, "wrt")
+    _check_policy("disconnected_inputs", disconnected_inputs, ("ignore", "warn", "raise"))
+    if not isinstance(return_disconnected, str) or return_disconnected.lower() not in ("zero", "none", "disconnected"):
+        raise ValueError("return_disconnected must be 'zero', 'None' or 'Disconnected'; "
+                         f"got {return_disconnected!r}")
+    _check_policy("null_gradients", null_gradients, ("raise", "return"))
+    constants = [] if consider_constant is None else _as_list(consider_constant, "consider_constant")
+    known = dict(known_grads or {})
+    keys, values = [], []
+    for key, value in known.items():
+        if not isinstance(key, TensorVariable):
+            raise TypeError(f"known_grads: keys must be Variables; got {key!r}")
+        keys.append(key._v)
+        values.append(as_tensor_variable(value)._v)
+    handles = call(api.GradFull, None if cost is None else cost._v, [w._v for w in items], [c._v for c in constants],
+                   keys, values, disconnected_inputs, bool(add_names), null_gradients == "return")
+    message = ("grad method was asked to compute the gradient with respect to a variable that is not part of the "
+               "computational graph of the cost, or is used only by a non-differentiable operator: {}")
+    grads = [_finish(h, w, disconnected_inputs, return_disconnected, message.format(w))
+             for h, w in zip(handles, items)]
+    return _container(wrt, grads)
+
+
+def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"):  # noqa: N802 - Aesara's name
+    """Vector-Jacobian product: the gradient of ``sum_i <f_i, eval_points_i>`` with respect to ``wrt``.
+
+    Returns ``wrt``'s container kind.
+    """
+    fs = _as_list(f, "f")
+    points = [as_tensor_variable(p) for p in (eval_points if isinstance(eval_points, (list, tuple)) else [eval_points])]
+    if len(fs) != len(points):
+        raise ValueError("`f` and `eval_points` must be lists of the same size.")
+    known = {}
+    for fi, point in zip(fs, points):
+        known[fi] = point if fi not in known else known[fi] + point
+    result = grad(None, _as_list(wrt, "wrt"), consider_constant=consider_constant,
+                  disconnected_inputs=disconnected_inputs, known_grads=known)
+    return _container(wrt, result)
+
+
+def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="zero"):  # noqa: N802
+    """Jacobian-vector product of ``f`` along ``eval_points`` (one per ``wrt``), in forward mode.
+
+    Every op has a pushforward, so this is one forward pass and works
+    where Aesara's R-op is missing. Returns ``f``'s container kind;
+    ``Rop(x, x, v)`` is ``v`` itself.
+    """
+    fs = _as_list(f, "f")
+    ws = _as_list(wrt, "wrt")
+    points = [as_tensor_variable(p) for p in (eval_points if isinstance(eval_points, (list, tuple)) else [eval_points])]
+    if len(ws) != len(points):
+        raise ValueError("`wrt` must be the same length as `eval_points`.")
+    for i, (w, p) in enumerate(zip(ws, points)):
+        if w.ndim != p.ndim:
+            raise ValueError(f"Element {i} of wrt/eval_point have mismatched dimensionality: {w.ndim} versus {p.ndim}")
+    _check_policy("disconnected_outputs", disconnected_outputs, ("ignore", "warn", "raise"))
+    if not isinstance(return_disconnected, str) or return_disconnected.lower() not in ("zero", "none", "disconnected"):
+        raise ValueError("return_disconnected must be 'zero', 'None' or 'Disconnected'; "
+                         f"got {return_disconnected!r}")
+    handles = call(api.RopFull, [x._v for x in fs], [w._v for w in ws], [p._v for p in points], disconnected_outputs)
+    message = "Rop: output {} of f does not depend on any of wrt: its directional derivative is disconnected"
+    results = [_finish(h, y, disconnected_outputs, return_disconnected, message.format(i))
+               for i, (h, y) in enumerate(zip(handles, fs))]
+    return _container(f, results)
+
+
+pullback = Lop
+pushforward = Rop
+
+
+def subgraph_grad(wrt, end, start=None, cost=None, details=False):
+    """Gradients of a subgraph, for chaining backpropagation piece by piece (Aesara's ``subgraph_grad``).
+
+    Parameters
+    ----------
+    wrt : list of TensorVariable
+        Variables to differentiate with respect to.
+    end : list of TensorVariable
+        Where this piece of the graph ends (treated as constants); their
+        gradients are returned too, to seed the next piece as ``start``.
+    start : dict, optional
+        Known gradients flowing in from the piece above (variable → gradient).
+    cost : TensorVariable, optional
+        A scalar cost whose gradient is added to the one from ``start``.
+    details : bool
+        Also return the gradients from ``start`` and from ``cost`` separately.
+
+    Returns
+    -------
+    tuple
+        ``(wrt_grads, end_grads)``, or with ``details`` also
+        ``start_grads, cost_grads``.
+    """
+    if cost is None and start is None:
+        raise ValueError("subgraph_grad: give a cost, a start, or both")
+    if not isinstance(end, list) or not isinstance(wrt, list):
+        raise TypeError("subgraph_grad: wrt and end must be lists")
+    if start is not None and not isinstance(start, dict):
+        raise TypeError("subgraph_grad: start must be a dict")
+    params = []
+    for v in wrt + end:
+        if v not in params:
+            params.append(v)
+    start_grads = cost_grads = None
+    if start is not None:
+        start_grads = list(grad(None, params, known_grads=start, consider_constant=end, disconnected_inputs="ignore"))
+    if cost is not None:
+        cost_grads = list(grad(cost, params, consider_constant=end, disconnected_inputs="ignore"))
+    if start_grads is None:
+        grads = cost_grads
+    elif cost_grads is None:
+        grads = start_grads
+    else:
+        grads = [a + b for a, b in zip(start_grads, cost_grads)]
+    by_param = dict(zip(params, grads))
+    wrt_grads = [by_param[v] for v in wrt]
+    end_grads = [by_param[v] for v in end]
+    if details:
+        return wrt_grads, end_grads, start_grads, cost_grads
+    return wrt_grads, end_grads
+
+
+def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
+    """Not implemented yet: raises ``NotImplementedError`` (a scalar ``expression`` falls back to :func:`grad`)."""
+    if isinstance(expression, TensorVariable) and expression.ndim == 0:
+        return grad(expression, wrt, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs)
+    raise NotImplementedError("jacobian: the Jacobian of a non-scalar expression is not implemented yet")
+
+
+def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
+    """Not implemented yet: raises ``NotImplementedError``."""
+    raise NotImplementedError("hessian is not implemented yet")
+
+
+def as_list_or_tuple(use_list, use_tuple, outputs):
+    """Return ``outputs`` as a list, a tuple, or (both flags false) a single object."""
+    if use_list and use_tuple:
+        raise ValueError("Both flags cannot be simultaneously True")
+    if use_list or use_tuple:
+        items = list(outputs) if isinstance(outputs, Sequence) and not isinstance(outputs, str) else [outputs]
+        return items if use_list else tuple(items)
+    if isinstance(outputs, (list, tuple)):
+        if len(outputs) != 1:
+            raise ValueError("Wrong arguments; expected a one element list")
+        return outputs[0]
+    return outputs
+
+
+# --- gradient-control functions and their op classes --------------------------------------------------------------
+
+def _control(name, x, a=0.0, b=0.0):
+    return wrap(call(api.GradientControl, name, as_tensor_variable(x)._v, float(a), float(b)))
+
+
+def zero_grad(x):
+    """``x``, whose gradient is zero (still connected, also inside second derivatives)."""
+    return _control("zero_grad", x)
+
+
+def disconnected_grad(x):
+    """``x``, disconnected from its inputs for gradients: ``grad`` then treats them as unused."""
+    return _control("disconnected_grad", x)
+
+
+def consider_constant(x):
+    """``x``, through which no gradient flows (deprecated in Aesara in favour of :func:`disconnected_grad`)."""
+    warnings.warn("consider_constant() is deprecated, use zero_grad() or disconnected_grad() instead.",
+                  DeprecationWarning, stacklevel=2)
+    return _control("consider_constant", x)
+
+
+def grad_clip(x, lower_bound, upper_bound):
+    """``x``, whose gradient is clipped element-wise to ``[lower_bound, upper_bound]``."""
+    return _control("grad_clip", x, lower_bound, upper_bound)
+
+
+def grad_scale(x, multiplier):
+    """``x``, whose gradient is multiplied by ``multiplier``."""
+    return _control("grad_scale", x, multiplier)
+
+
+def undefined_grad(x):
+    """``x``, whose gradient is undefined (a :class:`NullType` variable)."""
+    return _control("undefined_grad", x)
+
+
+def grad_undefined(op, x_pos, x, comment=""):
+    """A :class:`NullType` gradient for input ``x_pos`` of ``op``, for use in an Op's ``grad`` method."""
+    why = (f"This variable is Null because the grad method for input {x_pos} ({x}) of the {op} op is "
+           f"mathematically undefined. {comment}")
+    return wrap(call(api.MakeNullGradient, as_tensor_variable(x)._v, why))
+
+
+def grad_not_implemented(op, x_pos, x, comment=""):
+    """A :class:`NullType` gradient for input ``x_pos`` of ``op`` whose gradient is not implemented."""
+    why = (f"This variable is Null because the grad method for input {x_pos} ({x}) of the {op} op is not "
+           f"implemented. {comment}")
+    return wrap(call(api.MakeNullGradient, as_tensor_variable(x)._v, why))
+
+
+def _control_class(name, engine_name, doc, params=()):
+    from .graph.basic import OpView, register_op_class
+
+    def __init__(self, *args, handle=None):  # noqa: N807
+        if len(args) != len(params):
+            raise TypeError(f"{name}: expected {len(params)} argument(s) {params}; got {len(args)}")
+        self._args = args
+        self._op = handle
+        for key, value in zip(params, args):
+            setattr(self, key, value)
+
+    def __call__(self, x):
+        return _control(engine_name, x, *self._args)
+
+    cls = type(name, (OpView,), {"__init__": __init__, "__call__": __call__, "__doc__": doc,
+                                 "__props__": tuple(params), "__module__": __name__})
+    register_op_class(name, cls)
+    return cls
+
+
+ZeroGrad = _control_class("ZeroGrad", "zero_grad", "The op of :func:`zero_grad`.")
+DisconnectedGrad = _control_class("DisconnectedGrad", "disconnected_grad", "The op of :func:`disconnected_grad`.")
+ConsiderConstant = _control_class("ConsiderConstant", "consider_constant", "The op of :func:`consider_constant`.")
+UndefinedGrad = _control_class("UndefinedGrad", "undefined_grad", "The op of :func:`undefined_grad`.")
+GradClip = _control_class("GradClip", "grad_clip", "The op of :func:`grad_clip`.", ("clip_lower_bound",
+                                                                                    "clip_upper_bound"))
+GradScale = _control_class("GradScale", "grad_scale", "The op of :func:`grad_scale`.", ("multiplier",))
+
+
+# --- numerical checks ---------------------------------------------------------------------------------------------
+
+class numeric_grad:  # noqa: N801 - Aesara's name
+    """One-sided finite-difference gradient of a scalar function at a point (Aesara's ``numeric_grad``).
+
+    The step is 1e-7 for float64 and 3e-4 for float32 (5e-2 for float16),
+    taken in the lowest precision among the inputs, as Aesara does.
+
+    Parameters
+    ----------
+    f : callable
+        A function of the arrays in ``pt`` returning a scalar.
+    pt : array_like or list of array_like
+        The point.
+    eps : float, optional
+        The step; by default from the dtypes as above.
+    out_type : str, optional
+        The dtype the gradients are computed in (default: the inputs' lowest precision).
+
+    Attributes
+    ----------
+    gf : array or list of arrays
+        The gradient, one array per input (a single array when ``pt`` was one).
+    """
+
+    type_eps = {"float64": 1e-7, "float32": 3e-4, "float16": 5e-2}
+
+    def __init__(self, f, pt, eps=None, out_type=None):
+        single = not isinstance(pt, (list, tuple))
+        points = [np.array(p) for p in ([pt] if single else pt)]
+        dtypes = [str(p.dtype) for p in points]
+        if eps is None:
+            eps = max(self.type_eps.get(d, 1e-7) for d in dtypes)
+        if out_type is None:
+            floats = [d for d in dtypes if d in self.type_eps]
+            out_type = min(floats, key=lambda d: np.dtype(d).itemsize) if floats else "float64"
+        flat = np.concatenate([p.ravel().astype(out_type) for p in points]) if points else np.zeros(0)
+        sizes = [p.size for p in points]
+
+        def unpack(vector):
+            parts, at = [], 0
+            for p, n in zip(points, sizes):
+                parts.append(vector[at:at + n].reshape(p.shape).astype(p.dtype))
+                at += n
+            return parts
+
+        base = float(np.asarray(f(*unpack(flat))))
+        gradient = np.zeros_like(flat)
+        for i in range(flat.size):
+            moved = flat.copy()
+            moved[i] += eps
+            gradient[i] = (float(np.asarray(f(*unpack(moved)))) - base) / eps
+        parts, at = [], 0
+        for p, n in zip(points, sizes):
+            parts.append(gradient[at:at + n].reshape(p.shape))
+            at += n
+        self.gf = parts[0] if single else parts
+
+    @staticmethod
+    def abs_rel_err(a, b):
+        """Absolute and relative error of ``a`` against ``b``: ``|a-b|`` and ``|a-b| / max(|a|+|b|, 1e-8)``."""
+        abs_err = np.abs(a - b)
+        rel_err = abs_err / np.maximum(np.abs(a) + np.abs(b), 1e-8)
+        return abs_err, rel_err
+
+    def abs_rel_errors(self, g_pt):
+        """``abs_rel_err`` of each analytic gradient in ``g_pt`` against this numeric one."""
+        numeric = self.gf if isinstance(self.gf, list) else [self.gf]
+        analytic = g_pt if isinstance(g_pt, (list, tuple)) else [g_pt]
+        if len(analytic) != len(numeric):
+            raise ValueError(f"numeric_grad: {len(analytic)} analytic gradients for {len(numeric)} inputs")
+        errors = []
+        for a, n in zip(analytic, numeric):
+            if np.shape(a) != np.shape(n):
+                raise ValueError(f"numeric_grad: analytic gradient of shape {np.shape(a)} for an input of shape "
+                                 f"{np.shape(n)}")
+            errors.append(self.abs_rel_err(np.asarray(a), n))
+        return errors
+
+    def max_err(self, g_pt, abs_tol, rel_tol):
+        """The worst disagreement, scaled by the tolerances.
+
+        Returns
+        -------
+        tuple
+            ``(argument index, flat position, abs_err, rel_err)`` where
+            ``min(abs_err / abs_tol, rel_err / rel_tol)`` is largest.
+        """
+        best = None
+        for arg, (abs_err, rel_err) in enumerate(self.abs_rel_errors(g_pt)):
+            if not np.all(np.isfinite(abs_err)):
+                raise ValueError("abs_err not finite", repr(abs_err))
+            if not np.all(np.isfinite(rel_err)):
+                raise ValueError("rel_err not finite", repr(rel_err))
+            if abs_err.size == 0:
+                continue
+            scaled = np.minimum(abs_err / abs_tol, rel_err / rel_tol).ravel()
+            pos = int(scaled.argmax())
+            candidate = (scaled[pos], arg, pos, float(abs_err.ravel()[pos]), float(rel_err.ravel()[pos]))
+            if best is None or candidate[0] > best[0]:
+                best = candidate
+        if best is None:
+            return 0, 0, 0.0, 0.0
+        return best[1], best[2], best[3], best[4]
+
+
+def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=None, rel_tol=None, mode=None,
+                cast_to_output_type=False, no_debug_ref=True):
+    """Check ``grad`` of ``fun`` against finite differences at ``pt`` (Aesara's ``verify_grad``).
+
+    Builds ``cost = sum(random_projection * fun(*inputs))`` and compares its
+    symbolic gradient with :class:`numeric_grad`, ``n_tests`` times with
+    fresh projections.
+
+    Parameters
+    ----------
+    fun : callable
+        Maps symbolic inputs (one per array in ``pt``) to one symbolic output.
+    pt : list of array_like
+        The point; floating-point arrays only.
+    rng : numpy.random.Generator or RandomState, optional
+        Source of the random projections; a generator seeded with 42 when
+        omitted.
+    abs_tol, rel_tol : float, optional
+        Tolerances; by default 1e-4 for float64, 1e-2 for float32 and 5e-2
+        for float16 (the loosest among the inputs).
+
+    Raises
+    ------
+    GradientError
+        When some element exceeds both tolerances.
+    """
+    from .compile.function import function
+    from .compile.sharedvalue import shared
+    from .tensor.math import sum as at_sum
+    from .tensor.type import TensorType
+
+    if mode is not None:
+        raise NotImplementedError("verify_grad: the option mode is not implemented yet")
+    points = [np.array(p) for p in pt]
+    tolerance = {"float16": 5e-2, "float32": 1e-2, "float64": 1e-4}
+    for i, p in enumerate(points):
+        if str(p.dtype) not in tolerance:
+            raise TypeError(f'verify_grad can work only with floating point inputs, but input {i} has dtype "{p.dtype}".')
+    if abs_tol is None:
+        abs_tol = max(tolerance[str(p.dtype)] for p in points)
+    if rel_tol is None:
+        rel_tol = max(tolerance[str(p.dtype)] for p in points)
+    if rng is None:
+        rng = np.random.default_rng(42)
+    uniform = rng.random if hasattr(rng, "random") else rng.rand
+
+    inputs = [TensorType(str(p.dtype), shape=tuple(1 if n == 1 else None for n in p.shape))(name=f"input {i}")
+              for i, p in enumerate(points)]
+    output = fun(*inputs)
+    if isinstance(output, (list, tuple)):
+        raise NotImplementedError("Can't (yet) auto-test the gradient of a function with multiple outputs")
+    output = as_tensor_variable(output)
+    value = function(inputs, output, on_unused_input="ignore")(*[p.copy() for p in points])
+
+    def random_projection():
+        plain = np.asarray(uniform(np.shape(value))) + 0.5
+        if cast_to_output_type and output.dtype == "float32":
+            return np.asarray(plain, dtype=output.dtype)
+        return plain
+
+    projection = shared(random_projection(), name="random_projection")
+    cost = at_sum(projection * output)
+    cost_fn = function(inputs, cost, name="gradient.py cost", on_unused_input="ignore")
+    symbolic = grad(cost, inputs, disconnected_inputs="ignore")
+    grad_fn = function(inputs, symbolic, name="gradient.py symbolic grad", on_unused_input="ignore")
+    for test in range(n_tests):
+        numeric = numeric_grad(cost_fn, [p.copy() for p in points], eps, out_type)
+        analytic = grad_fn(*[p.copy() for p in points])
+        arg, pos, abs_err, rel_err = numeric.max_err(analytic, abs_tol, rel_tol)
+        if abs_err > abs_tol and rel_err > rel_tol:
+            numeric_values = numeric.gf if isinstance(numeric.gf, list) else [numeric.gf]
+            raise GradientError(arg, pos, analytic[arg].shape, analytic[arg].ravel()[pos],
+                                numeric_values[arg].ravel()[pos], abs_err, rel_err, abs_tol, rel_tol)
+        if test < n_tests - 1:
+            projection.set_value(random_projection())

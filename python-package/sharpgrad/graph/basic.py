@@ -45,13 +45,20 @@ class OpView:
     __repr__ = __str__
 
 
+def register_op_class(name, cls):
+    """Use ``cls`` (an :class:`OpView` subclass) for engine ops whose class name is ``name``."""
+    _op_classes[name] = cls
+
+
 def _op_view(handle):
     name = str(handle.ClassName)
     cls = _op_classes.get(name)
     if cls is None:
         props = tuple(str(p.Key) for p in handle.Props)
         cls = _op_classes[name] = type(name, (OpView,), {"__props__": props, "__module__": __name__})
-    return cls(handle)
+    view = cls.__new__(cls)
+    OpView.__init__(view, handle)
+    return view
 
 
 class Apply:

@@ -73,8 +73,14 @@ class TensorVariable:
 
     @property
     def type(self):
-        """Aesara-style type description, e.g. ``TensorType(float64, (None,))``."""
-        return str(self._v.Type.ToString())
+        """The variable's type: a ``TensorType(float64, (None,))``, or for gradient placeholders a
+        ``DisconnectedType`` or ``NullType``."""
+        kind = str(api.PlaceholderKind(self._v))
+        if kind:
+            from ..gradient import DisconnectedType, NullType
+            return DisconnectedType() if kind == "disconnected" else NullType(str(api.NullWhy(self._v)))
+        from .type import TensorType
+        return TensorType(self.dtype, shape=self.static_shape)
 
     @property
     def T(self):  # noqa: N802 - numpy's name
