@@ -91,6 +91,17 @@ def test_unary_gradients_match_central_differences(check_grad, name, fn, referen
     check_grad(lambda v: (fn(v) * W).sum(), [x], [uniform(*domain)], rtol=1e-6, atol=1e-6)
 
 
+@pytest.mark.parametrize("name, fn, reference, domain, rtol", UNARY, ids=UNARY_IDS)
+def test_unary_rop_matches_central_differences(name, fn, reference, domain, rtol):
+    x, v = at.dvector("x"), at.dvector("v")
+    point, direction = uniform(*domain, shape=(5,)), RNG.normal(size=5)
+    jvp = aesara.function([x, v], aesara.gradient.Rop(fn(x), x, v), on_unused_input="ignore")(point, direction)
+    f = aesara.function([x], fn(x))
+    eps = 1e-6
+    np.testing.assert_allclose(jvp, (f(point + eps * direction) - f(point - eps * direction)) / (2 * eps),
+                               rtol=1e-6, atol=1e-6)
+
+
 BINARY = [
     ("maximum", at.maximum, np.maximum),
     ("minimum", at.minimum, np.minimum),
