@@ -11,7 +11,8 @@ namespace Gradient.Tests;
 /// <summary>
 /// prod, var, std, min, max, max_and_argmax, cumsum and cumprod against torch, with pullbacks, pushforwards and
 /// second derivatives against central differences; exact prod and cumprod gradients at zero factors against a
-/// brute-force product of the other factors; argmax, argmin, all and any values and their disconnected gradients.
+/// brute-force product of the other factors; argmax, argmin, all and any values and gradients (argmax disconnected,
+/// all/any zero).
 /// </summary>
 public sealed class ReductionOpTests
 {
@@ -331,13 +332,13 @@ public sealed class ReductionOpTests
     }
 
     [Test]
-    public void Argmax_all_any_are_disconnected_and_max_and_argmax_differentiates_through_the_max()
+    public void Argmax_is_disconnected_all_any_give_zeros_and_max_and_argmax_differentiates_through_the_max()
     {
         var x = T.DMatrix("x");
         Assert.Throws<DisconnectedInputException>(() => Autodiff.Grad(T.Sum(T.Cast(T.Argmax(x, 1), DType.Float64)), [x]));
         Assert.Throws<DisconnectedInputException>(() => Autodiff.Grad(T.Sum(T.Cast(T.Argmin(x), DType.Float64)), [x]));
-        Assert.Throws<DisconnectedInputException>(() => Autodiff.Grad(T.Sum(T.Cast(T.All(x), DType.Float64)), [x]));
-        Assert.Throws<DisconnectedInputException>(() => Autodiff.Grad(T.Sum(T.Cast(T.Any(x, [0]), DType.Float64)), [x]));
+        // all and any stay connected, with zero gradients, as Aesara's All and Any.
+        var logical = Autodiff.Grad(T.Sum(T.Cast(T.All(x), DType.Float64)) + T.Sum(T.Cast(T.Any(x, [0]), DType.Float64)), [x])[0];
         var (max, argmax) = T.MaxAndArgmax(x, [1]);
         Assert.That(max.Owner, Is.SameAs(argmax.Owner));
         Assert.That(max.Owner!.Op.ClassName, Is.EqualTo("MaxAndArgmax"));
@@ -347,8 +348,9 @@ public sealed class ReductionOpTests
         using var scope = torch.NewDisposeScope();
         var value = torch.tensor(new double[,] { { 1, 5, 2 }, { 7, 7, 0 } });
         var both = Autodiff.Grad(T.Sum(max) + T.Sum(T.Cast(argmax, DType.Float64)), [x])[0];
-        var outs = Function.Compile([x], [zeros, both]).Call(value);
+        var outs = Function.Compile([x], [zeros, both, logical]).Call(value);
         Assert.That(GradCheck.Doubles(outs[0]), Is.All.EqualTo(0.0));
+        Assert.That(GradCheck.Doubles(outs[2]), Is.All.EqualTo(0.0));
         // Ties each receive the gradient, as in Aesara.
         Assert.That(GradCheck.Doubles(outs[1]), Is.EqualTo(new[] { 0.0, 1, 0, 1, 1, 0 }));
         Assert.Throws<DisconnectedInputException>(() => Autodiff.Rop([argmax], [x], [T.DMatrix()]));

@@ -6,7 +6,8 @@ namespace Gradient.Ops;
 
 /// <summary>
 /// Aesara's <c>Any</c>: true where some element over <see cref="Axes"/> (all axes when null) is non-zero; the
-/// output is bool. A logical function of its input: no gradient (disconnected) and a zero tangent.
+/// output is bool. A logical function of its input: as in Aesara it stays connected with a zero gradient
+/// (the engine gives float zeros through boolean outputs), and its tangent is zero.
 /// </summary>
 /// <param name="axis">The reduced axes (non-negative, distinct), or null for all.</param>
 public sealed class Any(IReadOnlyList<int>? axis) : Op

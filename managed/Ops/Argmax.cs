@@ -42,6 +42,9 @@ public sealed class Argmax(IReadOnlyList<int>? axis) : Op
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
         [Kernels.Kernels.Argmax(inputs[0], Axes?.Select(a => (long)a).ToArray())];
 
+    /// <summary>The position does not depend differentiably on the values: disconnected, as Aesara's argmax.</summary>
+    public override bool[][] ConnectionPattern(Apply node) => [[false]];
+
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null];
 

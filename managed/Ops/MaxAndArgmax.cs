@@ -59,6 +59,9 @@ public sealed class MaxAndArgmax(IReadOnlyList<int>? axis) : Op
         }
     }
 
+    /// <summary>The input is connected to the maximum only; the argmax output is disconnected.</summary>
+    public override bool[][] ConnectionPattern(Apply node) => [[true, false]];
+
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
     {

@@ -11,6 +11,11 @@ from .subtensor import inc_subtensor, set_subtensor
 from . import nnet, special  # noqa: F401,E402
 from . import nlinalg, slinalg  # noqa: F401,E402
 from .special import log_softmax, softmax  # noqa: F401,E402
+from ._reductions import *  # noqa: F401,E402,F403  (prod, var, std, min, argmax, ..., matmul, tensordot)
+from ._reductions import __all__ as _reductions_all  # noqa: E402
+from ._cumulative import cumprod, cumsum  # noqa: F401,E402
+from . import extra_ops  # noqa: F401,E402
 
 __all__ = ["TensorVariable", "as_tensor_variable", "as_tensor", "constant", "flatten", "reshape", "shape",
            "shape_i", "inc_subtensor", "set_subtensor"] + _math_all + _type_all + ["softmax", "log_softmax"]
+__all__ += _reductions_all + ["cumsum", "cumprod"]

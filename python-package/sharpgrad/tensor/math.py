@@ -432,3 +432,4 @@ __all__ += ["exp2", "expm1", "log2", "log10", "sqrt", "reciprocal", "sin", "cos"
             "trunc", "round_half_to_even", "round_half_away_from_zero", "round", "iround", "isnan", "isinf", "maximum",
             "minimum", "clip", "switch", "where", "second", "fill", "conjugate", "conj", "square", "expit",
             "log1pexp"]
+from ._reductions import *  # noqa: E402,F401,F403  (prod, var, std, min, argmax, matmul, tensordot, ...; dot)

@@ -115,6 +115,56 @@ class TensorVariable:
         from .math import max as max_
         return max_(self, axis=axis, keepdims=keepdims)
 
+    def min(self, axis=None, keepdims=False):
+        """Minimum over all axes, one axis or several; see :func:`sharpgrad.tensor.min`."""
+        from ._reductions import min as min_
+        return min_(self, axis=axis, keepdims=keepdims)
+
+    def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
+        """Product over all axes, one axis or several; see :func:`sharpgrad.tensor.prod`."""
+        from ._reductions import prod
+        return prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
+
+    def var(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        """Variance; see :func:`sharpgrad.tensor.var`."""
+        from ._reductions import var
+        return var(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+
+    def std(self, axis=None, ddof=0, keepdims=False, corrected=False):
+        """Standard deviation; see :func:`sharpgrad.tensor.std`."""
+        from ._reductions import std
+        return std(self, axis=axis, ddof=ddof, keepdims=keepdims, corrected=corrected)
+
+    def argmax(self, axis=None, keepdims=False):
+        """Position of the maximum (int64); see :func:`sharpgrad.tensor.argmax`."""
+        from ._reductions import argmax
+        return argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        """Position of the minimum (int64); see :func:`sharpgrad.tensor.argmin`."""
+        from ._reductions import argmin
+        return argmin(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis=None, keepdims=False):
+        """True where every element is non-zero; see :func:`sharpgrad.tensor.all`."""
+        from ._reductions import all as all_
+        return all_(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis=None, keepdims=False):
+        """True where some element is non-zero; see :func:`sharpgrad.tensor.any`."""
+        from ._reductions import any as any_
+        return any_(self, axis=axis, keepdims=keepdims)
+
+    def cumsum(self, axis=None):
+        """Cumulative sum; see :func:`sharpgrad.tensor.extra_ops.cumsum`."""
+        from ._cumulative import cumsum
+        return cumsum(self, axis)
+
+    def cumprod(self, axis=None):
+        """Cumulative product; see :func:`sharpgrad.tensor.extra_ops.cumprod`."""
+        from ._cumulative import cumprod
+        return cumprod(self, axis)
+
     def reshape(self, *shape, ndim=None):
         """Reshape to ``shape`` (a tuple, a symbolic int vector, or the lengths as arguments); one length may be -1."""
         from .shape import reshape
@@ -267,10 +317,10 @@ class TensorVariable:
         return _binary("pow", other, self)
 
     def __matmul__(self, other):
-        return _binary("dot", self, other)
+        return _matmul(self, other)
 
     def __rmatmul__(self, other):
-        return _binary("dot", other, self)
+        return _matmul(other, self)
 
     def __neg__(self):
         return wrap(call(api.Unary, "neg", self._v))
@@ -428,6 +478,15 @@ as_tensor = as_tensor_variable
 
 def _binary(op, a, b):
     return wrap(call(api.Binary, op, as_tensor_variable(a)._v, as_tensor_variable(b)._v))
+
+
+def _matmul(a, b):
+    """``a @ b``: the ``Dot`` op for ranks up to 2, numpy's ``matmul`` (batched) above."""
+    a, b = as_tensor_variable(a), as_tensor_variable(b)
+    if a.ndim > 2 or b.ndim > 2:
+        from ._reductions import matmul
+        return matmul(a, b)
+    return _binary("dot", a, b)
 
 
 def _binary2(op, a, b):

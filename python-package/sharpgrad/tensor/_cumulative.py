@@ -1,0 +1,28 @@
+"""Cumulative sums and products (Aesara's ``aesara.tensor.extra_ops.cumsum``/``cumprod``)."""
+
+from __future__ import annotations
+
+from .._bridge import api, call
+from .var import as_tensor_variable, wrap
+
+__all__ = ["cumsum", "cumprod"]
+
+
+def _cumulative(x, axis, product):
+    return wrap(call(api.Cumulative, as_tensor_variable(x)._v, None if axis is None else int(axis), product))
+
+
+def cumsum(x, axis=None):
+    """The cumulative sum along ``axis`` (negative counts from the end), or of the flattened ``x`` when None.
+
+    The dtype of ``x`` is kept, as in Aesara's ``CumOp``.
+    """
+    return _cumulative(x, axis, False)
+
+
+def cumprod(x, axis=None):
+    """The cumulative product along ``axis``, or of the flattened ``x`` when None.
+
+    Its gradient is exact when ``x`` holds zeros (no division by a zero factor).
+    """
+    return _cumulative(x, axis, True)

@@ -1,0 +1,3 @@
+"""Aesara's ``aesara.tensor.extra_ops`` names."""
+
+from ._cumulative import *  # noqa: F401,F403  (cumsum, cumprod)
