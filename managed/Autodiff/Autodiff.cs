@@ -58,7 +58,7 @@ public sealed record GradOptions
 /// pass finds the variables between the cost and <c>wrt</c> through each op's connection pattern; gradients are never
 /// integer-typed; a path through an integer-valued output carries a zero gradient.
 /// </summary>
-public static class Autodiff
+public static partial class Autodiff
 {
     /// <summary>
     /// Gradient of the scalar <paramref name="cost"/> (or of the known gradients alone, when null) with respect to each

@@ -76,6 +76,13 @@ public abstract class Op
     /// </summary>
     public virtual bool IsDeterministic => true;
 
+    /// <summary>
+    /// The batching rule (JAX's <c>vmap</c> rule): rebuilds this node for inputs of which some carry an extra leading
+    /// batch axis (<c>Batched</c> true), returning each output and whether it carries the batch axis. Null (the
+    /// default) means the op has no rule; vectorized Jacobians and Hessians through it then say so.
+    /// </summary>
+    public virtual (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) => null;
+
     /// <summary>Applies the op and returns its only output.</summary>
     public Variable Call(params Variable[] inputs) => MakeNode(inputs).Output;
 

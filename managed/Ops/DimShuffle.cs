@@ -48,6 +48,10 @@ public sealed class DimShuffle(IReadOnlyList<int> order) : Op
         return [T.DimShuffle(outputGradients[0], inverse)];
     }
 
+    /// <summary>The batch axis stays first; the others move as before.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(T.DimShuffle(inputs[0].Value, [0, .. Order.Select(o => o < 0 ? -1 : o + 1)]), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is null ? null : T.DimShuffle(inputTangents[0]!, Order)];

@@ -65,6 +65,25 @@ public sealed class Dot : Op
         return [Typed(ga, a), Typed(gb, b)];
     }
 
+    /// <summary>
+    /// Batched a·b as a broadcast product summed over the contracted axis: each operand is laid out as
+    /// [batch, rows, contracted, columns] with missing axes broadcastable, multiplied, summed over the contracted axis,
+    /// and the missing axes dropped.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var ((a, aBatched), (b, bBatched)) = (inputs[0], inputs[1]);
+        int aRank = a.Ndim - (aBatched ? 1 : 0), bRank = b.Ndim - (bBatched ? 1 : 0);
+        int ab = aBatched ? 1 : 0, bb = bBatched ? 1 : 0;
+        // a: [batch?, m?, k] → [B, M, K, x]; b: [batch?, k, n?] → [B, x, K, N].
+        var aLayout = new[] { aBatched ? 0 : -1, aRank == 2 ? ab : -1, ab + aRank - 1, -1 };
+        var bLayout = new[] { bBatched ? 0 : -1, -1, bb, bRank == 2 ? bb + 1 : -1 };
+        var product = T.DimShuffle(a, aLayout) * T.DimShuffle(b, bLayout);
+        var summed = T.Sum(product, [2]);                      // [B, M, N]
+        int[] keep = [0, .. aRank == 2 ? new[] { 1 } : [], .. bRank == 2 ? new[] { 2 } : []];
+        return [(T.DimShuffle(summed, keep), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

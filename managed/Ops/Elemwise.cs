@@ -99,6 +99,20 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         }
     }
 
+    /// <summary>Unbatched inputs get a leading broadcastable axis; the function broadcasts over the batch.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        int rank = node.Outputs[0].Ndim;
+        var lifted = inputs.Select(i => i.Batched
+            ? i.Value
+            : T.DimShuffle(i.Value, [-1, .. Enumerable.Range(0, i.Value.Ndim)])).ToArray();
+        if (lifted.Any(v => v.Ndim != rank + 1))
+        {
+            return null;
+        }
+        return [(MakeNode(lifted).Outputs[0], true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
     {

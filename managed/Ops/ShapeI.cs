@@ -38,6 +38,10 @@ public sealed class ShapeI(int i) : Op
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null];
 
+    /// <summary>The length of the same axis, past the batch axis: the same for every member, so unbatched.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new ShapeI(I + 1).Call(inputs[0].Value), false)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) => [null];
 

@@ -46,6 +46,14 @@ public sealed class Sum(IReadOnlyList<int>? axes) : Op
         return [g.DType == x.DType ? g : T.Cast(g, x.DType)];
     }
 
+    /// <summary>Sums the same axes, shifted past the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var x = inputs[0].Value;
+        var axes = Axes is null ? Enumerable.Range(1, x.Ndim - 1).ToArray() : Axes.Select(a => a + 1).ToArray();
+        return [(new Sum(axes).Call(x), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is null ? null : Call(inputTangents[0]!)];

@@ -20,6 +20,10 @@ public abstract class GradientControlOp : Op, IRemovableOp
     /// <inheritdoc/>
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) => [inputs[0].alias()];
 
+    /// <summary>The same control applies to every member of a batch.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(Call(inputs[0].Value), true)];
+
     /// <summary>The zero gradient or tangent shaped like <paramref name="like"/>, in a float dtype.</summary>
     protected static Variable Zeros(Variable like) => T.ZerosLike(like);
 }
