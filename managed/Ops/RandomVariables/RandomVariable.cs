@@ -11,10 +11,11 @@ namespace Gradient.Ops.RandomVariables;
 /// folding from freezing a draw at compile time, and graphs that hold it cannot be written as JSON.
 /// </summary>
 /// <remarks>
-/// Derivatives: as in Aesara, whose <c>RandomVariable.grad</c> returns <c>grad_undefined</c> for the distribution
-/// parameters, the gradient (and the tangent) through a sample is undefined: <see cref="Pullback"/> and
-/// <see cref="Pushforward"/> throw <see cref="InvalidOperationException"/> saying so. Paths that do not go
-/// through a sample's parameters (e.g. <c>grad(sum(w * sample), w)</c>) are unaffected.
+/// Derivatives: as in Aesara, whose <c>RandomVariable.grad</c> returns <c>grad_undefined</c> for every input, the
+/// gradient through a sample is undefined: <see cref="Pullback"/> gives <see cref="NullGradient"/>s, which raise
+/// <see cref="NullTypeGradException"/> (Python: <c>NullTypeGradError</c>) when asked for or used; a tangent through a
+/// sample raises it directly. Paths that do not go through a sample's parameters (e.g.
+/// <c>grad(sum(w * sample), w)</c>) are unaffected.
 /// </remarks>
 public abstract class RandomVariable : Op
 {
@@ -49,13 +50,14 @@ public abstract class RandomVariable : Op
     /// <summary>Draws the sample for <paramref name="node"/> from <paramref name="generator"/>.</summary>
     protected abstract torch.Tensor Draw(torch.Generator generator, Apply node, torch.Tensor[] inputs);
 
-    /// <inheritdoc/>
+    /// <summary>Aesara's <c>grad_undefined</c> for every input: an undefined (NullType) gradient.</summary>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) =>
-        throw new InvalidOperationException(Undefined(node));
+        node.Inputs.Select(x => (Variable?)new NullGradient(
+            x.DType.IsDiscrete() ? x.Type.WithDType(Config.FloatX) : x.Type, Undefined(node))).ToArray();
 
-    /// <inheritdoc/>
+    /// <summary>The tangent through a sample is undefined too: a non-zero input tangent raises.</summary>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
-        throw new InvalidOperationException(Undefined(node));
+        inputTangents.All(t => t is null) ? [null] : throw new NullTypeGradException(Undefined(node));
 
     /// <inheritdoc/>
     public override bool OutputMayAlias(Apply node, int output) => false;
@@ -128,6 +130,6 @@ public abstract class RandomVariable : Op
     }
 
     private string Undefined(Apply node) =>
-        $"{this}: the gradient through a random sample is undefined (Aesara's grad_undefined / NullType for the " +
-        $"parameters of a RandomVariable): {node} cannot be differentiated with respect to its parameters";
+        $"{this}: the gradient through a random sample is undefined (no gradient defined for random variables): " +
+        $"{node} cannot be differentiated with respect to its inputs";
 }

@@ -9,8 +9,7 @@ in the same order, gives the same sequence of samples. The numbers come from
 libtorch's generators and differ from numpy's (and Aesara's) for the same seed.
 
 Gradients through a sample are undefined, as in Aesara (``grad_undefined`` for
-the parameters of a ``RandomVariable``): asking for one raises an error that
-says so. Graphs holding random variables cannot be serialized to JSON.
+the inputs of a ``RandomVariable``): asking for one raises ``NullTypeGradError``. Graphs holding random variables cannot be serialized to JSON.
 """
 
 from __future__ import annotations
