@@ -120,3 +120,19 @@ def test_bad_inputs_raise_value_error():
 def test_tensor_namespace_exports_the_modules():
     assert at.nlinalg.det is nlinalg.det
     assert at.slinalg.solve is slinalg.solve
+
+
+def test_ops_keep_aesara_class_names_and_props():
+    x = at.dmatrix("x")
+    y = at.dvector("y")
+    cases = {
+        "MatrixInverse": nlinalg.matrix_inverse(x), "Det": nlinalg.det(x), "Eigh": nlinalg.eigh(x)[0],
+        "ExtractDiag": nlinalg.extract_diag(x), "Solve": slinalg.solve(x, y), "Cholesky": slinalg.cholesky(x),
+    }
+    for name, v in cases.items():
+        assert v.owner.op.__class__.__name__ == name
+    assert cases["Solve"].owner.op.assume_a == "gen" and cases["Solve"].owner.op.lower is False
+    assert cases["Cholesky"].owner.op.lower is True and cases["Cholesky"].owner.op.on_error == "raise"
+    assert cases["Eigh"].owner.op.UPLO == "L"
+    gradient_graph = aesara.grad(slinalg.cholesky(x).sum(), x)
+    aesara.printing.debugprint(gradient_graph, file="str")  # the Tri masks print

@@ -103,3 +103,22 @@ def test_bad_parameters_raise():
     g = aesara.function([], rs.choice(3, size=(5,), replace=False))
     with pytest.raises(ValueError, match="replace=False"):
         g()
+
+
+def test_random_ops_keep_aesara_class_names():
+    rs = RandomStream(seed=8)
+    cases = {"NormalRV": rs.normal(), "UniformRV": rs.uniform(), "BinomialRV": rs.binomial(3, 0.5),
+             "MultinomialRV": rs.multinomial(3, np.array([0.5, 0.5])), "ChoiceRV": rs.choice(3),
+             "PermutationRV": rs.permutation(3)}
+    for name, v in cases.items():
+        assert v.owner.op.__class__.__name__ == name
+    assert cases["NormalRV"].owner.op.dtype == aesara.config.floatX
+
+
+def test_graphs_with_random_variables_are_not_serializable():
+    from sharpgrad.graph import serialize
+
+    rs = RandomStream(seed=9)
+    x = at.dvector("x")
+    with pytest.raises(NotImplementedError, match="not deterministic"):
+        serialize.dump([x], [x + rs.normal(size=(3,))])

@@ -9,14 +9,14 @@ namespace Gradient.Ops.Linalg;
 /// <c>tri</c>); the three inputs are integer scalars. <c>tril(x, k)</c> is <c>x * tri(N, M, k)</c>. Nothing here is
 /// differentiable: the gradients and tangents are null.
 /// </summary>
-/// <param name="dtype">The element type of the result.</param>
+/// <param name="dtype">The element type of the result (its prop is the numpy name).</param>
 public sealed class Tri(DType dtype) : Op
 {
     /// <summary>The element type of the result.</summary>
     public DType DType { get; } = dtype;
 
     /// <inheritdoc/>
-    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("dtype", DType)];
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("dtype", DType.Name())];
 
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)

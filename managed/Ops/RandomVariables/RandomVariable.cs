@@ -38,7 +38,7 @@ public abstract class RandomVariable : Op
     public DType DType { get; }
 
     /// <inheritdoc/>
-    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("name", Name), new("dtype", DType)];
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("name", Name), new("dtype", DType.Name())];
 
     /// <inheritdoc/>
     public override bool IsDeterministic => false;
