@@ -279,10 +279,11 @@ public sealed class StructureOpTests
         {
             var op = y.Owner!.Op;
             Assert.That(op.ClassName, Is.EqualTo(name));
-            var ctor = op.GetType().GetConstructors().Single(c => c.GetParameters().Length == op.Props.Count);
-            var args = op.Props.Select((p, i) => p.Value is System.Collections.IEnumerable list && p.Value is not string
+            var args = op.Props.Select(p => p.Value is System.Collections.IEnumerable list && p.Value is not string
                 ? list.Cast<int>().ToList()
                 : p.Value).ToArray();
+            var ctor = op.GetType().GetConstructors().Single(c => c.GetParameters().Length == args.Length
+                && c.GetParameters().Zip(args).All(pa => pa.Second is null || pa.First.ParameterType.IsInstanceOfType(pa.Second)));
             Assert.That(ctor.Invoke(args), Is.EqualTo(op), $"{name} rebuilt from its props");
         }
     }

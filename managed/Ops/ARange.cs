@@ -11,14 +11,20 @@ namespace Gradient.Ops;
 /// length, so it is disconnected; an integer result gives zero gradients to start and step (as Aesara), a float one
 /// gives <c>sum(g)</c> and <c>sum(g * i)</c>; the pushforward is <c>dstart + i * dstep</c>.
 /// </summary>
-/// <param name="dtype">The element type of the result.</param>
-public sealed class ARange(DType dtype) : Op
+/// <param name="dtype">The numpy name of the element type of the result.</param>
+public sealed class ARange(string dtype) : Op
 {
+    /// <summary>Creates the op for results of <paramref name="dtype"/>.</summary>
+    public ARange(DType dtype)
+        : this(dtype.Name())
+    {
+    }
+
     /// <summary>The element type of the result.</summary>
-    public DType DType { get; } = dtype;
+    public DType DType { get; } = DTypes.Parse(dtype);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("dtype", DType)];
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("dtype", DType.Name())];
 
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)

@@ -9,14 +9,20 @@ namespace Gradient.Ops;
 /// Aesara's <c>Eye</c>: inputs <c>(n, m, k)</c>, integer scalars; an n×m matrix of <see cref="DType"/> with ones on
 /// diagonal k (above the main diagonal when positive) and zeros elsewhere. Nothing here is differentiable.
 /// </summary>
-/// <param name="dtype">The element type of the result.</param>
-public sealed class Eye(DType dtype) : Op
+/// <param name="dtype">The numpy name of the element type of the result.</param>
+public sealed class Eye(string dtype) : Op
 {
+    /// <summary>Creates the op for results of <paramref name="dtype"/>.</summary>
+    public Eye(DType dtype)
+        : this(dtype.Name())
+    {
+    }
+
     /// <summary>The element type of the result.</summary>
-    public DType DType { get; } = dtype;
+    public DType DType { get; } = DTypes.Parse(dtype);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("dtype", DType)];
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("dtype", DType.Name())];
 
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)

@@ -19,3 +19,10 @@ from . import extra_ops  # noqa: F401,E402
 __all__ = ["TensorVariable", "as_tensor_variable", "as_tensor", "constant", "flatten", "reshape", "shape",
            "shape_i", "inc_subtensor", "set_subtensor"] + _math_all + _type_all + ["softmax", "log_softmax"]
 __all__ += _reductions_all + ["cumsum", "cumprod"]
+from .basic import __all__ as _basic_all  # noqa: E402
+from .basic import *  # noqa: F401,F403,E402  (alloc, zeros, ones, eye, join, stack, split, arange, diag, roll, tile, ...)
+from .subtensor import __all__ as _subtensor_all  # noqa: E402
+from .subtensor import *  # noqa: F401,F403,E402  (advanced indexing, take)
+from ._structure_extra import repeat, squeeze  # noqa: F401,E402
+
+__all__ += [n for n in _basic_all + _subtensor_all + ["repeat", "squeeze"] if n not in __all__]

@@ -1,28 +1,168 @@
-"""Writing into parts of tensors (Aesara's ``aesara.tensor.subtensor``)."""
+"""Indexing and writing into parts of tensors (Aesara's ``aesara.tensor.subtensor``)."""
 
 from __future__ import annotations
 
+import numbers
+
+import numpy as np
+
 from .._bridge import api, call
-from .var import as_tensor_variable, wrap
+from .var import TensorVariable, as_tensor_variable, constant, wrap
 
-__all__ = ["set_subtensor", "inc_subtensor"]
+__all__ = ["set_subtensor", "inc_subtensor", "advanced_subtensor1", "advanced_inc_subtensor1",
+           "advanced_set_subtensor1", "advanced_subtensor", "advanced_inc_subtensor", "advanced_set_subtensor",
+           "take"]
 
-
-def _parts(x):
-    """The variable and index a ``x[...]`` expression was made from."""
-    owner = x.owner
-    if owner is None or owner.op.__class__.__name__ != "Subtensor":
-        raise TypeError("set_subtensor/inc_subtensor: expected x[index] with a basic index (integers and slices)")
-    return owner.inputs[0], list(owner.op.idx_list)
+_INDEXING_OPS = ("Subtensor", "AdvancedSubtensor1", "AdvancedSubtensor")
 
 
-def set_subtensor(x, y):
-    """A copy of the tensor indexed by ``x`` with that part replaced by ``y``: ``set_subtensor(a[1:], 0.0)``."""
-    base, index = _parts(x)
-    return wrap(call(api.IncSubtensor, base._v, index, as_tensor_variable(y)._v, True))
+def _check_indexed(x, fn):
+    owner = getattr(x, "owner", None)
+    if owner is None or owner.op.__class__.__name__ not in _INDEXING_OPS:
+        raise TypeError(f"{fn}: x must be the result of a subtensor operation, x[index] (basic or advanced); got {x!r}")
 
 
-def inc_subtensor(x, y):
-    """A copy of the tensor indexed by ``x`` with ``y`` added to that part: ``inc_subtensor(a[::2], 1.0)``."""
-    base, index = _parts(x)
-    return wrap(call(api.IncSubtensor, base._v, index, as_tensor_variable(y)._v, False))
+def set_subtensor(x, y, inplace=False, tolerate_inplace_aliasing=False):
+    """A copy of the tensor indexed by ``x`` with that part replaced by ``y``: ``set_subtensor(a[1:], 0.0)``.
+
+    ``x`` may use any index, basic or advanced (``a[[0, 2]]``, ``a[mask]``,
+    ``a[:, idx]``); where an advanced index repeats a position the last write
+    wins, as in numpy. ``inplace`` and ``tolerate_inplace_aliasing`` are
+    accepted for Aesara's signature; the result is always a new tensor.
+    """
+    _check_indexed(x, "set_subtensor")
+    return wrap(call(api.WriteIndexed, x._v, as_tensor_variable(y)._v, True))
+
+
+def inc_subtensor(x, y, inplace=False, set_instead_of_inc=False, tolerate_inplace_aliasing=False,
+                  ignore_duplicates=False):
+    """A copy of the tensor indexed by ``x`` with ``y`` added to that part: ``inc_subtensor(a[::2], 1.0)``.
+
+    With an advanced index, repeated positions accumulate (``np.add.at``), as
+    Aesara does unless ``ignore_duplicates`` (which is not supported here).
+    """
+    if ignore_duplicates:
+        raise NotImplementedError("inc_subtensor: ignore_duplicates=True is not supported; repeated indices "
+                                  "always accumulate")
+    if set_instead_of_inc:
+        return set_subtensor(x, y)
+    _check_indexed(x, "inc_subtensor")
+    return wrap(call(api.WriteIndexed, x._v, as_tensor_variable(y)._v, False))
+
+
+def _index_vector(ilist, fn):
+    ilist = _index_array(ilist)
+    if ilist.ndim != 1 or not ilist.dtype.startswith(("int", "uint")):
+        raise TypeError(f"{fn}: index must be an integer vector; got {ilist.type}")
+    return ilist
+
+
+def advanced_subtensor1(x, ilist):
+    """``x[ilist]`` along axis 0 for an integer vector ``ilist`` (Aesara's ``AdvancedSubtensor1``)."""
+    return wrap(call(api.AdvancedSubtensor1, as_tensor_variable(x)._v, _index_vector(ilist, "advanced_subtensor1")._v))
+
+
+def advanced_inc_subtensor1(x, y, ilist):
+    """A copy of ``x`` with rows ``ilist`` incremented by ``y``; repeated indices accumulate."""
+    return wrap(call(api.AdvancedIncSubtensor1, as_tensor_variable(x)._v, as_tensor_variable(y)._v,
+                     _index_vector(ilist, "advanced_inc_subtensor1")._v, False))
+
+
+def advanced_set_subtensor1(x, y, ilist):
+    """A copy of ``x`` with rows ``ilist`` replaced by ``y`` (the last write wins for repeated indices)."""
+    return wrap(call(api.AdvancedIncSubtensor1, as_tensor_variable(x)._v, as_tensor_variable(y)._v,
+                     _index_vector(ilist, "advanced_set_subtensor1")._v, True))
+
+
+def advanced_subtensor(x, *args):
+    """numpy's advanced indexing ``x[args]`` (Aesara's ``AdvancedSubtensor``)."""
+    return as_tensor_variable(x)[tuple(args)]
+
+
+def advanced_inc_subtensor(x, y, *args):
+    """A copy of ``x`` with ``x[args]`` incremented by ``y`` (``np.add.at``: repeated positions accumulate)."""
+    return inc_subtensor(advanced_subtensor(x, *args), y)
+
+
+def advanced_set_subtensor(x, y, *args):
+    """A copy of ``x`` with ``x[args]`` replaced by ``y``."""
+    return set_subtensor(advanced_subtensor(x, *args), y)
+
+
+def take(a, indices, axis=None, mode="raise"):
+    """numpy's ``take``: elements of the flattened ``a`` (``axis=None``) or slices along ``axis`` at ``indices``.
+
+    ``indices`` may have any rank and be symbolic; the result has shape
+    ``a.shape[:axis] + indices.shape + a.shape[axis + 1:]``. ``mode`` is
+    ``'raise'`` (negative indices count from the end, others raise IndexError),
+    ``'wrap'`` or ``'clip'``.
+    """
+    a = as_tensor_variable(a)
+    indices = _index_array(indices)
+    if not isinstance(axis, (numbers.Integral, type(None))):
+        raise TypeError("take: axis must be an integer or None")
+    return wrap(call(api.Take, a._v, indices._v, None if axis is None else int(axis), str(mode)))
+
+
+def _index_array(value):
+    """An index array as a tensor: symbolic ones as they are, lists and numpy arrays as constants."""
+    if isinstance(value, TensorVariable):
+        return value
+    if isinstance(value, (list, tuple)) and any(isinstance(v, TensorVariable) for v in value):
+        return as_tensor_variable(value)
+    array = np.asarray(value)
+    if array.size == 0 and array.dtype.kind == "f":
+        array = array.astype("int64")
+    if array.dtype.kind not in "biu":
+        raise IndexError("arrays used as indices must be of integer (or boolean) type")
+    if array.dtype.kind == "u":
+        array = array.astype("int64")
+    return constant(array)
+
+
+def _is_array_index(k):
+    if isinstance(k, TensorVariable):
+        return True
+    if isinstance(k, (list, np.ndarray)):
+        return not (isinstance(k, np.ndarray) and k.ndim == 0 and k.dtype.kind in "iu")
+    return isinstance(k, np.bool_)
+
+
+def _advanced_key(key):
+    """For an index with arrays (numpy's advanced indexing), the (entries, arrays) the engine takes; else None.
+
+    Entries are numpy notation for integers and constant slices, ``"None"``,
+    ``"..."``, and ``"*"`` where the next array goes.
+    """
+    items = key if isinstance(key, tuple) else (key,)
+    if not any(_is_array_index(k) for k in items):
+        return None
+    entries, arrays = [], []
+    for k in items:
+        if _is_array_index(k):
+            entries.append("*")
+            arrays.append(_index_array(k)._v)
+        elif k is None:
+            entries.append("None")
+        elif k is Ellipsis:
+            entries.append("...")
+        elif isinstance(k, slice):
+            parts = []
+            for bound in (k.start, k.stop, k.step):
+                if bound is None:
+                    parts.append("")
+                elif isinstance(bound, (numbers.Integral, np.integer)) and not isinstance(bound, bool):
+                    parts.append(str(int(bound)))
+                else:
+                    raise NotImplementedError(f"indexing: only constant integer slice bounds are supported; got {k!r}")
+            if k.step == 0:
+                raise ValueError("slice step cannot be zero")
+            entries.append(":".join(parts))
+        elif isinstance(k, (numbers.Integral, np.integer)) and not isinstance(k, (bool, np.bool_)):
+            entries.append(str(int(k)))
+        elif isinstance(k, np.ndarray):
+            entries.append(str(int(k)))
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or "
+                             f"boolean arrays are valid indices; got {type(k).__name__}")
+    return entries, arrays

@@ -234,17 +234,41 @@ class TensorVariable:
         return trunc(self)
 
     def __getitem__(self, key):
-        """Basic indexing: integers (negative count from the end), slices with constant bounds and steps of
-        either sign, ``None``/``np.newaxis`` and ``...``.
+        """numpy indexing: integers (negative count from the end), slices with constant bounds and steps of
+        either sign, ``None``/``np.newaxis``, ``...``, and advanced indices: integer arrays (lists, numpy
+        arrays or symbolic integer tensors, broadcast together) and boolean masks, mixed with the others.
 
         Raises
         ------
         IndexError
-            For too many indices, or an integer outside a known length.
+            For too many indices, an index outside a known length, or a non-integer array.
         NotImplementedError
-            For symbolic or array (advanced) indices.
+            For symbolic slice bounds.
         """
+        from .subtensor import _advanced_key
+        advanced = _advanced_key(key)
+        if advanced is not None:
+            return wrap(call(api.AdvancedIndex, self._v, advanced[0], advanced[1]))
         return wrap(call(api.Index, self._v, _index_entries(key, self.ndim)))
+
+    def repeat(self, repeats, axis=None):
+        """numpy's ``repeat``; see :func:`sharpgrad.tensor.extra_ops.repeat`."""
+        from .extra_ops import repeat
+        return repeat(self, repeats, axis)
+
+    def take(self, indices, axis=None, mode="raise"):
+        """numpy's ``take``; see :func:`sharpgrad.tensor.subtensor.take`."""
+        from .subtensor import take
+        return take(self, indices, axis, mode)
+
+    def squeeze(self, axis=None):
+        """Drop broadcastable axes (all of them, or those in ``axis``); see :func:`sharpgrad.tensor.extra_ops.squeeze`."""
+        from .extra_ops import squeeze
+        return squeeze(self, axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        """numpy's ``diagonal``: diagonal ``offset`` of the plane (axis1, axis2) as the last axis."""
+        return wrap(call(api.Diagonal, self._v, int(offset), int(axis1), int(axis2)))
 
     def __iter__(self):
         length = self.static_shape[0] if self.ndim > 0 else None
