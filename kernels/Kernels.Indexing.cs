@@ -79,8 +79,10 @@ public static partial class Kernels
     private static Tensor AdvancedSubtensor(string op, Tensor x, IReadOnlyList<IndexEntry?> entries, IReadOnlyList<Tensor> arrays)
     {
         using var scope = torch.NewDisposeScope();
-        var (sliced, index) = PrepareIndex(op, x, entries, arrays);
-        return sliced.index(index).MoveToOuterDisposeScope();
+        var (sliced, index, selects) = PrepareIndex(op, x, entries, arrays);
+        var result = sliced.index(index);
+        // With only 0-d arrays torch selects, which gives a view; the op promises fresh memory.
+        return (selects ? result.clone() : result).MoveToOuterDisposeScope();
     }
 
     private static Tensor AdvancedIncSubtensor(string op, Tensor x, Tensor y, IReadOnlyList<IndexEntry?> entries,
@@ -89,7 +91,7 @@ public static partial class Kernels
         using var scope = torch.NewDisposeScope();
         // Index the flat positions of x the same way: each selected element learns where it lives in x.
         var positions = torch.arange(x.NumberOfElements, dtype: ScalarType.Int64).reshape(x.shape);
-        var (sliced, index) = PrepareIndex(op, positions, entries, arrays);
+        var (sliced, index, _) = PrepareIndex(op, positions, entries, arrays);
         var linear = sliced.index(index);
         var target = linear.shape;
         bool fits = y.dim() <= target.Length;
@@ -134,9 +136,10 @@ public static partial class Kernels
 
     /// <summary>
     /// Checks an advanced index and splits it in two steps: the slices applied as a basic view (all axes kept) and
-    /// the torch index (colons and int64 arrays, negative entries wrapped, masks expanded) applied to that view.
+    /// the torch index (colons and int64 arrays, negative entries wrapped, masks expanded) applied to that view;
+    /// <c>Selects</c> when every array is 0-d (torch then selects, giving a view).
     /// </summary>
-    private static (Tensor Sliced, TensorIndex[] Index) PrepareIndex(string op, Tensor x,
+    private static (Tensor Sliced, TensorIndex[] Index, bool Selects) PrepareIndex(string op, Tensor x,
         IReadOnlyList<IndexEntry?> entries, IReadOnlyList<Tensor> arrays)
     {
         var slices = new List<IndexEntry>();
@@ -209,7 +212,7 @@ public static partial class Kernels
         // does not when other arrays are present.
         var shape = BroadcastIndexShapes(op, arrayShapes);
         var torchIndex = index.Select(t => t is null ? TensorIndex.Colon : TensorIndex.Tensor(t.expand(shape))).ToArray();
-        return (Subtensor(x, slices), torchIndex);
+        return (Subtensor(x, slices), torchIndex, shape.Length == 0);
     }
 
     /// <summary>The broadcast shape of the index arrays; <see cref="IndexOutOfRangeException"/> when they do not broadcast.</summary>

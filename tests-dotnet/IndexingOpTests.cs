@@ -207,6 +207,22 @@ public sealed class IndexingOpTests
         Assert.That(GradCheck.Doubles(outs[1]), Is.EqualTo(GradCheck.Doubles(expected)));
     }
 
+    /// <summary>
+    /// A 0-d index gives fresh memory, as the op declares (torch alone would return a view): an in-place consumer must
+    /// not write through into x.
+    /// </summary>
+    [Test]
+    public void Scalar_index_result_is_not_a_view()
+    {
+        var (x, k) = (T.DVector("x"), T.LScalar("k"));
+        var f = Function.Compile([x, k], [T.Exp(x[k]) + 1.0, x * 2.0]);
+        using var xv = torch.tensor(new[] { 1.0, 2, 3 });
+        using var kv = torch.tensor(1L);
+        var outs = f.Call(xv, kv);
+        Assert.That(outs[0].item<double>(), Is.EqualTo(Math.Exp(2) + 1));
+        Assert.That(GradCheck.Doubles(outs[1]), Is.EqualTo(new[] { 2.0, 4, 6 }));
+    }
+
     /// <summary>Static shapes follow numpy's placement of the array axes.</summary>
     [Test]
     public void Static_shapes_follow_numpy_placement()

@@ -180,3 +180,16 @@ def test_ops_keep_aesara_class_names():
     }
     for name, v in names.items():
         assert v.owner.op.__class__.__name__ == name
+
+
+def test_graphs_with_structure_and_indexing_ops_serialize():
+    from sharpgrad.graph import serialize
+    x, i, n = at.dmatrix("x"), at.lvector("i"), at.lscalar("n")
+    outs = [at.join(1, x, x[:, i]), at.split(x, [1, 2], 2)[1], at.set_subtensor(x[x > 0], 0.0),
+            at.inc_subtensor(x[i], 1.0), at.eye(n, dtype="float32"), at.arange(n), at.alloc(x[0, 0], n, 2),
+            at.repeat(x, 2, axis=1), at.diag(x[0]), at.specify_shape(x, (3, None)), at.roll(x, n, axis=1),
+            at.permute_row_elements(x, np.array([3, 2, 1, 0])), at.tile(x, (n, 1)), at.stack([x, x])]
+    inputs, outputs = serialize.load(serialize.dump([x, i, n], outs))
+    args = (X34, np.array([2, 0]), 2)
+    for a, b in zip(aesara.function([x, i, n], outs)(*args), aesara.function(inputs, outputs)(*args)):
+        np.testing.assert_array_equal(a, b)

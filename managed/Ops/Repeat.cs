@@ -81,9 +81,6 @@ public sealed class Repeat(int axis) : Op
         [inputTangents[0] is { } dx ? Call(dx, node.Inputs[1]) : null];
 
     /// <inheritdoc/>
-    public override bool OutputMayAlias(Apply node, int output) => false;
-
-    /// <inheritdoc/>
     public override string ToString() => $"Repeat{{axis={Axis}}}";
 
     private int Normalized(int ndim)
