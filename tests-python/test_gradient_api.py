@@ -262,3 +262,41 @@ def test_verify_grad_detects_a_wrong_gradient():
     with pytest.raises(TypeError, match="floating point"):
         verify_grad(at.tanh, [np.array([1, 2])])
     del x
+
+
+# --- jacobian and hessian -------------------------------------------------------------------------------------------
+
+def test_jacobian_of_tanh_of_a_matrix_product():
+    A, x = at.dmatrix("A"), at.dvector("x")
+    J = aesara.gradient.jacobian(at.tanh(at.dot(A, x)), x)
+    rng = np.random.default_rng(2)
+    Av, xv = rng.normal(size=(4, 3)), rng.normal(size=3)
+    expected = (1 - np.tanh(Av @ xv) ** 2)[:, None] * Av
+    np.testing.assert_allclose(value(J, [A, x], Av, xv), expected, rtol=1e-12, atol=1e-14)
+
+
+def test_jacobian_keeps_the_kind_of_wrt_and_falls_back_to_grad_for_a_scalar():
+    x, y = at.dvector("x"), at.dvector("y")
+    both = aesara.gradient.jacobian(x * y, [x, y])
+    assert isinstance(both, list) and len(both) == 2
+    np.testing.assert_allclose(value(both[0], [x, y], [1.0, 2.0], [3.0, 4.0]), np.diag([3.0, 4.0]))
+    g = aesara.gradient.jacobian((x ** 2).sum(), x)
+    np.testing.assert_allclose(value(g, [x], [1.0, 2.0]), [2.0, 4.0])
+
+
+def test_hessian_of_a_quadratic_is_twice_the_identity_and_has_no_cross_terms():
+    x, y = at.dvector("x"), at.dvector("y")
+    cost = (x ** 2).sum() + (x * y).sum()
+    Hx, Hy = aesara.gradient.hessian(cost, [x, y])
+    np.testing.assert_allclose(value(Hx, [x, y], [1.0, 2.0, 3.0], [0.0, 0.0, 0.0]), 2 * np.eye(3))
+    np.testing.assert_allclose(value(Hy, [x, y], [1.0, 2.0, 3.0], [0.0, 0.0, 0.0]), np.zeros((3, 3)))
+
+
+def test_hessian_vector_product_matches_the_hessian():
+    x, v = at.dvector("x"), at.dvector("v")
+    cost = at.exp(x).sum() * (x ** 2).sum()
+    hv = aesara.gradient.hessian_vector_product(cost, x, v)
+    H = aesara.gradient.hessian(cost, x)
+    xs, vs = np.array([0.1, -0.2, 0.3]), np.array([1.0, 2.0, -1.0])
+    out_hv, out_H = value([hv, H], [x, v], xs, vs)
+    np.testing.assert_allclose(out_hv, out_H @ vs, rtol=1e-12)

@@ -17,7 +17,7 @@ from ._bridge import api, call
 from .tensor.var import TensorVariable, as_tensor_variable, wrap
 
 __all__ = [
-    "grad", "Lop", "Rop", "pullback", "pushforward", "subgraph_grad", "jacobian", "hessian",
+    "grad", "Lop", "Rop", "pullback", "pushforward", "subgraph_grad", "jacobian", "hessian", "hessian_vector_product",
     "verify_grad", "numeric_grad", "as_list_or_tuple",
     "consider_constant", "zero_grad", "disconnected_grad", "grad_clip", "grad_scale", "undefined_grad",
     "grad_not_implemented", "grad_undefined",
@@ -305,15 +305,49 @@ def subgraph_grad(wrt, end, start=None, cost=None, details=False):
 
 
 def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
-    """Not implemented yet: raises ``NotImplementedError`` (a scalar ``expression`` falls back to :func:`grad`)."""
-    if isinstance(expression, TensorVariable) and expression.ndim == 0:
+    """The Jacobian of ``expression`` with respect to each of ``wrt``.
+
+    Unlike Aesara's scan over rows, this is one pullback vectorized over
+    the rows of an identity, and ``expression`` may have any rank: each
+    result has shape ``(*expression.shape, *wrt.shape)`` (Aesara's
+    ``(n_out, *wrt.shape)`` for a vector). A scalar ``expression`` gives
+    :func:`grad`. Returns ``wrt``'s container kind.
+    """
+    if not isinstance(expression, TensorVariable):
+        raise TypeError(f"jacobian: expression must be a Variable; got {type(expression).__name__}")
+    items = _as_list(wrt, "wrt")
+    _check_policy("disconnected_inputs", disconnected_inputs, ("ignore", "warn", "raise"))
+    if expression.ndim == 0:
         return grad(expression, wrt, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs)
-    raise NotImplementedError("jacobian: the Jacobian of a non-scalar expression is not implemented yet")
+    constants = [] if consider_constant is None else _as_list(consider_constant, "consider_constant")
+    policy = "ignore" if disconnected_inputs == "warn" else disconnected_inputs
+    handles = call(api.Jacobian, expression._v, [w._v for w in items], [c._v for c in constants], policy)
+    return _container(wrt, [wrap(h) for h in handles])
 
 
 def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
-    """Not implemented yet: raises ``NotImplementedError``."""
-    raise NotImplementedError("hessian is not implemented yet")
+    """The Hessian of the scalar ``cost`` with respect to each of ``wrt`` separately (no cross terms).
+
+    Computed forward over reverse (the pushforward of the gradient,
+    vectorized over an identity); ``wrt`` may have any shape, and each
+    result has shape ``(*wrt.shape, *wrt.shape)``. Returns ``wrt``'s
+    container kind.
+    """
+    if not isinstance(cost, TensorVariable):
+        raise TypeError(f"hessian: cost must be a Variable; got {type(cost).__name__}")
+    if cost.ndim != 0:
+        raise TypeError("hessian: cost must be a scalar.")
+    items = _as_list(wrt, "wrt")
+    _check_policy("disconnected_inputs", disconnected_inputs, ("ignore", "warn", "raise"))
+    constants = [] if consider_constant is None else _as_list(consider_constant, "consider_constant")
+    policy = "ignore" if disconnected_inputs == "warn" else disconnected_inputs
+    handles = call(api.Hessian, cost._v, [w._v for w in items], [c._v for c in constants], policy)
+    return _container(wrt, [wrap(h) for h in handles])
+
+
+def hessian_vector_product(cost, wrt, v):
+    """The Hessian of ``cost`` with respect to ``wrt`` applied to ``v``, at the cost of about two gradients."""
+    return wrap(call(api.HessianVectorProduct, cost._v, as_tensor_variable(wrt)._v, as_tensor_variable(v)._v))
 
 
 def as_list_or_tuple(use_list, use_tuple, outputs):

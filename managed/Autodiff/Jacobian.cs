@@ -1,0 +1,96 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+
+namespace Gradient;
+
+/// <summary>Jacobians and Hessians, vectorized: one batched pullback or pushforward, not a loop over rows.</summary>
+public static partial class Autodiff
+{
+    /// <summary>
+    /// The Jacobian of <paramref name="expression"/> (any rank) with respect to each of <paramref name="wrt"/>, of
+    /// shape <c>(*expression.shape, *wrt.shape)</c> — Aesara's <c>(n_out, *wrt.shape)</c> for a vector. It is one
+    /// pullback vectorized over the rows of an identity seed. A scalar expression gives the gradient.
+    /// </summary>
+    /// <exception cref="NotSupportedException">An op on the way has no batching rule yet.</exception>
+    public static Variable[] Jacobian(Variable expression, IReadOnlyList<Variable> wrt,
+        DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise, IReadOnlyList<Variable>? considerConstant = null)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        if (expression.Ndim == 0)
+        {
+            return Grad(expression, wrt, new GradOptions
+            {
+                DisconnectedInputs = disconnectedInputs,
+                ConsiderConstant = considerConstant ?? [],
+                AddNames = false,
+            });
+        }
+        var cotangent = new Variable(FloatType(expression), name: "cotangent");
+        var vjps = Lop([expression], wrt, [cotangent], disconnectedInputs, considerConstant);
+        var seeds = IdentitySeeds(expression, cotangent.DType);
+        var batched = Batching.Vectorize(vjps, new Dictionary<Variable, Variable> { [cotangent] = seeds });
+        return batched.Select((b, i) => Unbatch(b, expression, wrt[i], seeds)).ToArray();
+    }
+
+    /// <summary>
+    /// The Hessian of the scalar <paramref name="cost"/> with respect to each of <paramref name="wrt"/> separately
+    /// (Aesara's <c>hessian</c>: no cross terms), of shape <c>(*wrt.shape, *wrt.shape)</c>, computed forward over
+    /// reverse: the pushforward of the gradient, vectorized over an identity of tangents.
+    /// </summary>
+    public static Variable[] Hessian(Variable cost, IReadOnlyList<Variable> wrt,
+        DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise, IReadOnlyList<Variable>? considerConstant = null)
+    {
+        ArgumentNullException.ThrowIfNull(cost);
+        if (cost.Ndim != 0)
+        {
+            throw new ArgumentException($"hessian: cost must be a scalar; got {cost.Type}", nameof(cost));
+        }
+        return wrt.Select(w =>
+        {
+            var g = Grad(cost, [w], new GradOptions
+            {
+                DisconnectedInputs = disconnectedInputs,
+                ConsiderConstant = considerConstant ?? [],
+                AddNames = false,
+            })[0];
+            var tangent = new Variable(FloatType(w), name: "tangent");
+            var hvp = Rop([g], [w], [tangent], DisconnectedPolicy.Ignore)[0];
+            var seeds = IdentitySeeds(w, tangent.DType);
+            var batched = Batching.Vectorize([hvp], new Dictionary<Variable, Variable> { [tangent] = seeds })[0];
+            return Unbatch(batched, w, w, seeds);
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// Hessian-vector product: the pushforward of the gradient of <paramref name="cost"/> along <paramref name="v"/>,
+    /// as cheap as two gradients.
+    /// </summary>
+    public static Variable HessianVectorProduct(Variable cost, Variable wrt, Variable v)
+    {
+        var g = Grad(cost, wrt, new GradOptions { AddNames = false });
+        return Rop([g], [wrt], [v], DisconnectedPolicy.Ignore)[0];
+    }
+
+    /// <summary>The n rows of an n×n identity, each shaped like <paramref name="like"/>: shape (n, *like.shape).</summary>
+    private static Variable IdentitySeeds(Variable like, DType dtype)
+    {
+        var lengths = Enumerable.Range(0, like.Ndim).Select(a => T.ShapeI(like, a)).ToArray();
+        var n = lengths.Length == 0 ? T.Constant(1L) : lengths.Aggregate((p, q) => p * q);
+        var eye = T.Eye(n, dtype: dtype);
+        return T.Reshape(eye, T.MakeVector([n, .. lengths]));
+    }
+
+    /// <summary>Turns a batched result (n, *wrt.shape) into (*of.shape, *wrt.shape); an unbatched one is broadcast.</summary>
+    private static Variable Unbatch((Variable Value, bool Batched) result, Variable of, Variable wrt, Variable seeds)
+    {
+        var ofLengths = Enumerable.Range(0, of.Ndim).Select(a => T.ShapeI(of, a));
+        var wrtLengths = Enumerable.Range(0, wrt.Ndim).Select(a => T.ShapeI(wrt, a));
+        var value = result.Value;
+        if (!result.Batched)
+        {
+            // Independent of the seed (a zero or constant derivative): the same for every row.
+            value = T.Alloc(value, [T.ShapeI(seeds, 0), .. wrtLengths]);
+        }
+        return T.Reshape(value, T.MakeVector([.. ofLengths, .. wrtLengths]));
+    }
+}
