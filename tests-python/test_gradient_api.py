@@ -300,3 +300,43 @@ def test_hessian_vector_product_matches_the_hessian():
     xs, vs = np.array([0.1, -0.2, 0.3]), np.array([1.0, 2.0, -1.0])
     out_hv, out_H = value([hv, H], [x, v], xs, vs)
     np.testing.assert_allclose(out_hv, out_H @ vs, rtol=1e-12)
+
+
+# --- functional forms and forward-mode checks -----------------------------------------------------------------------
+
+def test_jvp_vjp_and_linearize_agree_with_rop_and_lop():
+    x, w, t, c = at.dvector("x"), at.dvector("w"), at.dvector("t"), at.dvector("c")
+
+    def fun(a, b):
+        return at.tanh(a * b)
+
+    out, tangent = aesara.gradient.jvp(fun, [x, w], [t, at.zeros_like(w)])
+    out2, vjp_fun = aesara.gradient.vjp(fun, x, w)
+    gx, gw = vjp_fun(c)
+    out3, f_jvp = aesara.gradient.linearize(fun, x, w)
+    tangent3 = f_jvp(t, at.zeros_like(w))
+    xs, ws, ts, cs = np.array([0.3, -0.2]), np.array([1.5, 0.5]), np.array([1.0, 2.0]), np.array([0.7, -1.0])
+    d = 1 - np.tanh(xs * ws) ** 2
+    got = value([out, tangent, gx, gw, tangent3], [x, w, t, c], xs, ws, ts, cs)
+    np.testing.assert_allclose(got[0], np.tanh(xs * ws), rtol=1e-15)
+    np.testing.assert_allclose(got[1], d * ws * ts, rtol=1e-14)
+    np.testing.assert_allclose(got[2], cs * d * ws, rtol=1e-14)
+    np.testing.assert_allclose(got[3], cs * d * xs, rtol=1e-14)
+    np.testing.assert_allclose(got[4], got[1], rtol=1e-15)
+
+
+def test_verify_grad_checks_the_forward_mode_too():
+    verify_grad(lambda a, b: at.tanh(at.dot(a, b)), [np.ones((2, 3)) * 0.3, np.full(3, 0.5)],
+                rng=np.random.default_rng(3), modes=("rev", "fwd"))
+
+    # grad_scale changes the gradient only: the reverse check catches it, the forward one rightly does not.
+    scaled = [np.array([1.0, 2.0])]
+    with pytest.raises(GradientError):
+        verify_grad(lambda v: grad_scale(v * v, 2.0), scaled)
+    verify_grad(lambda v: grad_scale(v * v, 2.0), scaled, modes=("fwd",))
+    # zero_grad declares a zero derivative in both directions: the forward check catches it (arg -1).
+    with pytest.raises(GradientError) as info:
+        verify_grad(lambda v: zero_grad(v * v), scaled, modes=("fwd",))
+    assert info.value.arg == -1
+    with pytest.raises(ValueError, match="modes"):
+        verify_grad(at.tanh, [np.array([1.0])], modes=("sideways",))

@@ -17,7 +17,7 @@ from ._bridge import api, call
 from .tensor.var import TensorVariable, as_tensor_variable, wrap
 
 __all__ = [
-    "grad", "Lop", "Rop", "pullback", "pushforward", "subgraph_grad", "jacobian", "hessian", "hessian_vector_product",
+    "grad", "Lop", "Rop", "pullback", "pushforward", "jvp", "vjp", "linearize", "subgraph_grad", "jacobian", "hessian", "hessian_vector_product",
     "verify_grad", "numeric_grad", "as_list_or_tuple",
     "consider_constant", "zero_grad", "disconnected_grad", "grad_clip", "grad_scale", "undefined_grad",
     "grad_not_implemented", "grad_undefined",
@@ -250,6 +250,55 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
 
 pullback = Lop
 pushforward = Rop
+
+
+def _call_fun(fun, primals):
+    out = fun(*primals)
+    if isinstance(out, (list, tuple)):
+        return type(out)(as_tensor_variable(o) for o in out)
+    return as_tensor_variable(out)
+
+
+def jvp(fun, primals, tangents):
+    """JAX's ``jvp`` on symbolic variables: ``(fun(*primals), J·tangents)``, one forward pass of pushforwards.
+
+    Parameters
+    ----------
+    fun : callable
+        Maps symbolic variables to a symbolic output (or a list or tuple of them).
+    primals, tangents : sequence of TensorVariable
+        Where to differentiate, and one direction per primal (shaped like it).
+    """
+    primals = _as_list(list(primals), "primals")
+    tangents = [as_tensor_variable(t) for t in tangents]
+    out = _call_fun(fun, primals)
+    return out, Rop(out, primals, tangents, disconnected_outputs="ignore")
+
+
+def vjp(fun, *primals):
+    """JAX's ``vjp`` on symbolic variables: ``(fun(*primals), vjp_fun)``.
+
+    ``vjp_fun(cotangent)`` returns the tuple of gradients of
+    ``<fun(*primals), cotangent>`` with respect to each primal.
+    """
+    primals = _as_list(list(primals), "primals")
+    out = _call_fun(fun, primals)
+
+    def vjp_fun(cotangent):
+        return tuple(Lop(out, primals, cotangent, disconnected_inputs="ignore"))
+
+    return out, vjp_fun
+
+
+def linearize(fun, *primals):
+    """JAX's ``linearize`` on symbolic variables: ``(fun(*primals), f_jvp)`` with ``f_jvp(*tangents)`` = J·tangents."""
+    primals = _as_list(list(primals), "primals")
+    out = _call_fun(fun, primals)
+
+    def f_jvp(*tangents):
+        return Rop(out, primals, [as_tensor_variable(t) for t in tangents], disconnected_outputs="ignore")
+
+    return out, f_jvp
 
 
 def subgraph_grad(wrt, end, start=None, cost=None, details=False):
@@ -552,7 +601,7 @@ class numeric_grad:  # noqa: N801 - Aesara's name
 
 
 def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=None, rel_tol=None, mode=None,
-                cast_to_output_type=False, no_debug_ref=True):
+                cast_to_output_type=False, no_debug_ref=True, *, modes=("rev",)):
     """Check ``grad`` of ``fun`` against finite differences at ``pt`` (Aesara's ``verify_grad``).
 
     Builds ``cost = sum(random_projection * fun(*inputs))`` and compares its
@@ -572,10 +621,17 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
         Tolerances; by default 1e-4 for float64, 1e-2 for float32 and 5e-2
         for float16 (the loosest among the inputs).
 
+    modes : tuple of {'rev', 'fwd'}
+        Beyond Aesara (like JAX's ``check_grads``): 'rev' checks the
+        gradient (Aesara's check); 'fwd' also checks the R-op, comparing the
+        directional derivative of the projected cost along a random
+        direction with a finite difference.
+
     Raises
     ------
     GradientError
-        When some element exceeds both tolerances.
+        When some element exceeds both tolerances (``arg`` is -1 for the
+        forward-mode check).
     """
     from .compile.function import function
     from .compile.sharedvalue import shared
@@ -597,6 +653,8 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
         rng = np.random.default_rng(42)
     uniform = rng.random if hasattr(rng, "random") else rng.rand
 
+    if not set(modes) <= {"rev", "fwd"} or not modes:
+        raise ValueError(f"verify_grad: modes must be a non-empty subset of ('rev', 'fwd'); got {modes!r}")
     inputs = [TensorType(str(p.dtype), shape=tuple(1 if n == 1 else None for n in p.shape))(name=f"input {i}")
               for i, p in enumerate(points)]
     output = fun(*inputs)
@@ -624,5 +682,26 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
             numeric_values = numeric.gf if isinstance(numeric.gf, list) else [numeric.gf]
             raise GradientError(arg, pos, analytic[arg].shape, analytic[arg].ravel()[pos],
                                 numeric_values[arg].ravel()[pos], abs_err, rel_err, abs_tol, rel_tol)
+        if "fwd" in modes:
+            _check_forward(inputs, cost, cost_fn, points, uniform, eps, abs_tol, rel_tol)
         if test < n_tests - 1:
             projection.set_value(random_projection())
+
+
+def _check_forward(inputs, cost, cost_fn, points, uniform, eps, abs_tol, rel_tol):
+    """The R-op of the projected cost along a random direction against a one-sided finite difference."""
+    from .compile.function import function
+    from .tensor.type import TensorType
+
+    directions = [np.asarray(uniform(p.shape)) - 0.5 for p in points]
+    tangents = [TensorType(str(p.dtype), shape=tuple(1 if n == 1 else None for n in p.shape))(name=f"tangent {i}")
+                for i, p in enumerate(points)]
+    derivative = Rop(cost, inputs, tangents, disconnected_outputs="ignore")
+    analytic = float(function(inputs + tangents, derivative, on_unused_input="ignore")(
+        *[p.copy() for p in points], *directions))
+    step = eps if eps is not None else max(numeric_grad.type_eps.get(str(p.dtype), 1e-7) for p in points)
+    moved = [(p + step * d).astype(p.dtype) for p, d in zip(points, directions)]
+    numeric = (float(cost_fn(*moved)) - float(cost_fn(*[p.copy() for p in points]))) / step
+    abs_err, rel_err = numeric_grad.abs_rel_err(np.float64(analytic), np.float64(numeric))
+    if abs_err > abs_tol and rel_err > rel_tol:
+        raise GradientError(-1, 0, (), analytic, numeric, float(abs_err), float(rel_err), abs_tol, rel_tol)
