@@ -66,22 +66,29 @@ public sealed class Dot : Op
     }
 
     /// <summary>
-    /// Batched a·b as a broadcast product summed over the contracted axis: each operand is laid out as
-    /// [batch, rows, contracted, columns] with missing axes broadcastable, multiplied, summed over the contracted axis,
-    /// and the missing axes dropped.
+    /// Batched a·b through numpy's matmul, which broadcasts leading axes: a batched operand keeps its batch axis in
+    /// front, an unbatched one is broadcast; vector operands get a temporary axis where matmul needs one.
     /// </summary>
     public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
     {
         var ((a, aBatched), (b, bBatched)) = (inputs[0], inputs[1]);
         int aRank = a.Ndim - (aBatched ? 1 : 0), bRank = b.Ndim - (bBatched ? 1 : 0);
-        int ab = aBatched ? 1 : 0, bb = bBatched ? 1 : 0;
-        // a: [batch?, m?, k] → [B, M, K, x]; b: [batch?, k, n?] → [B, x, K, N].
-        var aLayout = new[] { aBatched ? 0 : -1, aRank == 2 ? ab : -1, ab + aRank - 1, -1 };
-        var bLayout = new[] { bBatched ? 0 : -1, -1, bb, bRank == 2 ? bb + 1 : -1 };
-        var product = T.DimShuffle(a, aLayout) * T.DimShuffle(b, bLayout);
-        var summed = T.Sum(product, [2]);                      // [B, M, N]
-        int[] keep = [0, .. aRank == 2 ? new[] { 1 } : [], .. bRank == 2 ? new[] { 2 } : []];
-        return [(T.DimShuffle(summed, keep), true)];
+        Variable result = (aBatched, bBatched, aRank, bRank) switch
+        {
+            // Only a is batched: (B, [m,] k) @ (k[, n]) is already matmul's meaning.
+            (true, false, _, _) => T.MatMul(a, b),
+            // Only b is batched, as a stack of vectors (B, k): a·b_i = b_i·aᵀ.
+            (false, true, 1, 1) => T.MatMul(b, a),
+            (false, true, 2, 1) => T.MatMul(b, T.Transpose(a)),
+            // Only b is batched, as a stack of matrices (B, k, n): a broadcasts over the batch.
+            (false, true, _, 2) => T.MatMul(a, b),
+            // Both batched.
+            (true, true, 1, 1) => T.Sum(a * b, [1]),
+            (true, true, 2, 1) => T.DimShuffle(T.MatMul(a, T.DimShuffle(b, [0, 1, -1])), [0, 1]),
+            (true, true, 1, 2) => T.DimShuffle(T.MatMul(T.DimShuffle(a, [0, -1, 1]), b), [0, 2]),
+            _ => T.MatMul(a, b),
+        };
+        return [(result, true)];
     }
 
     /// <inheritdoc/>
