@@ -2,6 +2,7 @@
 
 from .basic import Apply, Constant, Variable, ancestors, graph_inputs
 from .fg import FunctionGraph
+from .op import Op
 from . import serialize
 
-__all__ = ["Apply", "Constant", "Variable", "FunctionGraph", "ancestors", "graph_inputs"]
+__all__ = ["Apply", "Constant", "Variable", "FunctionGraph", "Op", "ancestors", "graph_inputs"]

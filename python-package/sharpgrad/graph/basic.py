@@ -6,7 +6,9 @@ Variables are :class:`~sharpgrad.tensor.var.TensorVariable` objects; an
 
 from __future__ import annotations
 
-from ..tensor.var import TensorVariable, wrap
+from .._bridge import api, call
+from ..tensor.type import TensorType
+from ..tensor.var import TensorVariable, as_tensor_variable, wrap
 
 __all__ = ["Apply", "Constant", "Variable", "ancestors", "graph_inputs", "OpView"]
 
@@ -51,6 +53,9 @@ def register_op_class(name, cls):
 
 
 def _op_view(handle):
+    python_op = api.PythonOpObject(handle)
+    if python_op is not None:
+        return python_op  # an op defined in Python (sharpgrad.graph.op.Op) is its own view
     name = str(handle.ClassName)
     cls = _op_classes.get(name)
     if cls is None:
@@ -62,11 +67,46 @@ def _op_view(handle):
 
 
 class Apply:
-    """An application of an Op to input variables (read-only view of an engine node)."""
+    """An application of an Op to input variables.
+
+    ``Apply(op, inputs, outputs)`` builds a node, as in Aesara: for an op
+    written in Python (:class:`sharpgrad.graph.op.Op`), ``outputs`` are
+    variables (typically ``x.type()``) or :class:`~sharpgrad.tensor.type.TensorType`
+    objects that give the output types, and the node's ``outputs`` are new
+    variables of those types owned by the node; for a built-in op (``node.op``
+    of an existing node) the op types its own outputs. ``Apply(handle)`` is a
+    read-only view of an existing engine node.
+    """
 
     __slots__ = ("_node", "op", "inputs", "outputs")
 
-    def __init__(self, node):
+    def __init__(self, op, inputs=None, outputs=None):
+        if inputs is None and outputs is None and not isinstance(op, OpView) and not _is_python_op(op):
+            self._view(op)
+            return
+        if inputs is None:
+            raise TypeError("Apply(op, inputs, outputs): inputs are missing")
+        handles = [as_tensor_variable(v)._v for v in inputs]
+        if _is_python_op(op):
+            if outputs is None:
+                raise TypeError(f"Apply({op}, inputs, outputs): outputs (e.g. [x.type()]) are missing")
+            dtypes, shapes, ranks = [], [], []
+            for i, out in enumerate(outputs):
+                out_type = out.type if isinstance(out, TensorVariable) else out
+                if not isinstance(out_type, TensorType):
+                    raise TypeError(f"Apply({op}, ...): output {i} must be a tensor variable or a TensorType; got "
+                                    f"{out!r}")
+                dtypes.append(out_type.dtype)
+                shapes += [-1 if n is None else int(n) for n in out_type.shape]
+                ranks.append(len(out_type.shape))
+            node = call(api.PythonApply, op._engine_op(), handles, dtypes, shapes, ranks)
+        elif isinstance(op, OpView):
+            node = call(api.MakeNode, op._op, handles)
+        else:
+            raise TypeError(f"Apply: expected an Op; got {type(op).__name__}")
+        self._view(node)
+
+    def _view(self, node):
         self._node = node
         self.op = _op_view(node.Op)
         self.inputs = [wrap(v) for v in node.Inputs]
@@ -74,7 +114,9 @@ class Apply:
 
     @classmethod
     def _wrap(cls, node):
-        return cls(node)
+        view = cls.__new__(cls)
+        view._view(node)
+        return view
 
     @property
     def nin(self):
@@ -95,6 +137,12 @@ class Apply:
 
     def __repr__(self):
         return f"{self.op}({', '.join(map(repr, self.inputs))})"
+
+
+def _is_python_op(op):
+    from .op import Op
+
+    return isinstance(op, Op)
 
 
 def ancestors(graphs, blockers=None):
