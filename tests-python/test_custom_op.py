@@ -520,3 +520,30 @@ def test_process_survives_and_still_computes():
     cost = at.sum(at.tanh(DoubleOp()(x) * w))
     g = aesara.function([x, w], aesara.grad(cost, x))(X, W)
     np.testing.assert_allclose(g, 2 * W * (1 - np.tanh(2 * X * W) ** 2))
+
+
+def test_grad_may_return_aesaras_disconnected_placeholder():
+    from sharpgrad.gradient import DisconnectedType
+
+    class ScaleBy(Op):
+        __props__ = ()
+
+        def make_node(self, x, k):
+            x, k = at.as_tensor_variable(x), at.as_tensor_variable(k)
+            return Apply(self, [x, k], [x.type()])
+
+        def perform(self, node, inputs, output_storage):
+            output_storage[0][0] = inputs[0] * inputs[1]
+
+        def connection_pattern(self, node):
+            return [[True], [False]]
+
+        def grad(self, inputs, output_grads):
+            return [output_grads[0] * inputs[1], DisconnectedType()()]
+
+    x, k = at.dvector("x"), at.dscalar("k")
+    cost = ScaleBy()(x, k).sum()
+    g = aesara.function([x, k], aesara.grad(cost, x))([1.0, 2.0], 3.0)
+    np.testing.assert_array_equal(g, [3.0, 3.0])
+    with pytest.raises(aesara.gradient.DisconnectedInputError):
+        aesara.grad(cost, k)

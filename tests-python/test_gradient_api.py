@@ -340,3 +340,8 @@ def test_verify_grad_checks_the_forward_mode_too():
     assert info.value.arg == -1
     with pytest.raises(ValueError, match="modes"):
         verify_grad(at.tanh, [np.array([1.0])], modes=("sideways",))
+
+
+def test_disconnected_type_makes_a_placeholder_as_in_aesara():
+    placeholder = DisconnectedType()()
+    assert isinstance(placeholder.type, DisconnectedType)

@@ -47,8 +47,8 @@ internal static class OpCodec
         if (!op.IsDeterministic)
         {
             throw new NotSupportedException(
-                $"graph json: cannot serialize op {op} ({op.ClassName}): it is not deterministic (it draws from a " +
-                "random generator that lives outside the graph), so it cannot be rebuilt from its props");
+                $"graph json: cannot serialize op {op} ({op.ClassName}): it is not a pure function of its props (it " +
+                "draws random numbers, or it is defined in Python), so it cannot be rebuilt from a file");
         }
         Op rebuilt;
         try

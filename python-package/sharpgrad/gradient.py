@@ -77,7 +77,13 @@ class GradientError(Exception):
 
 
 class DisconnectedType:
-    """The type of a disconnected gradient: a placeholder that knows it is zero by disconnection."""
+    """The type of a disconnected gradient: a placeholder that knows it is zero by disconnection.
+
+    As in Aesara, ``DisconnectedType()()`` makes such a placeholder, for an Op's ``grad`` to return.
+    """
+
+    def __call__(self, name=None):
+        return _Placeholder(self, name)
 
     def __eq__(self, other):
         return isinstance(other, DisconnectedType)
@@ -87,6 +93,17 @@ class DisconnectedType:
 
     def __repr__(self):
         return "DisconnectedType"
+
+
+class _Placeholder:
+    """A variable of :class:`DisconnectedType`: it only says that a gradient is disconnected."""
+
+    def __init__(self, type_, name=None):
+        self.type = type_
+        self.name = name
+
+    def __repr__(self):
+        return f"<{self.type}>"
 
 
 class NullType:
