@@ -81,6 +81,23 @@ public sealed class AdvancedIncSubtensor(IReadOnlyList<string> idxList, bool set
         return result;
     }
 
+    /// <summary>
+    /// Writes under a full slice over the batch axis (x broadcast to the batch if needed, y laid out like the indexed
+    /// part); batched index arrays have no rule.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        if (inputs.Skip(2).Any(i => i.Batched))
+        {
+            return null;
+        }
+        var arrays = inputs.Skip(2).Select(i => i.Value).ToArray();
+        var x = BatchSupport.Materialize(inputs[0], BatchSupport.Length(inputs));
+        int rank = AdvancedShape(this, node.Inputs[0].Type, ParseAdvanced(this, IdxList), arrays).Length;
+        var y = BatchSupport.ValueFor(inputs[1], rank, BatchSupport.AdvancedBatchAxis(IdxList, arrays));
+        return [(new AdvancedIncSubtensor([":", .. IdxList], SetInsteadOfInc).Call([x, y, .. arrays]), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

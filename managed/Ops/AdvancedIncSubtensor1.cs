@@ -69,6 +69,20 @@ public sealed class AdvancedIncSubtensor1(bool setInsteadOfInc) : Op
         return [gx, gy, null];
     }
 
+    /// <summary>
+    /// Writes the rows after the batch axis (x broadcast to the batch if needed); batched indices have no rule.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        if (inputs[2].Batched)
+        {
+            return null;
+        }
+        var x = BatchSupport.Materialize(inputs[0], BatchSupport.Length(inputs));
+        var y = BatchSupport.ValueFor(inputs[1], node.Inputs[0].Ndim, 0);
+        return [(new AdvancedIncSubtensor([":", ArrayMarker], SetInsteadOfInc).Call(x, y, inputs[2].Value), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

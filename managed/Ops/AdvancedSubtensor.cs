@@ -60,6 +60,21 @@ public sealed class AdvancedSubtensor(IReadOnlyList<string> idxList) : Op
         return result;
     }
 
+    /// <summary>
+    /// A full slice over the batch axis, then the same index (the batch axis is moved back to the front where numpy
+    /// puts non-adjacent array axes first); batched index arrays have no rule.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        if (inputs.Skip(1).Any(i => i.Batched))
+        {
+            return null;
+        }
+        var arrays = inputs.Skip(1).Select(i => i.Value).ToArray();
+        var result = new AdvancedSubtensor([":", .. IdxList]).Call([inputs[0].Value, .. arrays]);
+        return [(BatchSupport.ToFront(result, BatchSupport.AdvancedBatchAxis(IdxList, arrays)), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call([dx, .. node.Inputs.Skip(1)]) : null];

@@ -46,6 +46,13 @@ public sealed class AdvancedSubtensor1 : Op
             : [new AdvancedIncSubtensor1(false).Call(T.ZerosLike(x), T.Cast(outputGradients[0], x.DType), indices), null];
     }
 
+    /// <summary>Indexes the axis after the batch axis; indices that differ across the batch have no rule.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        inputs[1].Batched
+            ? null
+            : [(new AdvancedSubtensor([":", StructureSupport.ArrayMarker]).Call(inputs[0].Value, inputs[1].Value),
+                true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call(dx, node.Inputs[1]) : null];

@@ -83,6 +83,20 @@ public sealed class Alloc : Op
         return result;
     }
 
+    /// <summary>
+    /// The batched value, padded after its batch axis, allocated with the batch length first; batched lengths have no
+    /// rule.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        if (inputs.Skip(1).Any(i => i.Batched))
+        {
+            return null;
+        }
+        var value = BatchSupport.PadAfterBatch(inputs[0].Value, node.Inputs.Count - 1);
+        return [(Call([value, T.ShapeI(value, 0), .. inputs.Skip(1).Select(i => i.Value)]), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dv ? Call([dv, .. node.Inputs.Skip(1)]) : null];

@@ -59,6 +59,10 @@ public sealed class AllocDiag(long offset = 0, int axis1 = 0, int axis2 = 1) : O
             : [T.Cast(new ExtractDiag(Offset, Axis1, Axis2).Call(outputGradients[0]), x.DType)];
     }
 
+    /// <summary>The plane's axes shifted past the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new AllocDiag(Offset, Axis1 + 1, Axis2 + 1).Call(inputs[0].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call(dx) : null];

@@ -81,6 +81,18 @@ public sealed class BatchedDot : Op
         return [ga, gb];
     }
 
+    /// <summary>As a matmul over (batch, shared axis) with vectors made rows or columns, then dropped again.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var ((a, aBatched), (b, bBatched)) = (inputs[0], inputs[1]);
+        var (aVector, bVector) = (a.Ndim - (aBatched ? 1 : 0) == 2, b.Ndim - (bBatched ? 1 : 0) == 2);
+        var a4 = T.PadLeft(aVector ? T.DimShuffle(a, [.. Enumerable.Range(0, a.Ndim - 1), -1, a.Ndim - 1]) : a, 4);
+        var b4 = T.PadLeft(bVector ? T.DimShuffle(b, [.. Enumerable.Range(0, b.Ndim), -1]) : b, 4);
+        var product = MatMul.Instance.Call(a4, b4);
+        int[] keep = [0, 1, .. aVector ? Array.Empty<int>() : [2], .. bVector ? Array.Empty<int>() : [3]];
+        return [(T.DimShuffle(product, keep), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

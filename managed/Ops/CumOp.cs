@@ -87,6 +87,14 @@ public sealed class CumOp(int? axis, string mode) : Op
         return [ReduceAxes.Typed(gx, x)];
     }
 
+    /// <summary>The axis shifted past the batch axis; without an axis, each member is flattened first.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var x = inputs[0].Value;
+        var rows = Axis is not null ? x : x.Ndim == 1 ? T.DimShuffle(x, [0, -1]) : T.Flatten(x, 2);
+        return [(new CumOp((Axis ?? 0) + 1, Mode).Call(rows), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

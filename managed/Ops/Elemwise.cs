@@ -110,6 +110,13 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         {
             return null;
         }
+        if (Scalar.Name == "second" && !inputs[0].Batched)
+        {
+            // second(like, value) spreads value over the shape of like, which here lacks the batch axis.
+            var like = inputs[0].Value;
+            var lengths = Enumerable.Range(0, rank).Select(a => StructureSupport.Length(like, a));
+            return [(T.Alloc(lifted[1], [T.ShapeI(lifted[1], 0), .. lengths]), true)];
+        }
         return [(MakeNode(lifted).Outputs[0], true)];
     }
 

@@ -41,6 +41,10 @@ public sealed class Flatten(int ndim) : Op
         return [x.DType.IsDiscrete() ? null : T.Reshape(outputGradients[0], T.Shape(x))];
     }
 
+    /// <summary>Keeps the batch axis too.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new Flatten(Ndim + 1).Call(inputs[0].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call(dx) : null];

@@ -100,6 +100,15 @@ public sealed class IncSubtensor(IReadOnlyList<string> idxList, bool setInsteadO
         return [gx, gy];
     }
 
+    /// <summary>x is broadcast to the batch if needed; y is written under a full slice over the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var x = BatchSupport.Materialize(inputs[0], BatchSupport.Length(inputs));
+        int rank = Subtensor.OutputShape(this, Entries, node.Inputs[0].Type).Length;
+        var y = BatchSupport.ValueFor(inputs[1], rank, 0);
+        return [(new IncSubtensor([":", .. IdxList], SetInsteadOfInc).Call(x, y), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

@@ -81,6 +81,14 @@ public sealed class Join(int axis) : Op
         return node.Inputs.Select((x, i) => x.DType.IsDiscrete() ? null : T.Cast(pieces[i], x.DType)).ToArray();
     }
 
+    /// <summary>Joins along the axis after the batch axis; unbatched inputs are broadcast to the batch first.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var n = BatchSupport.Length(inputs);
+        var parts = inputs.Select(i => BatchSupport.Materialize(i, n)).ToArray();
+        return [(new Join(Normalized(node.Inputs[0].Ndim) + 1).Call(parts), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

@@ -54,6 +54,10 @@ public sealed class LogSumExp(IReadOnlyList<int>? axis, bool keepdims) : Op
         return [Spread(outputGradients[0], x) * T.Exp(x - Spread(y, x))];
     }
 
+    /// <summary>The same axes, shifted past the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new LogSumExp(BatchSupport.Shift(Axes, inputs[0].Value.Ndim), KeepDims).Call(inputs[0].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

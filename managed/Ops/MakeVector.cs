@@ -38,6 +38,14 @@ public sealed class MakeVector(string dtype) : Op
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => new Variable?[node.Inputs.Count];
 
+    /// <summary>Each batched scalar is a column of the result; unbatched ones are broadcast to the batch.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var n = BatchSupport.Length(inputs);
+        var columns = inputs.Select(i => T.DimShuffle(BatchSupport.Materialize(i, n), [0, -1])).ToArray();
+        return [(T.Cast(T.Join(1, columns), DType.Int64), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) => [null];
 

@@ -86,6 +86,19 @@ public sealed class MatMul : Op
         return [ga, gb];
     }
 
+    /// <summary>
+    /// Both operands get the same number of leading axes, the batch axis first (broadcastable where unbatched); matmul
+    /// broadcasts over them.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        int rank = Math.Max(node.Inputs[0].Ndim, node.Inputs[1].Ndim);
+        return [(Call(Lift(inputs[0]), Lift(inputs[1])), true)];
+
+        Variable Lift((Variable Value, bool Batched) v) =>
+            v.Batched ? BatchSupport.PadAfterBatch(v.Value, rank) : T.PadLeft(v.Value, rank + 1);
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

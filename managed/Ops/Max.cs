@@ -62,6 +62,10 @@ public sealed class Max(IReadOnlyList<int>? axes) : Op
         return [g.DType == x.DType ? g : T.Cast(g, x.DType)];
     }
 
+    /// <summary>The same axes, shifted past the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new Max(BatchSupport.Shift(Axes, inputs[0].Value.Ndim)).Call(inputs[0].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

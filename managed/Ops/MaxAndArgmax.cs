@@ -74,6 +74,14 @@ public sealed class MaxAndArgmax(IReadOnlyList<int>? axis) : Op
         return [ReduceAxes.Typed(g, x)];
     }
 
+    /// <summary>The same axes, shifted past the batch axis; both outputs carry the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var x = inputs[0].Value;
+        var outputs = new MaxAndArgmax(BatchSupport.Shift(Axes, x.Ndim)).MakeNode(x).Outputs;
+        return [(outputs[0], true), (outputs[1], true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

@@ -55,6 +55,10 @@ public sealed class Prod(IReadOnlyList<int>? axis) : Op
         return [ReduceAxes.Typed(g, x)];
     }
 
+    /// <summary>The same axes, shifted past the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new Prod(BatchSupport.Shift(Axes, inputs[0].Value.Ndim)).Call(inputs[0].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

@@ -76,6 +76,14 @@ public sealed class Repeat(int axis) : Op
         return [T.AdvancedIncSubtensor(T.ZerosLike(x), index, g), null];
     }
 
+    /// <summary>
+    /// Repeats along the axis after the batch axis; counts that differ across the batch have no rule.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        inputs[1].Batched
+            ? null
+            : [(new Repeat(Normalized(node.Inputs[0].Ndim) + 1).Call(inputs[0].Value, inputs[1].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call(dx, node.Inputs[1]) : null];

@@ -77,6 +77,17 @@ public sealed class Reshape(int ndim) : Op
         return [x.DType.IsDiscrete() ? null : T.Reshape(outputGradients[0], T.Shape(x)), null];
     }
 
+    /// <summary>
+    /// The batch length prepended to the target shape; a target that differs across the batch has no rule.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var ((x, _), (shape, shapeBatched)) = (inputs[0], inputs[1]);
+        return shapeBatched
+            ? null
+            : [(new Reshape(Ndim + 1).Call(x, BatchSupport.PrependLength(T.ShapeI(x, 0), shape, Ndim)), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? T.Reshape(dx, node.Inputs[1]) : null];

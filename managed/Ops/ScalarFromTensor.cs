@@ -38,6 +38,10 @@ public sealed class ScalarFromTensor : Op, IRemovableOp
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) =>
         [node.Inputs[0].DType.IsDiscrete() ? null : T.Cast(outputGradients[0], node.Inputs[0].DType)];
 
+    /// <summary>The identity on each member: the batched vector as it is.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(inputs[0].Value, true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call(dx) : null];

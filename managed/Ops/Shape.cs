@@ -26,6 +26,15 @@ public sealed class Shape : Op
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null];
 
+    /// <summary>The lengths past the batch axis: the same for every member, so unbatched.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var x = inputs[0].Value;
+        return [(x.Ndim == 1
+            ? T.Subtensor(T.Shape(x), [IndexEntry.Slice(1, null)])
+            : T.MakeVector(Enumerable.Range(1, x.Ndim - 1).Select(a => T.ShapeI(x, a)).ToArray()), false)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) => [null];
 

@@ -41,6 +41,20 @@ public sealed class Softmax(int? axis) : Op
         return [y * (g - T.Sum(g * y, Axis, keepdims: true))];
     }
 
+    /// <summary>
+    /// The axis shifted past the batch axis; over all axes, each member is flattened, normalised and reshaped back.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var x = inputs[0].Value;
+        if (Axis is int a)
+        {
+            return [(new Softmax(a + 1).Call(x), true)];
+        }
+        var rows = x.Ndim == 1 ? T.DimShuffle(x, [0, -1]) : T.Flatten(x, 2);
+        return [(T.Reshape(new Softmax(1).Call(rows), T.Shape(x)), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

@@ -70,6 +70,12 @@ public sealed class SpecifyShape : Op
         return result;
     }
 
+    /// <summary>The batch axis is left unspecified (-1); batched lengths have no rule.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        inputs.Skip(1).Any(i => i.Batched)
+            ? null
+            : [(Call([inputs[0].Value, Long(-1), .. inputs.Skip(1).Select(i => i.Value)]), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call([dx, .. node.Inputs.Skip(1)]) : null];

@@ -83,6 +83,16 @@ public sealed class Split(int lenSplits, int axis) : Op
         return [T.Cast(new Join(Normalized(x.Ndim)).Call(parts), x.DType), null];
     }
 
+    /// <summary>
+    /// Splits along the axis after the batch axis; lengths that differ across the batch have no rule.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        inputs[1].Batched
+            ? null
+            : new Split(LenSplits, Normalized(node.Inputs[0].Ndim) + 1)
+                .MakeNode(inputs[0].Value, inputs[1].Value).Outputs
+                .Select(o => (o, true)).ToArray();
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         inputTangents[0] is { } dx

@@ -42,6 +42,10 @@ public sealed class Subtensor(IReadOnlyList<string> idxList) : Op
             : [new IncSubtensor(IdxList, false).Call(T.ZerosLike(x), outputGradients[0])];
     }
 
+    /// <summary>A full slice over the batch axis, then the same entries.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new Subtensor([":", .. IdxList]).Call(inputs[0].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call(dx) : null];

@@ -89,6 +89,30 @@ public sealed class TensorDot(IReadOnlyList<int> axesA, IReadOnlyList<int> axesB
         return [ga, gb];
     }
 
+    /// <summary>
+    /// One batched operand: its batch axis is a free axis (moved to the front); both: a broadcast product summed over
+    /// the contracted axes.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var ((a, aBatched), (b, bBatched)) = (inputs[0], inputs[1]);
+        var (shiftedA, shiftedB) = (AxesA.Select(i => i + 1).ToArray(), AxesB.Select(i => i + 1).ToArray());
+        if (!bBatched)
+        {
+            return [(new TensorDot(shiftedA, AxesB).Call(a, b), true)];
+        }
+        if (!aBatched)
+        {
+            return [(BatchSupport.ToFront(new TensorDot(AxesA, shiftedB).Call(a, b), a.Ndim - AxesA.Count), true)];
+        }
+        var (freeA, freeB) = (Free(a, [0, .. shiftedA]), Free(b, [0, .. shiftedB]));
+        // a: [batch, free a, contracted, 1 per free b]; b: [batch, 1 per free a, contracted, free b].
+        var left = T.DimShuffle(a, [0, .. freeA, .. shiftedA, .. freeB.Select(_ => -1)]);
+        var right = T.DimShuffle(b, [0, .. freeA.Select(_ => -1), .. shiftedB, .. freeB]);
+        var product = left * right;
+        return [(T.Sum(product, Enumerable.Range(1 + freeA.Length, AxesA.Count).ToArray()), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

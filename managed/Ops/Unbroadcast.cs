@@ -45,6 +45,10 @@ public sealed class Unbroadcast(IReadOnlyList<int> axes) : Op
         return [x.Type.Shape.Any(n => n == 1) ? T.SpecifyShape(g, x.Type.Shape.Select(n => n == 1 ? n : null).ToArray()) : g];
     }
 
+    /// <summary>The same axes, shifted past the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new Unbroadcast(Axes.Select(a => a + 1).ToArray()).Call(inputs[0].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call(dx) : null];

@@ -56,6 +56,14 @@ public sealed class DiagonalScatter(long offset = 0, int axis1 = 0, int axis2 = 
         return [Call(g, T.ZerosLike(src)), Diagonal.Call(g)];
     }
 
+    /// <summary>The plane's axes shifted past the batch axis; an unbatched input is broadcast to the batch.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var n = BatchSupport.Length(inputs);
+        return [(new DiagonalScatter(Offset, Axis1 + 1, Axis2 + 1)
+            .Call(BatchSupport.Materialize(inputs[0], n), BatchSupport.Materialize(inputs[1], n)), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {

@@ -63,6 +63,10 @@ public sealed class ExtractDiag(long offset = 0, int axis1 = 0, int axis2 = 1, b
         return [new DiagonalScatter(Offset, Axis1, Axis2).Call(T.ZerosLike(x), g)];
     }
 
+    /// <summary>The plane's axes shifted past the batch axis.</summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
+        [(new ExtractDiag(Offset, Axis1 + 1, Axis2 + 1, View).Call(inputs[0].Value), true)];
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [inputTangents[0] is { } dx ? Call(dx) : null];

@@ -80,6 +80,26 @@ public sealed class Solve(string assumeA = "gen", bool lower = false, bool check
         return [T.FoldToTriangle(gB, Lower), gb];
     }
 
+    /// <summary>
+    /// A batch of right-hand sides is solved as the columns of one matrix; a batch of matrices a has no rule.
+    /// </summary>
+    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
+    {
+        var ((a, aBatched), (b, _)) = (inputs[0], inputs[1]);
+        if (aBatched)
+        {
+            return null;
+        }
+        if (b.Ndim == 2)
+        {
+            return [(T.Transpose(Call(a, T.Transpose(b))), true)];
+        }
+        var (n, rows, k) = (T.ShapeI(b, 0), T.ShapeI(b, 1), T.ShapeI(b, 2));
+        var columns = T.Reshape(T.DimShuffle(b, [1, 0, 2]), T.MakeVector(rows, n * k));
+        var x = T.Reshape(Call(a, columns), T.MakeVector(rows, n, k));
+        return [(T.DimShuffle(x, [1, 0, 2]), true)];
+    }
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {
