@@ -33,6 +33,15 @@ public static class Batching
             var inputs = node.Inputs.Select(x => map.TryGetValue(x, out var m) ? m : (Value: x, Batched: false)).ToArray();
             if (!inputs.Any(i => i.Batched))
             {
+                // Unbatched, but an input may have been rebuilt (e.g. a Shape_i of a batched value): rebuild too.
+                if (!inputs.Select(i => i.Value).SequenceEqual(node.Inputs))
+                {
+                    var rebuilt = node.Op.MakeNode(inputs.Select(i => i.Value).ToArray());
+                    for (int o = 0; o < node.Outputs.Count; o++)
+                    {
+                        map[node.Outputs[o]] = (rebuilt.Outputs[o], false);
+                    }
+                }
                 continue;
             }
             var results = node.Op.Batch(node, inputs)
