@@ -13,7 +13,7 @@ namespace Gradient.Tests;
 /// pullbacks, pushforwards and second derivatives against central differences; bad indices raise
 /// <see cref="IndexOutOfRangeException"/> (IndexError) or <see cref="ArgumentException"/> before any native call.
 /// </summary>
-public sealed class IndexingOpTests
+public sealed class IndexingOpTests : OpTableTests<IndexingOpTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4), V5 = Arg.Vector(5), T234 = Arg.Tensor3(2, 3, 4);
 
@@ -124,38 +124,11 @@ public sealed class IndexingOpTests
             }, M34, Arg.Vector(2));
     }
 
-    private static IEnumerable<TestCaseData> Cases() => All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals the same function computed by torch directly.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_torch(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values());
-    }
-
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => IndexingOpTests.All();
     }
 
     /// <summary>Index arrays and masks may be symbolic inputs; gradients scatter-add into x.</summary>

@@ -14,7 +14,7 @@ namespace Gradient.Tests;
 /// derivatives against central differences, over several shapes with broadcasting and empty axes; then the dtype
 /// rules, the tie and boundary rules of maximum and clip, rounding of halves and bad shapes.
 /// </summary>
-public sealed class MathOpTests
+public sealed class MathOpTests : OpTableTests<MathOpTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4), V4 = Arg.Vector(4), S = Arg.Scalar(), T234 = Arg.Tensor3(2, 3, 4),
         Unit = M34 with { Low = -0.9, High = 0.9 }, Pos = M34.Positive;
@@ -108,38 +108,14 @@ public sealed class MathOpTests
             t => t[0].cosh().log10() + ErfSeries(t[0]).atan2(torch.pow(2.0, t[1])), M34, V4);
     }
 
-    private static IEnumerable<TestCaseData> Cases() => All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals the reference (dtype, shape, values).</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_reference(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values(), tolerance: 1e-11);
-    }
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => MathOpTests.All();
 
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient (zero for the piecewise-linear ones).</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, 1e-5);
+        /// <inheritdoc/>
+        public double ValueTolerance => 1e-11;
     }
 
     [Test]

@@ -11,7 +11,7 @@ namespace Gradient.Tests;
 /// relu and the cross-entropies against their closed forms in torch, with pullbacks, pushforwards and second
 /// derivatives against central differences, and the stability of the logits form.
 /// </summary>
-public sealed class NnetOpTests
+public sealed class NnetOpTests : OpTableTests<NnetOpTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4);
 
@@ -48,39 +48,14 @@ public sealed class NnetOpTests
             Arg.Matrix(5, 3), Arg.Matrix(3, 4), Arg.Vector(4), Arg.Vector(5) with { Low = 0, High = 1 });
     }
 
-    private static IEnumerable<TestCaseData> Cases() =>
-        All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals the closed form in torch.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_closed_form(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values(), tolerance: 1e-12);
-    }
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => NnetOpTests.All();
 
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public double ValueTolerance => 1e-12;
     }
 
     [Test]

@@ -58,7 +58,7 @@ public sealed record OpCase(string Name, Func<Variable[], Variable> Build, Func<
 /// Every op's value against torch, and its pullback, pushforward and second derivatives against central finite
 /// differences, including the broadcasting patterns the pullbacks have to undo.
 /// </summary>
-public sealed class OpGradientTests
+public sealed class OpGradientTests : OpTableTests<OpGradientTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4), V4 = Arg.Vector(4), V3 = Arg.Vector(3), S = Arg.Scalar();
 
@@ -174,38 +174,10 @@ public sealed class OpGradientTests
             t => (t[0].mv(t[1]) - t[2]).square().sum(), Arg.Matrix(5, 3), V3, Arg.Vector(5));
     }
 
-    private static IEnumerable<TestCaseData> Cases() =>
-        All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals the same function computed by torch directly.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_torch(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values());
-    }
-
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => OpGradientTests.All();
     }
 }

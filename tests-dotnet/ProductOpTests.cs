@@ -13,7 +13,7 @@ namespace Gradient.Tests;
 /// second derivatives against central differences; bad shapes raise <see cref="ArgumentException"/> before libtorch
 /// could abort the process.
 /// </summary>
-public sealed class ProductOpTests
+public sealed class ProductOpTests : OpTableTests<ProductOpTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4), M45 = Arg.Matrix(4, 5), V4 = Arg.Vector(4), V3 = Arg.Vector(3);
 
@@ -80,39 +80,14 @@ public sealed class ProductOpTests
             t => (t[0].mm(t[1]) * t[0].mm(t[1]).tanh()).sum(), M34, M45);
     }
 
-    private static IEnumerable<TestCaseData> Cases() =>
-        All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals torch's.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_torch(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values(), tolerance: 1e-12);
-    }
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => ProductOpTests.All();
 
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public double ValueTolerance => 1e-12;
     }
 
     private static IEnumerable<TestCaseData> BadShapes()

@@ -14,7 +14,7 @@ namespace Gradient.Tests;
 /// brute-force product of the other factors; argmax, argmin, all and any values and gradients (argmax disconnected,
 /// all/any zero).
 /// </summary>
-public sealed class ReductionOpTests
+public sealed class ReductionOpTests : OpTableTests<ReductionOpTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4), V5 = Arg.Vector(5), T234 = Arg.Tensor3(2, 3, 4);
 
@@ -89,39 +89,14 @@ public sealed class ReductionOpTests
         yield return new("cumsum(sqr(matrix), axis=1)", v => T.CumSum(T.Sqr(v[0]), 1), t => t[0].square().cumsum(1), M34);
     }
 
-    private static IEnumerable<TestCaseData> Cases() =>
-        All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals torch's.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_torch(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values(), tolerance: 1e-12);
-    }
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => ReductionOpTests.All();
 
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public double ValueTolerance => 1e-12;
     }
 
     private static readonly double[,] ZeroRows =

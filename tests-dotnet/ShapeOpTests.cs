@@ -11,7 +11,7 @@ namespace Gradient.Tests;
 /// Mean, Max, Reshape, Flatten, Subtensor (and the IncSubtensor of its pullback), abs and mod: values against torch,
 /// pullbacks, pushforwards and second derivatives against central differences (the table of <see cref="OpGradientTests"/>).
 /// </summary>
-public sealed class ShapeOpTests
+public sealed class ShapeOpTests : OpTableTests<ShapeOpTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4), V5 = Arg.Vector(5), T234 = Arg.Tensor3(2, 3, 4);
 
@@ -74,38 +74,11 @@ public sealed class ShapeOpTests
             t => t[0].slice(1, 1, 4, 1).reshape(3, 3).amax([1L]).mean(), M34);
     }
 
-    private static IEnumerable<TestCaseData> Cases() => All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals the same function computed by torch directly.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_torch(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values());
-    }
-
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => ShapeOpTests.All();
     }
 
     /// <summary>Shapes are disconnected: asking for a gradient through x.shape alone raises.</summary>

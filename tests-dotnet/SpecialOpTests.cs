@@ -12,7 +12,7 @@ namespace Gradient.Tests;
 /// logsumexp — against their closed forms, and their pullbacks, pushforwards and second derivatives against central
 /// differences.
 /// </summary>
-public sealed class SpecialOpTests
+public sealed class SpecialOpTests : OpTableTests<SpecialOpTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4), V5 = Arg.Vector(5), S = Arg.Scalar(), T234 = Arg.Tensor3(2, 3, 4);
 
@@ -53,39 +53,14 @@ public sealed class SpecialOpTests
             t => t[0].log_softmax(1).sum() + (t[0] * t[0]).logsumexp(0).logsumexp(0), M34);
     }
 
-    private static IEnumerable<TestCaseData> Cases() =>
-        All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals the closed form computed by torch.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_closed_form(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values(), tolerance: 1e-13);
-    }
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => SpecialOpTests.All();
 
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public double ValueTolerance => 1e-13;
     }
 
     [Test]

@@ -12,7 +12,7 @@ namespace Gradient.Tests;
 /// roll, Repeat, tile and PermuteRowElements: values against torch, pullbacks, pushforwards and second derivatives
 /// against central differences, and bad shapes rejected with exceptions that name the op.
 /// </summary>
-public sealed class StructureOpTests
+public sealed class StructureOpTests : OpTableTests<StructureOpTests.Table>
 {
     private static readonly Arg M34 = Arg.Matrix(3, 4), V4 = Arg.Vector(4), V5 = Arg.Vector(5), S = Arg.Scalar(),
         T234 = Arg.Tensor3(2, 3, 4);
@@ -120,38 +120,11 @@ public sealed class StructureOpTests
             t => t[0].unsqueeze(0).expand(2, 4).gather(1, torch.tensor(new long[,] { { 3, 2, 1, 0 }, { 1, 0, 3, 2 } })), V4);
     }
 
-    private static IEnumerable<TestCaseData> Cases() => All().Select(c => new TestCaseData(c).SetArgDisplayNames(c.Name));
-
-    /// <summary>The compiled value equals the same function computed by torch directly.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Value_matches_torch(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values());
-    }
-
-    /// <summary>Reverse mode agrees with central differences.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Forward mode agrees with central differences along a random direction.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Grad of grad agrees with central differences of the gradient (zero for these linear ops).</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => StructureOpTests.All();
     }
 
     /// <summary>Static shapes are inferred where the lengths are known before running.</summary>
