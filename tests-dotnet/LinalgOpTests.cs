@@ -13,7 +13,7 @@ namespace Gradient.Tests;
 /// second derivatives), on well-conditioned inputs built inside the graph (X + cI, X Xᵀ + cI); and their refusals of
 /// singular, non-positive-definite and mis-shaped inputs as exceptions, never a native abort.
 /// </summary>
-public sealed class LinalgOpTests
+public sealed class LinalgOpTests : OpTableTests<LinalgOpTests.Table>
 {
     private static readonly Arg M3 = Arg.Matrix(3, 3), M34 = Arg.Matrix(3, 4), M32 = Arg.Matrix(3, 2), V3 = Arg.Vector(3),
         V4 = Arg.Vector(4);
@@ -77,7 +77,7 @@ public sealed class LinalgOpTests
             t => linalg.matrix_norm(t[0], double.PositiveInfinity, null, false), M34);
     }
 
-    private static IEnumerable<OpCase> SecondOrderCases()
+    private static IEnumerable<OpCase> SmoothSecondOrder()
     {
         foreach (var c in Smooth())
         {
@@ -88,36 +88,17 @@ public sealed class LinalgOpTests
         yield return new("trace(X)", v => T.Trace(v[0]), t => t[0].diagonal().sum(), M34);
     }
 
-    /// <summary>The value equals torch.linalg's.</summary>
-    [TestCaseSource(nameof(FirstOrder))]
-    public void Value_matches_torch(OpCase c)
+    /// <summary>This file's cases.</summary>
+    public sealed class Table : IOpTable
     {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Value(c.Build, c.Reference, c.Types, c.Values(), tolerance: 1e-10);
-    }
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> All() => FirstOrder();
 
-    /// <summary>Reverse mode against central differences.</summary>
-    [TestCaseSource(nameof(FirstOrder))]
-    public void Pullback_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Reverse(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
+        /// <inheritdoc/>
+        public IEnumerable<OpCase> SecondOrder() => SmoothSecondOrder();
 
-    /// <summary>Forward mode against central differences.</summary>
-    [TestCaseSource(nameof(FirstOrder))]
-    public void Pushforward_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.Forward(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
-    }
-
-    /// <summary>Hessian-vector products against central differences of the gradient.</summary>
-    [TestCaseSource(nameof(SecondOrderCases))]
-    public void Second_derivative_matches_central_differences(OpCase c)
-    {
-        using var scope = torch.NewDisposeScope();
-        GradCheck.SecondOrder(c.Build, c.Types, c.Values(), c.Step, c.Tolerance);
+        /// <inheritdoc/>
+        public double ValueTolerance => 1e-10;
     }
 
     /// <summary>A float32 matrix keeps float32 values and gradients.</summary>
