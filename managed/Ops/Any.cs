@@ -1,49 +1,12 @@
-using Gradient.Graph;
-using Gradient.Kernels;
-using TorchSharp;
-
 namespace Gradient.Ops;
 
-/// <summary>
-/// Aesara's <c>Any</c>: true where some element over <see cref="Axes"/> (all axes when null) is non-zero; the
-/// output is bool. A logical function of its input: as in Aesara it stays connected with a zero gradient
-/// (the engine gives float zeros through boolean outputs), and its tangent is zero.
-/// </summary>
+/// <summary>Aesara's <c>Any</c>: true where some element over the axes is non-zero.</summary>
 /// <param name="axis">The reduced axes (non-negative, distinct), or null for all.</param>
-public sealed class Any(IReadOnlyList<int>? axis) : Op
+public sealed class Any(IReadOnlyList<int>? axis) : BooleanReduction(axis)
 {
-    /// <summary>Reduced axes, sorted, or null for all.</summary>
-    public IReadOnlyList<int>? Axes { get; } = axis?.Order().ToArray();
+    /// <inheritdoc/>
+    protected override TorchSharp.torch.Tensor Reduce(TorchSharp.torch.Tensor x, long[]? axes) => Kernels.Kernels.Any(x, axes);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("axis", Axes)];
-
-    /// <inheritdoc/>
-    public override Apply MakeNode(params Variable[] inputs)
-    {
-        ExpectInputs(inputs, 1);
-        var x = inputs[0];
-        ReduceAxes.Check(this, x, Axes);
-        return new Apply(this, [x], [new TensorType(DType.Bool, ReduceAxes.Kept(x, Axes))]);
-    }
-
-    /// <inheritdoc/>
-    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
-        [Kernels.Kernels.Any(inputs[0], Axes?.Select(a => (long)a).ToArray())];
-
-    /// <inheritdoc/>
-    public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null];
-
-    /// <summary>The same axes, shifted past the batch axis.</summary>
-    public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs) =>
-        [(new Any(BatchSupport.Shift(Axes, inputs[0].Value.Ndim)).Call(inputs[0].Value), true)];
-
-    /// <inheritdoc/>
-    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) => [null];
-
-    /// <inheritdoc/>
-    public override bool OutputMayAlias(Apply node, int output) => false;
-
-    /// <inheritdoc/>
-    public override string ToString() => Axes is null ? "Any" : $"Any{{axis={ReduceAxes.Show(Axes)}}}";
+    protected override BooleanReduction WithAxes(IReadOnlyList<int>? axes) => new Any(axes);
 }
