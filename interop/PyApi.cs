@@ -175,21 +175,54 @@ public sealed class PyFunction(Function function)
     /// <paramref name="dtypes"/>[i], whose shape is the next <paramref name="ranks"/>[i] entries of
     /// <paramref name="shapes"/>. The buffers are copied, never written.
     /// </summary>
-    public PyResults Call(long[] pointers, long[] shapes, int[] ranks, string[] dtypes)
+    public PyResults Call(long[] pointers, long[] shapes, int[] ranks, string[] dtypes) =>
+        Run(pointers.Length, i => (pointers[i], DTypes.Parse(dtypes[i])), SplitShapes(shapes, ranks, pointers.Length, dtypes.Length));
+
+    /// <summary>
+    /// Runs the function with every argument packed in one array, so Python crosses into .NET once:
+    /// <c>[count, then per argument: pointer, dtype index (<see cref="DType"/> order), rank, lengths...]</c>.
+    /// </summary>
+    public PyResults CallPacked(long[] packed)
     {
-        if (pointers.Length != ranks.Length || pointers.Length != dtypes.Length || shapes.Length != ranks.Sum())
+        int count = checked((int)packed[0]);
+        var heads = new (long Pointer, DType DType)[count];
+        var shapes = new long[count][];
+        int at = 1;
+        for (int i = 0; i < count; i++)
+        {
+            heads[i] = (packed[at], (DType)packed[at + 1]);
+            int rank = checked((int)packed[at + 2]);
+            shapes[i] = packed[(at + 3)..(at + 3 + rank)];
+            at += 3 + rank;
+        }
+        return Run(count, i => heads[i], shapes);
+    }
+
+    private static long[][] SplitShapes(long[] shapes, int[] ranks, int pointers, int dtypes)
+    {
+        if (pointers != ranks.Length || pointers != dtypes || shapes.Length != ranks.Sum())
         {
             throw new ArgumentException("call: pointers, ranks, dtypes and shapes disagree in length");
         }
-        var args = new TorchSharp.torch.Tensor[pointers.Length];
+        var result = new long[ranks.Length][];
+        int at = 0;
+        for (int i = 0; i < ranks.Length; i++)
+        {
+            result[i] = shapes[at..(at + ranks[i])];
+            at += ranks[i];
+        }
+        return result;
+    }
+
+    private PyResults Run(int count, Func<int, (long Pointer, DType DType)> head, long[][] shapes)
+    {
+        var args = new TorchSharp.torch.Tensor[count];
         try
         {
-            int at = 0;
-            for (int i = 0; i < args.Length; i++)
+            for (int i = 0; i < count; i++)
             {
-                args[i] = Kernels.Kernels.FromPointer(new IntPtr(pointers[i]), shapes[at..(at + ranks[i])],
-                    DTypes.Parse(dtypes[i]));
-                at += ranks[i];
+                var (pointer, dtype) = head(i);
+                args[i] = Kernels.Kernels.FromPointer(new IntPtr(pointer), shapes[i], dtype);
             }
             return new PyResults(Function.Call(args));
         }
@@ -217,6 +250,38 @@ public sealed class PyResults(TorchSharp.torch.Tensor[] tensors) : IDisposable
 
     /// <summary>Copies output <paramref name="i"/> into the C-contiguous buffer at <paramref name="destination"/>.</summary>
     public void CopyTo(int i, long destination) => Kernels.Kernels.CopyToPointer(tensors[i], new IntPtr(destination));
+
+    /// <summary>
+    /// Every output's dtype and shape in one array: <c>[count, then per output: dtype index (<see cref="DType"/>
+    /// order), rank, lengths...]</c>.
+    /// </summary>
+    public long[] Layout()
+    {
+        var layout = new List<long> { tensors.Length };
+        foreach (var t in tensors)
+        {
+            layout.Add((long)DTypes.FromTorch(t.dtype));
+            layout.Add(t.dim());
+            layout.AddRange(t.shape);
+        }
+        return layout.ToArray();
+    }
+
+    /// <summary>Copies every output into the buffers at <paramref name="destinations"/>, then frees the tensors.</summary>
+    public void CopyAllAndDispose(long[] destinations)
+    {
+        try
+        {
+            for (int i = 0; i < tensors.Length; i++)
+            {
+                Kernels.Kernels.CopyToPointer(tensors[i], new IntPtr(destinations[i]));
+            }
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
 
     /// <summary>Frees the native tensors.</summary>
     public void Dispose()

@@ -94,17 +94,26 @@ def call(method, *args):
         raise _python_exception(exc) from None
 
 
+# numpy names of the engine's DType enum, in its order (kernels/DType.cs).
+DTYPE_NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
+               "complex64", "complex128")
+DTYPE_INDEX = {name: i for i, name in enumerate(DTYPE_NAMES)}
+
+
 def to_numpy(results):
-    """Copy the tensors of a .NET ``PyResults`` into new numpy arrays and free them."""
+    """Copy the tensors of a .NET ``PyResults`` into new numpy arrays and free them (two crossings in all)."""
     try:
-        arrays = []
-        for i in range(results.Count):
-            out = np.empty(tuple(int(n) for n in results.Shape(i)), dtype=str(results.DType(i)))
-            results.CopyTo(i, out.ctypes.data)
-            arrays.append(out)
-        return arrays
-    finally:
+        layout = list(results.Layout())
+    except BaseException:
         results.Dispose()
+        raise
+    arrays, at = [], 1
+    for _ in range(layout[0]):
+        dtype, rank = DTYPE_NAMES[layout[at]], layout[at + 1]
+        arrays.append(np.empty(tuple(layout[at + 2:at + 2 + rank]), dtype=dtype))
+        at += 2 + rank
+    results.CopyAllAndDispose([a.ctypes.data for a in arrays])
+    return arrays
 
 
 def c_array(value, dtype=None):

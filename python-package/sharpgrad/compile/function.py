@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from .._bridge import api, c_array, call, to_numpy
+from .._bridge import DTYPE_INDEX, api, c_array, call, to_numpy
 from ..tensor.var import TensorVariable, as_tensor_variable
 
 __all__ = ["function", "Function", "MissingInputError", "UnusedInputError"]
@@ -74,9 +74,10 @@ class Function:
             raise TypeError(f"{self._label()}: expected {len(self._inputs)} argument(s) "
                             f"({', '.join(map(repr, self._inputs))}); got {len(args)}")
         arrays = [self._admit(i, a) for i, a in enumerate(args)]
-        shapes = [int(n) for a in arrays for n in a.shape]
-        results = call(self._compiled.Call, [a.ctypes.data for a in arrays], shapes,
-                       [a.ndim for a in arrays], [a.dtype.name for a in arrays])
+        packed = [len(arrays)]
+        for a in arrays:
+            packed += [a.ctypes.data, DTYPE_INDEX[a.dtype.name], a.ndim, *a.shape]
+        results = call(self._compiled.CallPacked, packed)
         outputs = to_numpy(results)
         return outputs[0] if self._single else outputs
 
