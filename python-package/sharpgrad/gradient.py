@@ -121,6 +121,10 @@ class NullType:
     def __repr__(self):
         return f"NullType{{{self.why_null}}}"
 
+    def __call__(self, name=None):
+        """A variable of this type, as in Aesara (``NullType()()``): e.g. a known gradient saying "undefined"."""
+        return _Placeholder(self, name)
+
 
 def _container(like, items):
     """``items`` in the container kind of ``like`` (list, tuple, or a single item)."""
@@ -211,8 +215,15 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
     for key, value in known.items():
         if not isinstance(key, TensorVariable):
             raise TypeError(f"known_grads: keys must be Variables; got {key!r}")
+        if isinstance(getattr(value, "type", None), DisconnectedType):
+            # A disconnected known gradient: nothing flows through ``key`` (as with consider_constant).
+            constants.append(key)
+            continue
         keys.append(key._v)
-        values.append(as_tensor_variable(value)._v)
+        if isinstance(getattr(value, "type", None), NullType):
+            values.append(call(api.MakeNullGradient, key._v, value.type.why_null))
+        else:
+            values.append(as_tensor_variable(value)._v)
     handles = call(api.GradFull, None if cost is None else cost._v, [w._v for w in items], [c._v for c in constants],
                    keys, values, disconnected_inputs, bool(add_names), null_gradients == "return")
     message = ("grad method was asked to compute the gradient with respect to a variable that is not part of the "
@@ -496,7 +507,12 @@ def _control_class(name, engine_name, doc, params=()):
     def __call__(self, x):
         return _control(engine_name, x, *self._args)
 
+    def connection_pattern(self, node):
+        """Aesara's: ``[[False]]`` for :class:`DisconnectedGrad`, ``[[True]]`` for the others."""
+        return [[engine_name != "disconnected_grad"]]
+
     cls = type(name, (OpView,), {"__init__": __init__, "__call__": __call__, "__doc__": doc,
+                                 "connection_pattern": connection_pattern,
                                  "__props__": tuple(params), "__module__": __name__})
     register_op_class(name, cls)
     return cls

@@ -142,7 +142,7 @@ class _Callbacks:
         node = Apply._wrap(node_handle)
         output_grads = [wrap(g) for g in grad_handles]
         terms = self.op.L_op(list(node.inputs), list(node.outputs), output_grads)
-        return _terms(self.op, terms, "grad")
+        return _terms(self.op, terms, "grad", list(node.inputs))
 
     def pushforward(self, node_handle, tangent_handles):
         from .basic import Apply
@@ -173,9 +173,9 @@ def _engine_node(op, node, where):
     return node._node
 
 
-def _terms(op, terms, method):
+def _terms(op, terms, method, inputs=None):
     """The user's gradient or tangent terms as engine handles, None, or 'disconnected'."""
-    from ..gradient import DisconnectedType
+    from ..gradient import DisconnectedType, NullType
 
     if terms is None:
         return None
@@ -188,6 +188,12 @@ def _terms(op, terms, method):
             out.append(None)
         elif isinstance(term, DisconnectedType) or isinstance(getattr(term, "type", None), DisconnectedType):
             out.append("disconnected")
+        elif isinstance(getattr(term, "type", None), NullType) and not isinstance(term, TensorVariable):
+            # Aesara's ``NullType()()``: an undefined gradient shaped like the input it is for.
+            like = inputs[len(out)] if inputs is not None and len(out) < len(inputs) else None
+            if like is None:
+                raise TypeError(f"{op}.{method} returned a NullType variable where no input matches it")
+            out.append(call(api.MakeNullGradient, like._v, term.type.why_null))
         elif isinstance(term, TensorVariable):
             out.append(term._v)
         else:
