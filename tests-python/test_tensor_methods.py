@@ -160,3 +160,16 @@ def test_bad_indices_and_reshapes_raise():
         aesara.function([x], x[7])(X34)
     with pytest.raises(TypeError):
         list(x)
+
+
+def test_eval_and_zeros_like_methods_as_in_aesara():
+    import sharpgrad.tensor as at
+
+    x = at.dvector("x")
+    y = (x * 2.0).sum()
+    assert y.eval({x: np.array([1.0, 2.0])}) == 6.0
+    assert at.constant(np.array([1.0, 2.0])).sum().eval() == 3.0
+    z = x.zeros_like()
+    assert z.dtype == "float64"
+    np.testing.assert_array_equal(z.eval({x: np.array([5.0, 6.0, 7.0])}), np.zeros(3))
+    np.testing.assert_array_equal(x.ones_like(dtype="int64").eval({x: np.array([5.0])}), np.ones(1, dtype=np.int64))

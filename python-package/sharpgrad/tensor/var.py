@@ -199,6 +199,30 @@ class TensorVariable:
         from .math import cast
         return cast(self, dtype)
 
+    def eval(self, inputs_to_values=None):
+        """Compute this variable's value: compiles a function of the keys of ``inputs_to_values`` and calls it.
+
+        Parameters
+        ----------
+        inputs_to_values : dict, optional
+            Values for the input variables this one depends on.
+        """
+        from ..compile.function import function
+
+        values = dict(inputs_to_values or {})
+        keys = list(values)
+        return function(keys, self, on_unused_input="ignore")(*[values[k] for k in keys])
+
+    def zeros_like(self, dtype=None):
+        """Zeros shaped like this variable (its dtype unless ``dtype`` is given)."""
+        from .math import zeros_like
+        return zeros_like(self, dtype=dtype)
+
+    def ones_like(self, dtype=None):
+        """Ones shaped like this variable (its dtype unless ``dtype`` is given)."""
+        from .math import ones_like
+        return ones_like(self, dtype=dtype)
+
     def dot(self, other):
         """numpy's ``dot``; see :func:`sharpgrad.tensor.dot`."""
         from .math import dot
