@@ -7,8 +7,9 @@ public static partial class PyApi
 {
     /// <summary>Aesara's <c>jacobian</c>, vectorized (one batched pullback).</summary>
     public static Variable[] Jacobian(Variable expression, Variable[] wrt, Variable[] considerConstant,
-        string disconnectedInputs) =>
-        Autodiff.Jacobian(expression, wrt, Policy(disconnectedInputs, "disconnected_inputs"), considerConstant);
+        string disconnectedInputs, int chunkSize) =>
+        Autodiff.Jacobian(expression, wrt, Policy(disconnectedInputs, "disconnected_inputs"), considerConstant,
+            chunkSize > 0 ? chunkSize : null);
 
     /// <summary>Aesara's <c>hessian</c> (one Hessian per wrt, no cross terms), forward over reverse.</summary>
     public static Variable[] Hessian(Variable cost, Variable[] wrt, Variable[] considerConstant, string disconnectedInputs) =>

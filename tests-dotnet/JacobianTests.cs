@@ -158,4 +158,23 @@ public sealed class JacobianTests
         var outs = Function.Compile([x, v], [hv, hess]).Call(xv, vv);
         AssertClose(outs[0], outs[1].matmul(vv), 1e-12);
     }
+
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(5)]
+    public void Chunked_and_row_by_row_jacobians_equal_the_single_batch(int chunk)
+    {
+        var a = T.Tensor(Kernels.DType.Float64, [5, 3], "A");
+        var x = T.DVector("x");
+        var y = T.Tanh(T.Dot(a, x)) * T.Exp(x.Sum());
+        var whole = Autodiff.Jacobian(y, [x, a])[0];
+        var chunked = Autodiff.Jacobian(y, [x, a], chunkSize: chunk);
+        torch.manual_seed(8);
+        var av = torch.randn(5, 3, dtype: ScalarType.Float64);
+        var xv = torch.randn(3, dtype: ScalarType.Float64) * 0.3;
+        var outs = Function.Compile([a, x], [whole, chunked[0], chunked[1]]).Call(av, xv);
+        AssertClose(outs[1], outs[0], 1e-12);
+        Assert.That(outs[2].shape, Is.EqualTo(new long[] { 5, 5, 3 }));
+        Assert.Throws<NotSupportedException>(() => Autodiff.Jacobian(T.Tanh(x), [x], chunkSize: 2));
+    }
 }

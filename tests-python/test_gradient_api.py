@@ -345,3 +345,18 @@ def test_verify_grad_checks_the_forward_mode_too():
 def test_disconnected_type_makes_a_placeholder_as_in_aesara():
     placeholder = DisconnectedType()()
     assert isinstance(placeholder.type, DisconnectedType)
+
+
+def test_jacobian_in_chunks_and_row_by_row_equals_the_single_batch():
+    A = at.tensor("float64", shape=(6, 3), name="A")
+    x = at.dvector("x")
+    y = at.tanh(at.dot(A, x))
+    rng = np.random.default_rng(9)
+    Av, xv = rng.normal(size=(6, 3)), rng.normal(size=3)
+    whole = value(aesara.gradient.jacobian(y, x), [A, x], Av, xv)
+    chunked = value(aesara.gradient.jacobian(y, x, chunk_size=4), [A, x], Av, xv)
+    rows = value(aesara.gradient.jacobian(y, x, vectorize=False), [A, x], Av, xv)
+    np.testing.assert_allclose(chunked, whole, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(rows, whole, rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match="chunk_size"):
+        aesara.gradient.jacobian(y, x, chunk_size=0)

@@ -12,8 +12,17 @@ public static partial class Autodiff
     /// pullback vectorized over the rows of an identity seed. A scalar expression gives the gradient.
     /// </summary>
     /// <exception cref="NotSupportedException">An op on the way has no batching rule yet.</exception>
+    /// <param name="expression">What to differentiate.</param>
+    /// <param name="wrt">The variables to differentiate with respect to.</param>
+    /// <param name="disconnectedInputs">Policy for a wrt the expression does not depend on.</param>
+    /// <param name="considerConstant">Variables whose own inputs get no gradient through them.</param>
+    /// <param name="chunkSize">
+    /// Rows per batched pullback, to bound memory: the rows are split into chunks of this many (the expression's
+    /// size must then be static). Null does all rows in one batch; 1 is the row-by-row construction.
+    /// </param>
     public static Variable[] Jacobian(Variable expression, IReadOnlyList<Variable> wrt,
-        DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise, IReadOnlyList<Variable>? considerConstant = null)
+        DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise, IReadOnlyList<Variable>? considerConstant = null,
+        int? chunkSize = null)
     {
         ArgumentNullException.ThrowIfNull(expression);
         if (expression.Ndim == 0)
@@ -28,8 +37,36 @@ public static partial class Autodiff
         var cotangent = new Variable(FloatType(expression), name: "cotangent");
         var vjps = Lop([expression], wrt, [cotangent], disconnectedInputs, considerConstant);
         var seeds = IdentitySeeds(expression, cotangent.DType);
-        var batched = Batching.Vectorize(vjps, new Dictionary<Variable, Variable> { [cotangent] = seeds });
-        return batched.Select((b, i) => Unbatch(b, expression, wrt[i], seeds)).ToArray();
+        if (chunkSize is null)
+        {
+            var batched = Batching.Vectorize(vjps, new Dictionary<Variable, Variable> { [cotangent] = seeds });
+            return batched.Select((b, i) => Unbatch(b, expression, wrt[i], seeds)).ToArray();
+        }
+        if (chunkSize < 1)
+        {
+            throw new ArgumentException($"jacobian: chunk_size must be at least 1; got {chunkSize}", nameof(chunkSize));
+        }
+        if (expression.Type.Shape.Any(n => n is null))
+        {
+            throw new NotSupportedException(
+                $"jacobian: chunk_size needs an expression of static shape, to know its chunks; got {expression.Type}");
+        }
+        long rows = expression.Type.Shape.Aggregate(1L, (p, n) => p * n!.Value);
+        var pieces = wrt.Select(_ => new List<Variable>()).ToArray();
+        for (long start = 0; start < rows; start += chunkSize.Value)
+        {
+            long stop = Math.Min(rows, start + chunkSize.Value);
+            var chunk = seeds[$"{start}:{stop}"];
+            var batched = Batching.Vectorize(vjps, new Dictionary<Variable, Variable> { [cotangent] = chunk });
+            for (int i = 0; i < wrt.Count; i++)
+            {
+                var (value, isBatched) = batched[i];
+                var lengths = Enumerable.Range(0, wrt[i].Ndim).Select(a => T.ShapeI(wrt[i], a));
+                pieces[i].Add(isBatched ? value : T.Alloc(value, [T.ShapeI(chunk, 0), .. lengths]));
+            }
+        }
+        return pieces.Select((p, i) => Unbatch((p.Count == 1 ? p[0] : T.Join(0, [.. p]), true), expression, wrt[i], seeds))
+            .ToArray();
     }
 
     /// <summary>

@@ -381,7 +381,8 @@ def subgraph_grad(wrt, end, start=None, cost=None, details=False):
     return wrt_grads, end_grads
 
 
-def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise"):
+def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise", *, vectorize=True,
+             chunk_size=None):
     """The Jacobian of ``expression`` with respect to each of ``wrt``.
 
     Unlike Aesara's scan over rows, this is one pullback vectorized over
@@ -389,6 +390,10 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
     result has shape ``(*expression.shape, *wrt.shape)`` (Aesara's
     ``(n_out, *wrt.shape)`` for a vector). A scalar ``expression`` gives
     :func:`grad`. Returns ``wrt``'s container kind.
+
+    ``chunk_size`` (beyond Aesara) bounds memory by doing the rows in
+    batches of that many (the expression's shape must then be static);
+    ``vectorize=False`` is the row-by-row construction (``chunk_size=1``).
     """
     if not isinstance(expression, TensorVariable):
         raise TypeError(f"jacobian: expression must be a Variable; got {type(expression).__name__}")
@@ -398,7 +403,10 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
         return grad(expression, wrt, consider_constant=consider_constant, disconnected_inputs=disconnected_inputs)
     constants = [] if consider_constant is None else _as_list(consider_constant, "consider_constant")
     policy = "ignore" if disconnected_inputs == "warn" else disconnected_inputs
-    handles = call(api.Jacobian, expression._v, [w._v for w in items], [c._v for c in constants], policy)
+    if chunk_size is not None and (not isinstance(chunk_size, int) or chunk_size < 1):
+        raise ValueError(f"jacobian: chunk_size must be a positive int; got {chunk_size!r}")
+    chunk = 1 if not vectorize else (chunk_size or 0)
+    handles = call(api.Jacobian, expression._v, [w._v for w in items], [c._v for c in constants], policy, chunk)
     return _container(wrt, [wrap(h) for h in handles])
 
 
