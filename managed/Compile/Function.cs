@@ -208,8 +208,9 @@ public sealed class Function
             var outs = step.Overwrite >= 0 ? [] : step.Node.Op.Perform(step.Node, ins);
             for (int o = 0; o < outs.Length; o++)
             {
-                // An op must return new handles: an input handle reused as an output would be freed twice.
-                values[step.Out[o]] = Array.IndexOf(ins, outs[o]) >= 0 ? outs[o].alias() : outs[o];
+                // An op must return new handles: an input handle reused as an output would be freed twice. (Compared by
+                // reference: Tensor.Equals compares values, which sparse tensors do not support.)
+                values[step.Out[o]] = Array.Exists(ins, t => ReferenceEquals(t, outs[o])) ? outs[o].alias() : outs[o];
             }
             foreach (int s in step.FreeAfter)
             {
