@@ -154,7 +154,8 @@ public static partial class Kernels
     public static unsafe void CopyToPointer(Tensor t, IntPtr destination)
     {
         using var scope = torch.NewDisposeScope();
-        var c = t.cpu().contiguous();
+        // A sparse result is handed over densely (numpy has no sparse arrays; scipy is not a dependency).
+        var c = (t.is_sparse ? t.to_dense() : t).cpu().contiguous();
         long bytes = c.NumberOfElements * DTypes.FromTorch(c.dtype).ItemSize();
         if (bytes > 0)
         {

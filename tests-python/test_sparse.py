@@ -110,3 +110,11 @@ def test_sp_sum(axis, sparse_grad):
     np.testing.assert_allclose(r, (t * PATTERN if sparse_grad else t).sum(axis=axis), rtol=1e-12)
     with pytest.raises(ValueError):
         sparse.sp_sum(s, axis=2)
+
+
+def test_a_sparse_output_comes_back_as_a_dense_array():
+    x = at.dmatrix("x")
+    s = sparse.csr_from_dense(x)
+    out = aesara.function([x], s)(np.array([[0.0, 2.0], [3.0, 0.0]]))
+    assert isinstance(out, np.ndarray)
+    np.testing.assert_array_equal(out, [[0.0, 2.0], [3.0, 0.0]])

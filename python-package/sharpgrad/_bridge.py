@@ -103,7 +103,7 @@ DTYPE_INDEX = {name: i for i, name in enumerate(DTYPE_NAMES)}
 def to_numpy(results):
     """Copy the tensors of a .NET ``PyResults`` into new numpy arrays and free them (two crossings in all)."""
     try:
-        layout = list(results.Layout())
+        layout = list(call(results.Layout))
     except BaseException:
         results.Dispose()
         raise
@@ -112,7 +112,7 @@ def to_numpy(results):
         dtype, rank = DTYPE_NAMES[layout[at]], layout[at + 1]
         arrays.append(np.empty(tuple(layout[at + 2:at + 2 + rank]), dtype=dtype))
         at += 2 + rank
-    results.CopyAllAndDispose([a.ctypes.data for a in arrays])
+    call(results.CopyAllAndDispose, [a.ctypes.data for a in arrays])
     return arrays
 
 
