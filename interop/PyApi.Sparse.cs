@@ -23,6 +23,9 @@ public static partial class PyApi
     /// <summary>Structured sparse × dense (sparse).</summary>
     public static Variable MulSD(Variable s, Variable d) => T.MulSD(s, d);
 
+    /// <summary>Sparse ∘ sparse.</summary>
+    public static Variable MulSS(Variable a, Variable b) => T.MulSS(a, b);
+
     /// <summary>Sum of a sparse matrix over all entries (axis -1 here: None) or axis 0 or 1.</summary>
     public static Variable SpSum(Variable x, int axis, bool sparseGrad) =>
         T.SpSum(x, axis < 0 ? null : axis, sparseGrad);

@@ -72,6 +72,17 @@ public static partial class Kernels
         return ss.mul(dd);
     }
 
+    /// <summary>The element-wise product of two sparse matrices: stored where both store an entry.</summary>
+    public static Tensor SparseMulSparse(Tensor a, Tensor b)
+    {
+        SparseMatrixCheck(a, "mul");
+        SparseMatrixCheck(b, "mul");
+        SameShape(a, b, "mul");
+        using var sa = ToSparse(a, "mul");
+        using var sb = ToSparse(b, "mul");
+        return sa.mul(sb);
+    }
+
     /// <summary>The sum of a sparse matrix over all entries (axis null) or over axis 0 or 1, as a dense tensor.</summary>
     public static Tensor SparseSum(Tensor x, int? axis, DType dtype)
     {

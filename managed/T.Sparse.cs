@@ -29,6 +29,9 @@ public static partial class T
     /// <summary>Structured sparse × dense: s's stored entries times d's (sparse).</summary>
     public static Variable MulSD(Variable s, Variable d) => Ops.Sparse.MulSD.Instance.Call(s, d);
 
+    /// <summary>The element-wise product of two sparse matrices (Aesara's <c>mul_s_s</c>), sparse.</summary>
+    public static Variable MulSS(Variable a, Variable b) => Ops.Sparse.MulSS.Instance.Call(a, b);
+
     /// <summary>Sum of a sparse matrix over all entries (axis null) or axis 0 or 1.</summary>
     public static Variable SpSum(Variable x, int? axis = null, bool sparseGrad = false) =>
         new SpSum(axis, sparseGrad).Call(x);

@@ -50,6 +50,10 @@ public sealed class SparseOpTests : OpTableTests<SparseOpTests.Table>
         yield return new("add_s_d(S(x), y)", v => T.AddSD(S(v[0]), v[1]), t => TS(t[0]) + t[1], M34, M34);
         yield return new("mul_s_d(S(x), y)", v => T.DenseFromSparse(T.MulSD(S(v[0]), v[1])),
             t => TS(t[0]) * t[1], M34, M34);
+        yield return new("mul_s_s(S(x), S2(y))", v => T.DenseFromSparse(T.MulSS(S(v[0]), S(v[1], s_pattern2))),
+            t => TS(t[0]) * TS(t[1], s_pattern2), M34, M34);
+        yield return new("mul_s_s(S(x), S2(x))", v => T.DenseFromSparse(T.MulSS(S(v[0]), S(v[0], s_pattern2))),
+            t => TS(t[0]) * TS(t[0], s_pattern2), M34);
         yield return new("mul_s_d(S(x), y) * y", v => T.DenseFromSparse(T.MulSD(S(v[0]), v[1])) * v[1],
             t => TS(t[0]) * t[1] * t[1], M34, M34);
         foreach (var sparseGrad in new[] { false, true })

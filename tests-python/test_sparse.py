@@ -87,8 +87,18 @@ def test_structured_mul_gradients_and_rop():
     ta, tc = RNG.normal(size=(3, 4)), RNG.normal(size=(3, 4))
     r = aesara.function([s, d, ds, dd], aesara.gradient.Rop(z, [s, d], [ds, dd]))(a, c, ta, tc)
     np.testing.assert_allclose(r, (ta * PATTERN) * c + a * tc, rtol=1e-12)
-    with pytest.raises(NotImplementedError, match="MulSS"):
-        sparse.mul(s, sparse.csr_matrix("t"))
+
+
+def test_sparse_times_sparse_keeps_the_common_entries_and_differentiates():
+    s, t = sparse.csr_matrix("s"), sparse.csr_matrix("t")
+    a = sparse_value()
+    b = RNG.normal(size=(3, 4)) * (RNG.random((3, 4)) < 0.6)
+    z = sparse.dense_from_sparse(sparse.mul(s, t))
+    np.testing.assert_allclose(aesara.function([s, t], z)(a, b), a * b)
+    cost = (z ** 2).sum()
+    gs, gt = aesara.function([s, t], aesara.grad(cost, [s, t]))(a, b)
+    np.testing.assert_allclose(gs, (2 * a * b * b) * (a != 0), rtol=1e-12)
+    np.testing.assert_allclose(gt, (2 * a * b * a) * (b != 0), rtol=1e-12)
 
 
 @pytest.mark.parametrize("axis", [None, 0, 1])

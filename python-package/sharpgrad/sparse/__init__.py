@@ -93,7 +93,8 @@ def add(x, y):
 
 
 def mul(x, y):
-    """Structured ``x * y`` with ``x`` sparse and ``y`` dense: ``x``'s stored entries times ``y``'s, sparse."""
+    """Structured ``x * y``: with ``y`` dense, ``x``'s stored entries times ``y``'s; with both sparse, their
+    product where both store an entry. The result is sparse."""
     x = as_tensor_variable(x)
     if not is_sparse_variable(x):
         x, y = as_tensor_variable(y), x
@@ -101,8 +102,7 @@ def mul(x, y):
     if not is_sparse_variable(x):
         raise TypeError("sparse.mul: expected a sparse operand")
     if is_sparse_variable(y):
-        raise NotImplementedError("sparse.mul of two sparse matrices (MulSS) is not implemented; "
-                                  "use mul(x, dense_from_sparse(y))")
+        return _mark(wrap(call(api.MulSS, x._v, y._v)), sparse_format(x))
     return _mark(wrap(call(api.MulSD, x._v, y._v)), sparse_format(x))
 
 
