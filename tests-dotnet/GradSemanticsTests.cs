@@ -88,6 +88,19 @@ public sealed class GradSemanticsTests
     }
 
     [Test]
+    public void An_integer_input_of_an_op_without_an_integer_rule_gets_the_float_gradient()
+    {
+        var m = T.Tensor(DType.Int32, [null, null], "m");
+        var a = T.DMatrix("A");
+        var g = Autodiff.Grad(T.MatMul(m, a).Sum(), m);
+        Assert.That(g.DType, Is.EqualTo(DType.Float64));
+        var value = Function.Compile([m, a], [g]).Call(torch.tensor(new[] { 1, 2, 3, 4 }, [2, 2]),
+            torch.tensor(new[] { 0.5, -1.0, 2.0, 3.0 }, [2, 2], ScalarType.Float64))[0];
+        // d sum(M A) / dM = 1 Aᵀ: each row holds the row sums of A.
+        Assert.That(GradCheck.Doubles(value), Is.EqualTo(new[] { -0.5, 5.0, -0.5, 5.0 }));
+    }
+
+    [Test]
     public void A_float32_input_gets_a_float32_gradient_from_a_float64_cost()
     {
         var x = T.FVector("x");

@@ -360,3 +360,13 @@ def test_jacobian_in_chunks_and_row_by_row_equals_the_single_batch():
     np.testing.assert_allclose(rows, whole, rtol=0, atol=1e-12)
     with pytest.raises(ValueError, match="chunk_size"):
         aesara.gradient.jacobian(y, x, chunk_size=0)
+
+
+def test_integer_inputs_of_matrix_products_get_the_float_gradient():
+    m, A = at.imatrix("m"), at.dmatrix("A")
+    g = aesara.grad(at.matmul(m, A).sum(), m)
+    assert g.dtype == "float64"
+    mf = at.dmatrix("mf")
+    expected = aesara.grad(at.matmul(mf, A).sum(), mf)
+    mv, Av = np.array([[1, 2], [3, 4]], dtype=np.int32), np.array([[0.5, -1.0], [2.0, 3.0]])
+    np.testing.assert_allclose(value(g, [m, A], mv, Av), value(expected, [mf, A], mv.astype(float), Av))

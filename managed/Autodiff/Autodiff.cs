@@ -321,7 +321,47 @@ public static partial class Autodiff
                     $"{node.Inputs[i].Ndim}", "ValueError");
             }
         }
-        return gIn.Select(g => g is DisconnectedGradient ? null : g).ToArray();
+        var result = gIn.Select(g => g is DisconnectedGradient ? null : g).ToArray();
+        for (int i = 0; i < result.Length; i++)
+        {
+            if (result[i] is null && reached[i] && node.Inputs[i].DType.IsDiscrete())
+            {
+                result[i] = FloatGradientOfInteger(node, i, gOut);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Aesara's rule that the gradient with respect to an integer input equals the float one, for engine ops whose
+    /// pullback leaves integer inputs out: the same op applied to the input cast to a float, differentiated there.
+    /// Null when the op does not accept a float in that place (an index, a length), which then stays disconnected.
+    /// </summary>
+    private static Variable? FloatGradientOfInteger(Apply node, int index, Variable[] gOut)
+    {
+        if (node.Op.GetType().Assembly != typeof(Autodiff).Assembly)
+        {
+            return null;
+        }
+        var inputs = node.Inputs.ToArray();
+        inputs[index] = T.Cast(inputs[index], Config.FloatX);
+        Apply twin;
+        try
+        {
+            twin = node.Op.MakeNode(inputs);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        if (twin.Outputs.Count != node.Outputs.Count
+            || twin.Outputs.Zip(node.Outputs).Any(p => p.First.Ndim != p.Second.Ndim || p.First.DType.IsDiscrete()))
+        {
+            return null;
+        }
+        var g = twin.Outputs.Select((o, k) => gOut[k].DType == o.DType ? gOut[k] : T.Cast(gOut[k], o.DType)).ToArray();
+        var term = twin.Op.Pullback(twin, g)?[index];
+        return term is null or NullGradient or DisconnectedGradient || term.DType.IsDiscrete() ? null : term;
     }
 
     private static Variable Accumulate(Variable? sum, Variable g) => (sum, g) switch
