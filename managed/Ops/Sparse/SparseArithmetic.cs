@@ -8,7 +8,7 @@ namespace Gradient.Ops.Sparse;
 /// Aesara's <c>AddSS</c> (sparse + sparse → sparse, the union of the patterns) and <c>AddSD</c> (sparse + dense →
 /// dense). Linear: both gradients are ḡ, the tangent is ȧ + ḃ.
 /// </summary>
-public sealed class SparseAdd(bool denseRight) : Op
+public sealed class SparseAdd(bool denseRight) : SparseBinaryOp
 {
     /// <summary>Whether the right operand is dense (AddSD) rather than sparse (AddSS).</summary>
     public bool DenseRight { get; } = denseRight;
@@ -20,24 +20,8 @@ public sealed class SparseAdd(bool denseRight) : Op
     public override string ClassName => DenseRight ? "AddSD" : "AddSS";
 
     /// <inheritdoc/>
-    public override Apply MakeNode(params Variable[] inputs)
-    {
-        ExpectInputs(inputs, 2);
-        var a = SparseChecks.Matrix(this, inputs[0], "x");
-        var b = SparseChecks.Matrix(this, inputs[1], "y");
-        SparseChecks.SameShape(this, a, b);
-        var dtype = Elemwise.PromoteInputs([a, b]);
-        return new Apply(this, [a, b], [new TensorType(dtype, SparseChecks.JoinShapes(a, b))]);
-    }
-
-    /// <inheritdoc/>
-    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
-    {
-        var dtype = node.Outputs[0].DType;
-        using var a = Kernels.Kernels.Cast(inputs[0], dtype);
-        using var b = Kernels.Kernels.Cast(inputs[1], dtype);
-        return [Kernels.Kernels.SparseAdd(a, b, DenseRight)];
-    }
+    protected override torch.Tensor Compute(torch.Tensor a, torch.Tensor b) =>
+        Kernels.Kernels.SparseAdd(a, b, DenseRight);
 
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) =>
@@ -46,49 +30,19 @@ public sealed class SparseAdd(bool denseRight) : Op
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
         [SparseChecks.Sum(inputTangents[0], inputTangents[1])];
-
-    /// <inheritdoc/>
-    public override bool OutputMayAlias(Apply node, int output) => false;
-
-    /// <inheritdoc/>
-    /// <summary>
-    /// False only so that constant folding never turns a sparse value into a <see cref="Constant"/>: the rewriter's
-    /// constant tables read dense bytes. The op is a pure function of its inputs.
-    /// </summary>
-    public override bool IsDeterministic => false;
-
-    /// <inheritdoc/>
-    public override string ToString() => ClassName;
 }
 
 /// <summary>
 /// Aesara's <c>MulSD</c>: the structured product of sparse s and dense d, s's stored entries times the matching
 /// entries of d, in s's pattern (a sparse result). s̄ = mask(ḡ d), d̄ = mask(ḡ) s; tangent mask(ṡ d) + s ḋ.
 /// </summary>
-public sealed class MulSD : Op
+public sealed class MulSD : SparseBinaryOp
 {
     /// <summary>The op (it has no parameters).</summary>
     public static readonly MulSD Instance = new();
 
     /// <inheritdoc/>
-    public override Apply MakeNode(params Variable[] inputs)
-    {
-        ExpectInputs(inputs, 2);
-        var s = SparseChecks.Matrix(this, inputs[0], "x");
-        var d = SparseChecks.Matrix(this, inputs[1], "y");
-        SparseChecks.SameShape(this, s, d);
-        var dtype = Elemwise.PromoteInputs([s, d]);
-        return new Apply(this, [s, d], [new TensorType(dtype, SparseChecks.JoinShapes(s, d))]);
-    }
-
-    /// <inheritdoc/>
-    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
-    {
-        var dtype = node.Outputs[0].DType;
-        using var s = Kernels.Kernels.Cast(inputs[0], dtype);
-        using var d = Kernels.Kernels.Cast(inputs[1], dtype);
-        return [Kernels.Kernels.SparseMulDense(s, d)];
-    }
+    protected override torch.Tensor Compute(torch.Tensor a, torch.Tensor b) => Kernels.Kernels.SparseMulDense(a, b);
 
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
@@ -97,7 +51,7 @@ public sealed class MulSD : Op
         var gz = outputGradients[0];
         var gs = T.SparsePatternMask(gz * d, s);
         var gd = T.SparsePatternMask(gz, s) * T.DenseFromSparse(s);
-        return [Typed(gs, s), Typed(gd, d)];
+        return [SparseChecks.Typed(gs, s), SparseChecks.Typed(gd, d)];
     }
 
     /// <inheritdoc/>
@@ -108,22 +62,6 @@ public sealed class MulSD : Op
         var right = inputTangents[1] is { } dd ? T.SparsePatternMask(dd, s) * T.DenseFromSparse(s) : null;
         return [SparseChecks.Sum(left, right)];
     }
-
-    /// <inheritdoc/>
-    public override bool OutputMayAlias(Apply node, int output) => false;
-
-    /// <inheritdoc/>
-    /// <summary>
-    /// False only so that constant folding never turns a sparse value into a <see cref="Constant"/>: the rewriter's
-    /// constant tables read dense bytes. The op is a pure function of its inputs.
-    /// </summary>
-    public override bool IsDeterministic => false;
-
-    /// <inheritdoc/>
-    public override string ToString() => "MulSD";
-
-    private static Variable Typed(Variable g, Variable x) =>
-        x.DType.IsDiscrete() || g.DType == x.DType ? g : T.Cast(g, x.DType);
 }
 
 /// <summary>

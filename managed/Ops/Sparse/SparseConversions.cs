@@ -1,3 +1,4 @@
+using Gradient.Kernels;
 using Gradient.Graph;
 using TorchSharp;
 
@@ -139,4 +140,8 @@ internal static class SparseChecks
         [a.Type.Shape[0] ?? b.Type.Shape[0], a.Type.Shape[1] ?? b.Type.Shape[1]];
 
     public static Variable? Sum(Variable? a, Variable? b) => a is null ? b : b is null ? a : a + b;
+
+    /// <summary>A gradient in x's dtype (an integer x keeps the float gradient).</summary>
+    public static Variable Typed(Variable g, Variable x) =>
+        x.DType.IsDiscrete() || g.DType == x.DType ? g : T.Cast(g, x.DType);
 }

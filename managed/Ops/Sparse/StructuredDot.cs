@@ -56,7 +56,7 @@ public sealed class StructuredDot(bool transposeSparse = false) : Op
         var outer = TransposeSparse ? Outer(b, gz) : Outer(gz, b);
         var ga = T.SparsePatternMask(outer, a);
         var gb = T.StructuredDot(a, gz, !TransposeSparse);
-        return [Typed(ga, a), Typed(gb, b)];
+        return [SparseChecks.Typed(ga, a), SparseChecks.Typed(gb, b)];
     }
 
     /// <inheritdoc/>
@@ -84,7 +84,4 @@ public sealed class StructuredDot(bool transposeSparse = false) : Op
     private static Variable Outer(Variable u, Variable v) => u.Ndim == 1
         ? T.Dot(T.DimShuffle(u, [0, -1]), T.DimShuffle(v, [-1, 0]))
         : T.Dot(u, T.Transpose(v));
-
-    private static Variable Typed(Variable g, Variable x) =>
-        x.DType.IsDiscrete() || g.DType == x.DType ? g : T.Cast(g, x.DType);
 }
