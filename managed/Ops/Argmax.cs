@@ -23,18 +23,7 @@ public sealed class Argmax(IReadOnlyList<int>? axis) : Op
     {
         ExpectInputs(inputs, 1);
         var x = inputs[0];
-        if (x.DType.IsComplex())
-        {
-            throw new NotSupportedException($"{this}: complex inputs have no order; got {x.Type}");
-        }
-        ReduceAxes.Check(this, x, Axes);
-        foreach (int a in Enumerable.Range(0, x.Ndim).Where(a => ReduceAxes.Reduces(Axes, a)))
-        {
-            if (x.Type.Shape[a] == 0)
-            {
-                throw new ArgumentException($"{this}: axis {a} of {x.Type} is empty; an argmax needs at least one value");
-            }
-        }
+        ReduceAxes.CheckOrdered(this, x, Axes, "an argmax");
         return new Apply(this, [x], [new TensorType(DType.Int64, ReduceAxes.Kept(x, Axes))]);
     }
 

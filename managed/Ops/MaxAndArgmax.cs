@@ -27,18 +27,7 @@ public sealed class MaxAndArgmax(IReadOnlyList<int>? axis) : Op
     {
         ExpectInputs(inputs, 1);
         var x = inputs[0];
-        if (x.DType.IsComplex())
-        {
-            throw new NotSupportedException($"{this}: complex inputs have no order; got {x.Type}");
-        }
-        ReduceAxes.Check(this, x, Axes);
-        foreach (int a in Enumerable.Range(0, x.Ndim).Where(a => ReduceAxes.Reduces(Axes, a)))
-        {
-            if (x.Type.Shape[a] == 0)
-            {
-                throw new ArgumentException($"{this}: axis {a} of {x.Type} is empty; a maximum needs at least one value");
-            }
-        }
+        ReduceAxes.CheckOrdered(this, x, Axes, "a maximum");
         var shape = ReduceAxes.Kept(x, Axes);
         return new Apply(this, [x], [new TensorType(x.DType, shape), new TensorType(DType.Int64, shape)]);
     }
@@ -63,16 +52,8 @@ public sealed class MaxAndArgmax(IReadOnlyList<int>? axis) : Op
     public override bool[][] ConnectionPattern(Apply node) => [[true, false]];
 
     /// <inheritdoc/>
-    public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
-    {
-        var x = node.Inputs[0];
-        if (x.DType.IsDiscrete())
-        {
-            return [null];
-        }
-        var g = Mask(x, node.Outputs[0]) * ReduceAxes.Spread(outputGradients[0], x.Ndim, Axes);
-        return [ReduceAxes.Typed(g, x)];
-    }
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients) =>
+        [Max.Pullback(node.Inputs[0], node.Outputs[0], outputGradients[0], Axes)];
 
     /// <summary>The same axes, shifted past the batch axis; both outputs carry the batch axis.</summary>
     public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
@@ -83,26 +64,12 @@ public sealed class MaxAndArgmax(IReadOnlyList<int>? axis) : Op
     }
 
     /// <inheritdoc/>
-    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
-    {
-        var x = node.Inputs[0];
-        if (inputTangents[0] is not { } dx || x.DType.IsDiscrete())
-        {
-            return [null, null];
-        }
-        var mask = Mask(x, node.Outputs[0]);
-        var reduce = new Sum(Axes);
-        var dy = reduce.Call(mask * dx) / reduce.Call(mask);
-        return [dy.DType == x.DType ? dy : T.Cast(dy, x.DType), null];
-    }
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
+        [Max.Pushforward(node.Inputs[0], node.Outputs[0], inputTangents[0], Axes), null];
 
     /// <summary>The maximum of the whole tensor over no axes is the input itself; the argmax is always fresh.</summary>
     public override bool OutputMayAlias(Apply node, int output) => output == 0;
 
     /// <inheritdoc/>
     public override string ToString() => $"MaxAndArgmax{{axis={ReduceAxes.Show(Axes)}}}";
-
-    /// <summary>1 where x equals its maximum, else 0, in x's dtype.</summary>
-    private Variable Mask(Variable x, Variable max) =>
-        T.Cast(T.Eq(x, ReduceAxes.Spread(max, x.Ndim, Axes)), x.DType);
 }

@@ -16,6 +16,26 @@ internal static class ReduceAxes
         }
     }
 
+    /// <summary>
+    /// Checks an ordered reduction (max, argmax): a real input, distinct axes, and no reduced axis of static length 0
+    /// (<paramref name="what"/> names what needs a value, e.g. "a maximum").
+    /// </summary>
+    public static void CheckOrdered(Op op, Variable x, IReadOnlyList<int>? axes, string what)
+    {
+        if (x.DType.IsComplex())
+        {
+            throw new NotSupportedException($"{op}: complex inputs have no order; got {x.Type}");
+        }
+        Check(op, x, axes);
+        foreach (int a in Enumerable.Range(0, x.Ndim).Where(a => Reduces(axes, a)))
+        {
+            if (x.Type.Shape[a] == 0)
+            {
+                throw new ArgumentException($"{op}: axis {a} of {x.Type} is empty; {what} needs at least one value");
+            }
+        }
+    }
+
     /// <summary>Whether <paramref name="axis"/> is reduced.</summary>
     public static bool Reduces(IReadOnlyList<int>? axes, int axis) => axes is null || axes.Contains(axis);
 
