@@ -114,15 +114,8 @@ public sealed class TensorDot(IReadOnlyList<int> axesA, IReadOnlyList<int> axesB
     }
 
     /// <inheritdoc/>
-    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
-    {
-        var (a, b) = (node.Inputs[0], node.Inputs[1]);
-        var left = inputTangents[0] is { } da ? Call(da, b) : null;
-        var right = inputTangents[1] is { } db ? Call(a, db) : null;
-        var dy = left is null ? right : right is null ? left : left + right;
-        var y = node.Outputs[0];
-        return [dy is null || dy.DType == y.DType ? dy : T.Cast(dy, y.DType)];
-    }
+    public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) =>
+        Bilinear.Pushforward(this, node, inputTangents);
 
     /// <inheritdoc/>
     public override bool OutputMayAlias(Apply node, int output) => false;
