@@ -142,7 +142,7 @@ public static partial class PyApi
         shared.SetValue(t, borrow: true);
     }
 
-    /// <summary>A shared variable's current value, to be read back with <see cref="PyResults.CopyTo"/>.</summary>
+    /// <summary>A shared variable's current value, to be read back with <see cref="PyResults.CopyAllAndDispose"/>.</summary>
     public static PyResults GetShared(SharedVariable shared) => new([shared.GetValue(borrow: true)]);
 
     /// <summary>True when <paramref name="v"/> is a shared variable.</summary>
@@ -171,58 +171,23 @@ public sealed class PyFunction(Function function)
     }
 
     /// <summary>
-    /// Runs the function. Argument <c>i</c> is a C-contiguous buffer at <paramref name="pointers"/>[i] of dtype
-    /// <paramref name="dtypes"/>[i], whose shape is the next <paramref name="ranks"/>[i] entries of
-    /// <paramref name="shapes"/>. The buffers are copied, never written.
-    /// </summary>
-    public PyResults Call(long[] pointers, long[] shapes, int[] ranks, string[] dtypes) =>
-        Run(pointers.Length, i => (pointers[i], DTypes.Parse(dtypes[i])), SplitShapes(shapes, ranks, pointers.Length, dtypes.Length));
-
-    /// <summary>
     /// Runs the function with every argument packed in one array, so Python crosses into .NET once:
-    /// <c>[count, then per argument: pointer, dtype index (<see cref="DType"/> order), rank, lengths...]</c>.
+    /// <c>[count, then per argument: pointer, dtype index (<see cref="DType"/> order), rank, lengths...]</c>, each
+    /// pointer a C-contiguous buffer that is copied, never written.
     /// </summary>
     public PyResults CallPacked(long[] packed)
     {
         int count = checked((int)packed[0]);
-        var heads = new (long Pointer, DType DType)[count];
-        var shapes = new long[count][];
-        int at = 1;
-        for (int i = 0; i < count; i++)
-        {
-            heads[i] = (packed[at], (DType)packed[at + 1]);
-            int rank = checked((int)packed[at + 2]);
-            shapes[i] = packed[(at + 3)..(at + 3 + rank)];
-            at += 3 + rank;
-        }
-        return Run(count, i => heads[i], shapes);
-    }
-
-    private static long[][] SplitShapes(long[] shapes, int[] ranks, int pointers, int dtypes)
-    {
-        if (pointers != ranks.Length || pointers != dtypes || shapes.Length != ranks.Sum())
-        {
-            throw new ArgumentException("call: pointers, ranks, dtypes and shapes disagree in length");
-        }
-        var result = new long[ranks.Length][];
-        int at = 0;
-        for (int i = 0; i < ranks.Length; i++)
-        {
-            result[i] = shapes[at..(at + ranks[i])];
-            at += ranks[i];
-        }
-        return result;
-    }
-
-    private PyResults Run(int count, Func<int, (long Pointer, DType DType)> head, long[][] shapes)
-    {
         var args = new TorchSharp.torch.Tensor[count];
         try
         {
+            int at = 1;
             for (int i = 0; i < count; i++)
             {
-                var (pointer, dtype) = head(i);
-                args[i] = Kernels.Kernels.FromPointer(new IntPtr(pointer), shapes[i], dtype);
+                int rank = checked((int)packed[at + 2]);
+                args[i] = Kernels.Kernels.FromPointer(new IntPtr(packed[at]), packed[(at + 3)..(at + 3 + rank)],
+                    (DType)packed[at + 1]);
+                at += 3 + rank;
             }
             return new PyResults(Function.Call(args));
         }
@@ -239,18 +204,6 @@ public sealed class PyFunction(Function function)
 /// <summary>Output tensors of one call, read back into numpy arrays allocated by Python, then disposed.</summary>
 public sealed class PyResults(TorchSharp.torch.Tensor[] tensors) : IDisposable
 {
-    /// <summary>Number of outputs.</summary>
-    public int Count => tensors.Length;
-
-    /// <summary>The numpy dtype name of output <paramref name="i"/>.</summary>
-    public string DType(int i) => DTypes.FromTorch(tensors[i].dtype).Name();
-
-    /// <summary>The shape of output <paramref name="i"/>.</summary>
-    public long[] Shape(int i) => tensors[i].shape;
-
-    /// <summary>Copies output <paramref name="i"/> into the C-contiguous buffer at <paramref name="destination"/>.</summary>
-    public void CopyTo(int i, long destination) => Kernels.Kernels.CopyToPointer(tensors[i], new IntPtr(destination));
-
     /// <summary>
     /// Every output's dtype and shape in one array: <c>[count, then per output: dtype index (<see cref="DType"/>
     /// order), rank, lengths...]</c>.
