@@ -218,7 +218,8 @@ public static partial class Autodiff
     {
         var blockers = new HashSet<Variable>(options.ConsiderConstant);
         var order = GraphOrder.Toposort(seeds.Keys, blockers);
-        var dependsOnWrt = new HashSet<Variable>(wrt);
+        var wrtSet = new HashSet<Variable>(wrt);
+        var dependsOnWrt = new HashSet<Variable>(wrtSet);
         var connected = new Dictionary<Apply, bool[][]>();
         foreach (var node in order)
         {
@@ -241,7 +242,7 @@ public static partial class Autodiff
             var withGradient = Enumerable.Range(0, node.Outputs.Count).Where(o => grads.ContainsKey(node.Outputs[o])).ToArray();
             // An input takes part when it leads to wrt and some output that has a gradient depends on it.
             var reached = Enumerable.Range(0, node.Inputs.Count)
-                .Select(i => dependsOnWrt.Contains(node.Inputs[i]) && !IsBlocked(node.Inputs[i], blockers, wrt)
+                .Select(i => dependsOnWrt.Contains(node.Inputs[i]) && !IsBlocked(node.Inputs[i], blockers, wrtSet)
                              && withGradient.Any(o => pattern[i][o]))
                 .ToArray();
             if (!reached.Any(r => r))
@@ -373,7 +374,7 @@ public static partial class Autodiff
     };
 
     /// <summary>A wrt inside consider_constant still gets its own gradient; anything else there stops the flow.</summary>
-    private static bool IsBlocked(Variable v, HashSet<Variable> blockers, IReadOnlyList<Variable> wrt) =>
+    private static bool IsBlocked(Variable v, HashSet<Variable> blockers, HashSet<Variable> wrt) =>
         blockers.Contains(v) && !wrt.Contains(v);
 
     /// <summary>Gradients take the variable's dtype when it is a float, and stay float otherwise.</summary>
