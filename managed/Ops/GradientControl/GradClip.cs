@@ -31,12 +31,7 @@ public sealed class GradClip : GradientControlOp
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
     {
         var g = outputGradients[0];
-        // clip(g, lo, hi): raise what is below lo, then lower what is above hi, with masks.
-        var lo = T.Cast(T.Constant(Lower), g.DType);
-        var hi = T.Cast(T.Constant(Upper), g.DType);
-        var raised = g + T.Cast(T.Lt(g, lo), g.DType) * (lo - g);
-        var clipped = raised + T.Cast(T.Gt(raised, hi), g.DType) * (hi - raised);
-        return [clipped];
+        return [T.Clip(g, T.Cast(T.Constant(Lower), g.DType), T.Cast(T.Constant(Upper), g.DType))];
     }
 
     /// <inheritdoc/>
