@@ -12,20 +12,10 @@ namespace Gradient.Tests;
 /// batch member by member; the vectorized Jacobian through the op equals the row-by-row one built from pullbacks of
 /// one-hot cotangents; and for smooth ops the vectorized Hessian matches finite differences of the gradient.
 /// </summary>
-public sealed class BatchingTests
+public sealed class BatchingTests : ScopedTests
 {
     private static readonly CompileOptions Lenient = new() { OnUnusedInput = UnusedInputPolicy.Ignore };
     private const int Members = 3;
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
     /// <summary>
     /// A graph to batch: float64 inputs of the given shapes (static lengths unknown), the outputs built from them, and
     /// whether it is smooth enough for a finite-difference Hessian of <c>sum(sin(output 0))</c> w.r.t. input 0, and the

@@ -10,20 +10,8 @@ namespace Gradient.Tests;
 /// <summary>
 /// Shared variables, updates, givens and the unused-input policy behave as Aesara's <c>function</c> does.
 /// </summary>
-public sealed class FunctionSemanticsTests
+public sealed class FunctionSemanticsTests : ScopedTests
 {
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
-    private static Tensor Vec(params double[] values) => torch.tensor(values, dtype: ScalarType.Float64);
-
     private static double[] Values(Tensor t) => t.data<double>().ToArray();
 
     [Test]

@@ -11,20 +11,8 @@ namespace Gradient.Tests;
 /// Compiled functions reject bad arguments with an <see cref="ArgumentException"/> that says what was wrong, and
 /// stay usable afterwards; <see cref="Autodiff"/> enforces its contracts.
 /// </summary>
-public sealed class FunctionTests
+public sealed class FunctionTests : ScopedTests
 {
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
-    private static Tensor Vec(params double[] values) => torch.tensor(values, dtype: ScalarType.Float64);
-
     private static Tensor Ones(params long[] shape) => torch.ones(shape, dtype: ScalarType.Float64);
 
     /// <summary>

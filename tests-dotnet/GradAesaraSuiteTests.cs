@@ -12,20 +12,10 @@ namespace Gradient.Tests;
 /// every layer, undefined known gradients, gradient-control ops, integer inputs, shape paths, Jacobians with several
 /// wrt, Hessians and second derivatives through VerifyGrad.
 /// </summary>
-public sealed class GradAesaraSuiteTests
+public sealed class GradAesaraSuiteTests : ScopedTests
 {
     private static readonly CompileOptions Lenient = new() { OnUnusedInput = UnusedInputPolicy.Ignore };
     private static readonly GradOptions Ignore = new() { DisconnectedInputs = DisconnectedPolicy.Ignore };
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
     private static Tensor[] Run(Variable[] inputs, Variable[] outputs, params Tensor[] values) =>
         Function.Compile(inputs, outputs, Lenient).Call(values);
 

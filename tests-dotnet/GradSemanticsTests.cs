@@ -11,21 +11,9 @@ namespace Gradient.Tests;
 /// Aesara's <c>grad</c>/<c>Lop</c>/<c>Rop</c> semantics: options, known gradients, constants, integer inputs,
 /// gradient-control ops and the op contract.
 /// </summary>
-public sealed class GradSemanticsTests
+public sealed class GradSemanticsTests : ScopedTests
 {
     private static readonly CompileOptions Lenient = new() { OnUnusedInput = UnusedInputPolicy.Ignore };
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
-    private static Tensor Vec(params double[] values) => torch.tensor(values, dtype: ScalarType.Float64);
-
     private static double[] Eval(Variable[] inputs, Variable output, params Tensor[] values) =>
         GradCheck.Doubles(Function.Compile(inputs, [output], Lenient).Call(values)[0]);
 

@@ -10,20 +10,8 @@ namespace Gradient.Tests;
 /// The VM writes an output into a dead input's buffer where it can, and never where someone could still see it:
 /// inputs, constants, shared values, returned outputs and buffers with live views stay intact.
 /// </summary>
-public sealed class InPlaceTests
+public sealed class InPlaceTests : ScopedTests
 {
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
-    private static Tensor Vec(params double[] values) => torch.tensor(values, dtype: ScalarType.Float64);
-
     private static void AssertClose(Tensor actual, Tensor expected) =>
         Assert.That(actual.allclose(expected, rtol: 1e-14, atol: 1e-14), Is.True,
             $"got {actual.str()}, expected {expected.str()}");

@@ -10,19 +10,9 @@ namespace Gradient.Tests;
 /// Vectorized Jacobians and Hessians (one batched pullback / pushforward) against closed forms, finite differences
 /// and the row-by-row construction.
 /// </summary>
-public sealed class JacobianTests
+public sealed class JacobianTests : ScopedTests
 {
     private static readonly CompileOptions Lenient = new() { OnUnusedInput = UnusedInputPolicy.Ignore };
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
     private static Tensor Eval(Variable[] inputs, Variable output, params Tensor[] values) =>
         Function.Compile(inputs, [output], Lenient).Call(values)[0];
 

@@ -16,21 +16,9 @@ namespace Gradient.Tests;
 /// constants and shared values, and a malformed document fails with a <see cref="GraphJsonException"/> that names the
 /// place and the problem.
 /// </summary>
-public sealed class SerializationTests
+public sealed class SerializationTests : ScopedTests
 {
     private static readonly CompileOptions Lenient = new() { OnUnusedInput = UnusedInputPolicy.Ignore };
-
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
-    private static Tensor Vec(params double[] values) => torch.tensor(values, dtype: ScalarType.Float64);
 
     private static byte[] Bits(Tensor t) => t.NumberOfElements == 0 ? [] : t.contiguous().bytes.ToArray();
 

@@ -5,18 +5,8 @@ using static TorchSharp.torch;
 namespace Gradient.Tests;
 
 /// <summary><see cref="Autodiff.VerifyGrad"/> and <see cref="NumericGrad"/> behave as Aesara's verify_grad and numeric_grad.</summary>
-public sealed class VerifyGradTests
+public sealed class VerifyGradTests : ScopedTests
 {
-    private DisposeScope? _scope;
-
-    /// <summary>Every tensor a test makes is freed after it.</summary>
-    [SetUp]
-    public void OpenScope() => _scope = torch.NewDisposeScope();
-
-    /// <summary>Frees the test's tensors.</summary>
-    [TearDown]
-    public void CloseScope() => _scope?.Dispose();
-
     [Test]
     public void Tanh_passes_as_in_aesaras_documentation()
     {
