@@ -7,7 +7,7 @@ import numbers
 import numpy as np
 
 from .._bridge import api, call
-from .var import TensorVariable, as_tensor_variable, constant, wrap
+from .var import TensorVariable, as_tensor_variable, constant, slice_text, wrap
 
 __all__ = ["set_subtensor", "inc_subtensor", "advanced_subtensor1", "advanced_inc_subtensor1",
            "advanced_set_subtensor1", "advanced_subtensor", "advanced_inc_subtensor", "advanced_set_subtensor",
@@ -147,17 +147,7 @@ def _advanced_key(key):
         elif k is Ellipsis:
             entries.append("...")
         elif isinstance(k, slice):
-            parts = []
-            for bound in (k.start, k.stop, k.step):
-                if bound is None:
-                    parts.append("")
-                elif isinstance(bound, (numbers.Integral, np.integer)) and not isinstance(bound, bool):
-                    parts.append(str(int(bound)))
-                else:
-                    raise NotImplementedError(f"indexing: only constant integer slice bounds are supported; got {k!r}")
-            if k.step == 0:
-                raise ValueError("slice step cannot be zero")
-            entries.append(":".join(parts))
+            entries.append(slice_text(k))
         elif isinstance(k, (numbers.Integral, np.integer)) and not isinstance(k, (bool, np.bool_)):
             entries.append(str(int(k)))
         elif isinstance(k, np.ndarray):

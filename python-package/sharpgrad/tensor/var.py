@@ -15,6 +15,21 @@ __all__ = ["TensorVariable", "as_tensor_variable", "as_tensor", "constant", "wra
 _wrappers = weakref.WeakValueDictionary()
 
 
+def slice_text(k):
+    """A slice with constant integer bounds as the engine's index text ``start:stop:step``."""
+    parts = []
+    for bound in (k.start, k.stop, k.step):
+        if bound is None:
+            parts.append("")
+        elif isinstance(bound, numbers.Integral) and not isinstance(bound, bool):
+            parts.append(str(int(bound)))
+        else:
+            raise NotImplementedError(f"indexing: only constant integer slice bounds are supported; got {k!r}")
+    if k.step == 0:
+        raise ValueError("slice step cannot be zero")
+    return ":".join(parts)
+
+
 def wrap(handle):
     """The Python object for an engine variable (made once, then reused while alive)."""
     key = int(handle.Id)
@@ -555,17 +570,7 @@ def _index_entries(key, ndim):
         elif k is None:
             entries.append("None")
         elif isinstance(k, slice):
-            parts = []
-            for bound in (k.start, k.stop, k.step):
-                if bound is None:
-                    parts.append("")
-                elif isinstance(bound, numbers.Integral) and not isinstance(bound, bool):
-                    parts.append(str(int(bound)))
-                else:
-                    raise NotImplementedError(f"indexing: only constant integer slice bounds are supported; got {k!r}")
-            if k.step == 0:
-                raise ValueError("slice step cannot be zero")
-            entries.append(":".join(parts))
+            entries.append(slice_text(k))
         elif isinstance(k, numbers.Integral) and not isinstance(k, bool):
             entries.append(str(int(k)))
         else:
