@@ -128,3 +128,15 @@ def test_a_sparse_output_comes_back_as_a_dense_array():
     out = aesara.function([x], s)(np.array([[0.0, 2.0], [3.0, 0.0]]))
     assert isinstance(out, np.ndarray)
     np.testing.assert_array_equal(out, [[0.0, 2.0], [3.0, 0.0]])
+
+
+def test_sparse_nodes_of_constants_are_computed_not_folded_and_identical_ones_merge():
+    c = np.array([[0.0, 1.0], [2.0, 0.0]])
+    folded = sparse.dense_from_sparse(sparse.csr_from_dense(at.constant(c))) * 2.0
+    np.testing.assert_array_equal(aesara.function([], folded)(), 2 * c)
+    x = at.dmatrix("x")
+    twice = sparse.dense_from_sparse(sparse.csr_from_dense(x)) + sparse.dense_from_sparse(sparse.csr_from_dense(x))
+    f = aesara.function([x], twice)
+    names = [type(n.op).__name__ for n in f.maker.fgraph.toposort()]
+    assert names.count("SparseFromDense") == 1
+    np.testing.assert_array_equal(f(c), 2 * c)

@@ -53,6 +53,11 @@ public sealed class ConstantFolding(long maxElements = ConstantFolding.DefaultMa
         {
             return null;
         }
+        // A sparse result stays computed: constants hold dense values (merging and JSON read their bytes).
+        if (values.Any(v => v.is_sparse))
+        {
+            return null;
+        }
         var result = new Variable?[node.Outputs.Count];
         for (int i = 0; i < result.Length; i++)
         {

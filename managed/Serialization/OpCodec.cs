@@ -48,7 +48,7 @@ internal static class OpCodec
         {
             throw new NotSupportedException(
                 $"graph json: cannot serialize op {op} ({op.ClassName}): it is not a pure function of its props (it " +
-                "draws random numbers, runs Python code or makes sparse values), so it cannot be rebuilt from a file");
+                "draws random numbers, or runs Python code), so it cannot be rebuilt from a file");
         }
         Op rebuilt;
         try

@@ -5,7 +5,7 @@ namespace Gradient.Ops.Sparse;
 
 /// <summary>
 /// An element-wise op on two matrices of one shape, at least the left one sparse (<see cref="SparseAdd"/>,
-/// <see cref="MulSD"/>, <see cref="MulSS"/>): the typing, the casts before the kernel and the sparse-value policy are
+/// <see cref="MulSD"/>, <see cref="MulSS"/>): the typing and the casts before the kernel are
 /// shared; each op gives its kernel and its derivative rules.
 /// </summary>
 public abstract class SparseBinaryOp : Op
@@ -35,12 +35,6 @@ public abstract class SparseBinaryOp : Op
 
     /// <inheritdoc/>
     public override bool OutputMayAlias(Apply node, int output) => false;
-
-    /// <summary>
-    /// False only so that constant folding never turns a sparse value into a <see cref="Constant"/>: the rewriter's
-    /// constant tables read dense bytes. The op is a pure function of its inputs.
-    /// </summary>
-    public override bool IsDeterministic => false;
 
     /// <inheritdoc/>
     public override string ToString() => ClassName;

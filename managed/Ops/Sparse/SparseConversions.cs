@@ -38,13 +38,6 @@ public sealed class SparseFromDense(string format) : Op
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents) => [inputTangents[0]];
 
     /// <inheritdoc/>
-    /// <summary>
-    /// False only so that constant folding never turns a sparse value into a <see cref="Constant"/>: the rewriter's
-    /// constant tables read dense bytes. The op is a pure function of its inputs.
-    /// </summary>
-    public override bool IsDeterministic => false;
-
-    /// <inheritdoc/>
     public override string ToString() => $"SparseFromDense{{{Format}}}";
 }
 
