@@ -140,3 +140,13 @@ def test_sparse_nodes_of_constants_are_computed_not_folded_and_identical_ones_me
     names = [type(n.op).__name__ for n in f.maker.fgraph.toposort()]
     assert names.count("SparseFromDense") == 1
     np.testing.assert_array_equal(f(c), 2 * c)
+
+
+def test_sparse_graphs_round_trip_through_json():
+    from sharpgrad.graph import serialize
+
+    x = at.dmatrix("x")
+    y = sparse.dense_from_sparse(sparse.mul(sparse.csr_from_dense(x), x)) + sparse.sp_sum(sparse.csr_from_dense(x), axis=0)
+    inputs, outputs = serialize.load(serialize.dump([x], [y]))
+    c = np.array([[0.0, 2.0], [3.0, 0.0]])
+    np.testing.assert_array_equal(aesara.function(inputs, outputs[0])(c), aesara.function([x], y)(c))
