@@ -1,0 +1,23 @@
+"""Type stubs for :mod:`sharpgrad`: Aesara's gradient API on the Gradient engine."""
+
+from . import compile as compile
+from . import configparser as configparser
+from . import gradient as gradient
+from . import graph as graph
+from . import printing as printing
+from . import tensor as tensor
+from .compile import function as function
+from .compile.sharedvalue import shared as shared
+from .configparser import Config
+from .gradient import Lop as Lop
+from .gradient import Rop as Rop
+from .gradient import grad as grad
+from .gradient import subgraph_grad as subgraph_grad
+from .printing import debugprint as debugprint
+from .printing import dprint as dprint
+
+__version__: str
+config: Config
+
+__all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad",
+           "printing", "debugprint", "dprint", "__version__"]
