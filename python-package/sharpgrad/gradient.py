@@ -273,7 +273,32 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
     message = "Rop: output {} of f does not depend on any of wrt: its directional derivative is disconnected"
     results = [_finish(h, y, disconnected_outputs, return_disconnected, message.format(i))
                for i, (h, y) in enumerate(zip(handles, fs))]
+    results = [r if r is None or y in ws else _depending_on_inputs_of(r, y) for r, y in zip(results, fs)]
     return _container(f, results)
+
+
+def _depending_on_inputs_of(result, f):
+    """``result``, made to depend on every input of ``f``, as Aesara's R-op graphs do.
+
+    Aesara's R-op sends ``zeros_like(v)`` in for each input ``v`` that is not
+    differentiated, so its result depends on all of ``f``'s inputs and
+    ``function([W, V, x], Rop(dot(x, W), W, V))`` (the tutorial's example)
+    compiles although the value does not use ``W``. The pushforward here
+    leaves such inputs out; each missing one is added as a zero built from
+    its shape, which the compiler folds away after checking the inputs.
+    """
+    if not isinstance(result, TensorVariable) or str(api.PlaceholderKind(result._v)):
+        return result
+    from .compile.sharedvalue import SharedVariable
+    from .graph.basic import Constant, graph_inputs
+    from .tensor.math import zeros_like
+
+    have = set(graph_inputs([result]))
+    for v in graph_inputs([f]):
+        if v in have or isinstance(v, (Constant, SharedVariable)) or str(api.PlaceholderKind(v._v)):
+            continue
+        result = result + zeros_like(v.shape[0] if v.ndim else v, dtype=result.dtype)
+    return result
 
 
 pullback = Lop

@@ -6,14 +6,54 @@ Variables are :class:`~sharpgrad.tensor.var.TensorVariable` objects; an
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._bridge import api, call
 from ..tensor.type import TensorType
 from ..tensor.var import TensorVariable, as_tensor_variable, wrap
+from Gradient.Graph import Constant as _EngineConstant  # noqa: E402,I100 (a .NET namespace, loaded by _bridge)
 
 __all__ = ["Apply", "Constant", "Variable", "ancestors", "graph_inputs", "OpView"]
 
 Variable = TensorVariable
-Constant = TensorVariable  # constants are variables without an owner; see ``is_constant``
+
+
+class _ConstantMeta(type):
+    def __instancecheck__(cls, obj):
+        return isinstance(obj, TensorVariable) and isinstance(obj._v, _EngineConstant)
+
+
+class Constant(metaclass=_ConstantMeta):
+    """A variable with a fixed value (Aesara's ``aesara.graph.basic.Constant``).
+
+    Constants are :class:`~sharpgrad.tensor.var.TensorVariable` objects whose
+    engine variable holds a value; ``isinstance(v, Constant)`` is True for
+    them only, not for inputs, shared variables or computed variables, so
+    Aesara's idiom ``[v for v in graph_inputs(outs) if not isinstance(v, Constant)]``
+    keeps the inputs a function needs.
+
+    Parameters
+    ----------
+    type : TensorType
+        The constant's type; ``data`` is converted to its dtype.
+    data : array_like
+        The value (copied).
+    name : str, optional
+        A name for printing.
+
+    Returns
+    -------
+    TensorVariable
+        The new constant (``Constant(...)`` builds one as in Aesara).
+    """
+
+    def __new__(cls, type, data, name=None):  # noqa: A002 - Aesara's argument name
+        from ..tensor.var import constant
+
+        data = np.asarray(data, dtype=type.dtype)
+        if data.ndim != type.ndim:
+            raise TypeError(f"Constant: {type} expects {type.ndim} dimensions; got data with {data.ndim}")
+        return constant(data, name=name, dtype=type.dtype)
 
 _op_classes = {}
 

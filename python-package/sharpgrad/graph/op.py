@@ -48,8 +48,40 @@ class Op:
     default_output = None
 
     def make_node(self, *inputs):
-        """Return an :class:`~sharpgrad.graph.basic.Apply` of this op to ``inputs``."""
-        raise NotImplementedError(f"{type(self).__name__}.make_node is not implemented")
+        """Return an :class:`~sharpgrad.graph.basic.Apply` of this op to ``inputs``.
+
+        Subclasses override it, or declare the class attributes ``itypes`` and
+        ``otypes`` (lists of :class:`~sharpgrad.tensor.type.TensorType`, or of
+        constructors such as ``at.dmatrix``) as Aesara's shortest ops do; this
+        default then checks the inputs against ``itypes`` and makes one output
+        per ``otypes`` entry.
+
+        Raises
+        ------
+        NotImplementedError
+            When the op has neither its own ``make_node`` nor ``itypes`` and ``otypes``.
+        ValueError
+            For a wrong number of inputs.
+        TypeError
+            For an input whose dtype, rank or static shape does not fit its ``itypes`` entry.
+        """
+        itypes, otypes = getattr(self, "itypes", None), getattr(self, "otypes", None)
+        if itypes is None or otypes is None:
+            raise NotImplementedError(f"{type(self).__name__}.make_node is not implemented (define make_node, or "
+                                      "itypes and otypes)")
+        from .basic import Apply
+
+        itypes, otypes = [_declared_type(t) for t in itypes], [_declared_type(t) for t in otypes]
+        if len(inputs) != len(itypes):
+            raise ValueError(f"We expected {len(itypes)} inputs but got {len(inputs)}.")
+        inputs = [as_tensor_variable(v) for v in inputs]
+        for i, (v, want) in enumerate(zip(inputs, itypes)):
+            fits = v.dtype == want.dtype and v.ndim == want.ndim and all(
+                w is None or n == w for n, w in zip(v.static_shape, want.shape))
+            if not fits:
+                raise TypeError(f"Invalid input types for Op {self}: input {i} ({v!r}) has type {v.type}; expected "
+                                f"{want}")
+        return Apply(self, inputs, otypes)
 
     def __call__(self, *inputs, return_list=False, **kwargs):
         """Build a node on ``inputs``; return its output (or ``default_output``), or the list of its outputs."""
@@ -111,6 +143,19 @@ class Op:
             engine = call(api.NewPythonOp, _Callbacks(self), type(self).__name__, str(self), has_pattern)
             self.__dict__["_sharpgrad_engine_op"] = engine
         return engine
+
+
+def _declared_type(t):
+    """An ``itypes``/``otypes`` entry as a TensorType: a TensorType itself, or a constructor such as ``at.dmatrix``."""
+    from ..tensor.type import TensorType
+
+    if isinstance(t, TensorType):
+        return t
+    if callable(t):
+        made = t()
+        if isinstance(made, TensorVariable):
+            return made.type
+    raise TypeError(f"itypes/otypes: expected TensorType objects or tensor constructors; got {t!r}")
 
 
 class _Callbacks:

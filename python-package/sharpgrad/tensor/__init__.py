@@ -26,3 +26,7 @@ from .subtensor import *  # noqa: F401,F403,E402  (advanced indexing, take)
 from ._structure_extra import repeat, squeeze  # noqa: F401,E402
 
 __all__ += [n for n in _basic_all + _subtensor_all + ["repeat", "squeeze"] if n not in __all__]
+
+# As in Aesara, the differentiation functions are reachable from the tensor namespace too (``at.grad(cost, w)``).
+from ..gradient import Lop, Rop, consider_constant, grad, hessian, jacobian  # noqa: F401,E402
+from ..gradient import numeric_grad, verify_grad  # noqa: F401,E402
