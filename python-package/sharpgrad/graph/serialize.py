@@ -65,6 +65,18 @@ def dump(inputs, outputs):
     Constants and shared variables are stored with their (current) values,
     exactly; names are kept. The graph is cut at ``inputs``.
 
+    Parameters
+    ----------
+    inputs : TensorVariable or sequence of TensorVariable
+        Where the graph starts.
+    outputs : TensorVariable or sequence of TensorVariable
+        What it computes.
+
+    Returns
+    -------
+    str
+        The ``gradient-graph`` JSON document.
+
     Raises
     ------
     ValueError
@@ -84,6 +96,16 @@ def load(text):
     Shared variables of the document become new shared variables holding the
     stored values.
 
+    Parameters
+    ----------
+    text : str or bytes
+        A ``gradient-graph`` JSON document (bytes as UTF-8).
+
+    Returns
+    -------
+    inputs, outputs : list of TensorVariable
+        The graph's inputs and outputs, in the document's order.
+
     Raises
     ------
     GraphFormatError
@@ -100,14 +122,35 @@ def load(text):
 
 
 def save(path, inputs, outputs):
-    """Write the graph (see :func:`dump`) to the file ``path`` as UTF-8."""
+    """Write the graph (see :func:`dump`) to the file ``path`` as UTF-8.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to write.
+    inputs : TensorVariable or sequence of TensorVariable
+        Where the graph starts.
+    outputs : TensorVariable or sequence of TensorVariable
+        What it computes.
+    """
     text = dump(inputs, outputs)
     with open(os.fspath(path), "w", encoding="utf-8") as f:
         f.write(text)
 
 
 def load_file(path):
-    """Read the graph in the file ``path``; see :func:`load`."""
+    """Read the graph in the file ``path``; see :func:`load`.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file to read.
+
+    Returns
+    -------
+    inputs, outputs : list of TensorVariable
+        The graph's inputs and outputs.
+    """
     with open(os.fspath(path), encoding="utf-8") as f:
         return load(f.read())
 
@@ -144,12 +187,34 @@ def _decode(entry, where):
 
 
 def dump_values(values):
-    """Arrays (or numbers) as a ``gradient-values`` JSON document, exact to the bit."""
+    """Arrays (or numbers) as a ``gradient-values`` JSON document, exact to the bit.
+
+    Parameters
+    ----------
+    values : iterable of array_like
+        Numeric arrays or numbers.
+
+    Returns
+    -------
+    str
+        The ``gradient-values`` JSON document.
+    """
     return json.dumps({"format": VALUES_FORMAT, "version": VERSION, "values": [_encode(v) for v in values]})
 
 
 def load_values(text):
-    """The arrays of a ``gradient-values`` document (as written by :func:`dump_values` or C#'s ``GraphJson.WriteValues``)."""
+    """The arrays of a ``gradient-values`` document (as written by :func:`dump_values` or C#'s ``GraphJson.WriteValues``).
+
+    Parameters
+    ----------
+    text : str
+        A ``gradient-values`` JSON document.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        The arrays, in the document's order.
+    """
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

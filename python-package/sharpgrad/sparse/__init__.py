@@ -37,7 +37,17 @@ def _mark(v: TensorVariable, fmt: str) -> TensorVariable:
 
 
 def is_sparse_variable(x) -> bool:
-    """Whether ``x`` was made by this module as a sparse matrix (an input or a sparse-valued result)."""
+    """Whether ``x`` was made by this module as a sparse matrix (an input or a sparse-valued result).
+
+    Parameters
+    ----------
+    x : object
+        Anything.
+
+    Returns
+    -------
+    bool
+    """
     return isinstance(x, TensorVariable) and int(x._v.Id) in _formats
 
 
@@ -47,27 +57,86 @@ def sparse_format(x):
 
 
 def csr_matrix(name=None, dtype=None):
-    """A symbolic sparse matrix in CSR format; feed it a dense numpy array (its nonzeros are the stored entries)."""
+    """A symbolic sparse matrix in CSR format; feed it a dense numpy array (its nonzeros are the stored entries).
+
+    Parameters
+    ----------
+    name : str, optional
+        A name for printing and for gradient names.
+    dtype : str, optional
+        The dtype; ``config.floatX`` when None.
+
+    Returns
+    -------
+    TensorVariable
+        A new sparse input, labelled ``'csr'``.
+    """
     return _mark(tensor(dtype=dtype, shape=(None, None), name=name), "csr")
 
 
 def csc_matrix(name=None, dtype=None):
-    """A symbolic sparse matrix in CSC format; feed it a dense numpy array (its nonzeros are the stored entries)."""
+    """A symbolic sparse matrix in CSC format; feed it a dense numpy array (its nonzeros are the stored entries).
+
+    Parameters
+    ----------
+    name : str, optional
+        A name for printing and for gradient names.
+    dtype : str, optional
+        The dtype; ``config.floatX`` when None.
+
+    Returns
+    -------
+    TensorVariable
+        A new sparse input, labelled ``'csc'``.
+    """
     return _mark(tensor(dtype=dtype, shape=(None, None), name=name), "csc")
 
 
 def csr_from_dense(x):
-    """The sparse (CSR) matrix of the nonzero entries of the dense matrix ``x``."""
+    """The sparse (CSR) matrix of the nonzero entries of the dense matrix ``x``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A dense matrix.
+
+    Returns
+    -------
+    TensorVariable
+        The sparse matrix (CSR label).
+    """
     return _mark(wrap(call(api.SparseFromDense, as_tensor_variable(x)._v, "csr")), "csr")
 
 
 def csc_from_dense(x):
-    """The sparse (CSC) matrix of the nonzero entries of the dense matrix ``x``."""
+    """The sparse (CSC) matrix of the nonzero entries of the dense matrix ``x``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A dense matrix.
+
+    Returns
+    -------
+    TensorVariable
+        The sparse matrix (CSC label).
+    """
     return _mark(wrap(call(api.SparseFromDense, as_tensor_variable(x)._v, "csc")), "csc")
 
 
 def dense_from_sparse(x):
-    """The dense matrix of the sparse matrix ``x``."""
+    """The dense matrix of the sparse matrix ``x``.
+
+    Parameters
+    ----------
+    x : TensorVariable (sparse)
+        A sparse matrix.
+
+    Returns
+    -------
+    TensorVariable
+        The dense matrix.
+    """
     return wrap(call(api.DenseFromSparse, as_tensor_variable(x)._v))
 
 
@@ -75,12 +144,35 @@ def structured_dot(x, y):
     """Sparse ``x`` times dense ``y`` (matrix or vector), dense.
 
     The gradient with respect to ``x`` is structured: zero outside ``x``'s stored entries.
+
+    Parameters
+    ----------
+    x : TensorVariable (sparse)
+        The sparse left operand.
+    y : TensorVariable or array_like
+        The dense right operand.
+
+    Returns
+    -------
+    TensorVariable
+        The dense product.
     """
     return wrap(call(api.StructuredDot, as_tensor_variable(x)._v, as_tensor_variable(y)._v))
 
 
 def add(x, y):
-    """``x + y`` with ``x`` sparse: sparse when ``y`` is sparse too (union of patterns), dense otherwise."""
+    """``x + y`` with ``x`` sparse: sparse when ``y`` is sparse too (union of patterns), dense otherwise.
+
+    Parameters
+    ----------
+    x, y : TensorVariable or array_like
+        The operands; at least one sparse (either order).
+
+    Returns
+    -------
+    TensorVariable
+        The sum.
+    """
     x = as_tensor_variable(x)
     if not is_sparse_variable(x):
         x, y = as_tensor_variable(y), x
@@ -94,7 +186,18 @@ def add(x, y):
 
 def mul(x, y):
     """Structured ``x * y``: with ``y`` dense, ``x``'s stored entries times ``y``'s; with both sparse, their
-    product where both store an entry. The result is sparse."""
+    product where both store an entry. The result is sparse.
+
+    Parameters
+    ----------
+    x, y : TensorVariable or array_like
+        The operands; at least one sparse (either order).
+
+    Returns
+    -------
+    TensorVariable
+        The sparse product.
+    """
     x = as_tensor_variable(x)
     if not is_sparse_variable(x):
         x, y = as_tensor_variable(y), x
@@ -110,6 +213,20 @@ def sp_sum(x, axis=None, sparse_grad=False):
     """The sum of the sparse matrix ``x`` over all entries (``axis=None``) or axis 0 or 1, dense.
 
     With ``sparse_grad`` the gradient is restricted to the stored entries.
+
+    Parameters
+    ----------
+    x : TensorVariable (sparse)
+        The sparse matrix.
+    axis : {None, 0, 1}
+        The axis to sum over; all entries when None.
+    sparse_grad : bool
+        Restrict the gradient to the stored entries.
+
+    Returns
+    -------
+    TensorVariable
+        The dense sum: a scalar, or a vector.
     """
     if axis is not None and axis not in (0, 1):
         raise ValueError(f"sp_sum: expected axis None, 0 or 1; got {axis}")

@@ -21,6 +21,11 @@ def relu(x, alpha=0):
     alpha : scalar or TensorVariable
         Slope for negative inputs (0: the plain relu). With a leak the result is
         ``0.5 * (1 + alpha) * x + 0.5 * (1 - alpha) * abs(x)``.
+
+    Returns
+    -------
+    TensorVariable
+        The activations, with ``x``'s shape.
     """
     x = as_tensor_variable(x)
     if isinstance(alpha, TensorVariable) or isinstance(alpha, np.ndarray):
@@ -44,12 +49,30 @@ def categorical_crossentropy(coding_dist, true_dist):
     true_dist : TensorVariable
         Either distributions of the same shape (``-sum(true * log(coding), axis=-1)``)
         or integer class indices with one axis less (``-log(coding[i, true[i]])``).
+
+    Returns
+    -------
+    TensorVariable
+        One cross-entropy per row (the input's shape without its last axis).
     """
     return _crossentropy("categorical_crossentropy", coding_dist, true_dist)
 
 
 def binary_crossentropy(output, target):
-    """``-(target * log(output) + (1 - target) * log(1 - output))``."""
+    """``-(target * log(output) + (1 - target) * log(1 - output))``.
+
+    Parameters
+    ----------
+    output : TensorVariable or array_like
+        Predicted probabilities, in ``(0, 1)``.
+    target : TensorVariable or array_like
+        Targets in ``[0, 1]``; broadcast against ``output``.
+
+    Returns
+    -------
+    TensorVariable
+        The element-wise cross-entropies.
+    """
     return _crossentropy("binary_crossentropy", output, target)
 
 
@@ -59,5 +82,17 @@ def sigmoid_binary_crossentropy(output, target):
     Equal to ``softplus(output) - output * target``, evaluated as
     ``target * softplus(-output) + (1 - target) * softplus(output)``, so it
     neither overflows nor cancels; the gradient is ``sigmoid(output) - target``.
+
+    Parameters
+    ----------
+    output : TensorVariable or array_like
+        The logits (before the sigmoid).
+    target : TensorVariable or array_like
+        Targets in ``[0, 1]``; broadcast against ``output``.
+
+    Returns
+    -------
+    TensorVariable
+        The element-wise cross-entropies.
     """
     return _crossentropy("sigmoid_binary_crossentropy", output, target)

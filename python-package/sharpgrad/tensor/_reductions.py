@@ -56,6 +56,11 @@ def prod(input, axis=None, dtype=None, keepdims=False, acc_dtype=None,  # noqa: 
         Not supported (the accumulator is the output dtype).
     no_zeros_in_input : bool
         Accepted for compatibility; the gradient is exact either way.
+
+    Returns
+    -------
+    TensorVariable
+        The product over ``axis``.
     """
     if acc_dtype is not None:
         raise NotImplementedError("prod: acc_dtype is not implemented")
@@ -90,17 +95,56 @@ def var(input, axis=None, ddof=0, keepdims=False, corrected=False):  # noqa: A00
         Keep the reduced axes with length 1.
     corrected : bool
         Use the corrected two-pass algorithm.
+
+    Returns
+    -------
+    TensorVariable
+        The variance over ``axis``.
     """
     return _variance(input, axis, ddof, keepdims, corrected, False)
 
 
 def std(input, axis=None, ddof=0, keepdims=False, corrected=False):  # noqa: A002 - Aesara's name
-    """The standard deviation, ``sqrt(var(...))``; see :func:`var`."""
+    """The standard deviation, ``sqrt(var(...))``; see :func:`var`.
+
+    Parameters
+    ----------
+    input : TensorVariable or array_like
+        The tensor to reduce.
+    axis : int or sequence of int, optional
+        The axes to reduce (negative counts from the end); all axes when None.
+    ddof : int
+        Degrees of freedom, as for :func:`var`.
+    keepdims : bool
+        Keep the reduced axes, with length 1, so the result broadcasts against the input.
+    corrected : bool
+        Use the corrected two-pass algorithm.
+
+    Returns
+    -------
+    TensorVariable
+        The standard deviation over ``axis``.
+    """
     return _variance(input, axis, ddof, keepdims, corrected, True)
 
 
 def min(x, axis=None, keepdims=False):  # noqa: A001 - Aesara's name
-    """The minimum over all axes, one axis or several, built as ``-max(-x)`` (as Aesara does)."""
+    """The minimum over all axes, one axis or several, built as ``-max(-x)`` (as Aesara does).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The tensor to reduce.
+    axis : int or sequence of int, optional
+        The axes to reduce (negative counts from the end); all axes when None.
+    keepdims : bool
+        Keep the reduced axes, with length 1, so the result broadcasts against the input.
+
+    Returns
+    -------
+    TensorVariable
+        The minimum over ``axis``, of ``x``'s dtype.
+    """
     return _reduce("min", x, axis, keepdims)
 
 
@@ -109,17 +153,55 @@ def argmax(x, axis=None, keepdims=False):
 
     It has no gradient: ``grad`` through it raises ``DisconnectedInputError``
     under the default policy, as in Aesara.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The tensor to search.
+    axis : int or sequence of int, optional
+        The axes to search along; the flattened tensor when None.
+    keepdims : bool
+        Keep the reduced axes, with length 1, so the result broadcasts against the input.
+
+    Returns
+    -------
+    TensorVariable
+        The positions (int64) of the maximum.
     """
     return _reduce("argmax", x, axis, keepdims)
 
 
 def argmin(x, axis=None, keepdims=False):
-    """The position of the minimum (int64), as ``argmax(-x)``; no gradient."""
+    """The position of the minimum (int64), as ``argmax(-x)``; no gradient.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The tensor to search.
+    axis : int or sequence of int, optional
+        The axes to search along; the flattened tensor when None.
+    keepdims : bool
+        Keep the reduced axes, with length 1, so the result broadcasts against the input.
+
+    Returns
+    -------
+    TensorVariable
+        The positions (int64) of the minimum.
+    """
     return _reduce("argmin", x, axis, keepdims)
 
 
 def max_and_argmax(a, axis=None, keepdims=False):
     """The maximum and its position, two outputs of one ``MaxAndArgmax`` node.
+
+    Parameters
+    ----------
+    a : TensorVariable or array_like
+        The tensor to reduce.
+    axis : int or sequence of int, optional
+        The axes to reduce (negative counts from the end); all axes when None.
+    keepdims : bool
+        Keep the reduced axes, with length 1, so the result broadcasts against the input.
 
     Returns
     -------
@@ -131,12 +213,42 @@ def max_and_argmax(a, axis=None, keepdims=False):
 
 
 def all(x, axis=None, keepdims=False):  # noqa: A001 - Aesara's name
-    """True where every element along the axes is non-zero (bool); no gradient."""
+    """True where every element along the axes is non-zero (bool); no gradient.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The tensor to test.
+    axis : int or sequence of int, optional
+        The axes to reduce (negative counts from the end); all axes when None.
+    keepdims : bool
+        Keep the reduced axes, with length 1, so the result broadcasts against the input.
+
+    Returns
+    -------
+    TensorVariable
+        A bool tensor: whether every element along ``axis`` is non-zero.
+    """
     return _reduce("all", x, axis, keepdims)
 
 
 def any(x, axis=None, keepdims=False):  # noqa: A001 - Aesara's name
-    """True where some element along the axes is non-zero (bool); no gradient."""
+    """True where some element along the axes is non-zero (bool); no gradient.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The tensor to test.
+    axis : int or sequence of int, optional
+        The axes to reduce (negative counts from the end); all axes when None.
+    keepdims : bool
+        Keep the reduced axes, with length 1, so the result broadcasts against the input.
+
+    Returns
+    -------
+    TensorVariable
+        A bool tensor: whether some element along ``axis`` is non-zero.
+    """
     return _reduce("any", x, axis, keepdims)
 
 
@@ -151,6 +263,18 @@ def matmul(x1, x2, dtype=None):
     A batch axis broadcasts where its static length is 1 or where the operand
     lacks it.
 
+    Parameters
+    ----------
+    x1, x2 : TensorVariable or array_like
+        The operands, each of rank 1 or more.
+    dtype : str, optional
+        The dtype of the result; the promoted dtype when None.
+
+    Returns
+    -------
+    TensorVariable
+        The (batched) matrix product.
+
     Raises
     ------
     ValueError
@@ -164,7 +288,18 @@ def matmul(x1, x2, dtype=None):
 
 
 def outer(x, y):
-    """The outer product of ``x`` and ``y``, flattened first when not vectors (Aesara's ``outer``)."""
+    """The outer product of ``x`` and ``y``, flattened first when not vectors (Aesara's ``outer``).
+
+    Parameters
+    ----------
+    x, y : TensorVariable or array_like
+        The operands; flattened when they are not vectors.
+
+    Returns
+    -------
+    TensorVariable
+        The matrix ``x[i] * y[j]``.
+    """
     return _product("outer", x, y)
 
 
@@ -178,6 +313,11 @@ def tensordot(a, b, axes=2):
         An int ``n`` sums over the last ``n`` axes of ``a`` and the first ``n``
         of ``b``; a pair ``[axes_a, axes_b]`` lists the paired axes (negative
         count from the end).
+
+    Returns
+    -------
+    TensorVariable
+        The sum of products over the paired axes: ``a``'s free axes, then ``b``'s.
     """
     a, b = as_tensor_variable(a), as_tensor_variable(b)
     if isinstance(axes, (numbers.Integral, np.integer)) and not isinstance(axes, bool):
@@ -198,6 +338,16 @@ def batched_dot(a, b):
 
     Vectors multiply element-wise along the batch; ranks 2 and 3 use the
     ``BatchedDot`` op. Ranks above 3 are not supported.
+
+    Parameters
+    ----------
+    a, b : TensorVariable or array_like
+        The operands, with the same length along their first (batch) axis.
+
+    Returns
+    -------
+    TensorVariable
+        ``dot(a[i], b[i])`` stacked along the first axis.
     """
     return _product("batched_dot", a, b)
 
@@ -208,6 +358,16 @@ def dot(l, r):  # noqa: E741 - Aesara's name
     Element-wise product when an operand is a scalar; the ``Dot`` op for
     vectors and matrices; otherwise ``tensordot`` over the last axis of ``l``
     and the second-to-last axis of ``r``.
+
+    Parameters
+    ----------
+    l, r : TensorVariable or array_like
+        The left and right operands.
+
+    Returns
+    -------
+    TensorVariable
+        The product.
 
     Raises
     ------

@@ -19,6 +19,20 @@ def repeat(x, repeats, axis=None):
     element along the axis), or a symbolic integer scalar or vector. With
     ``axis=None`` the flattened ``x`` is repeated. Unlike Aesara, vector
     ``repeats`` have a gradient too.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    repeats : int, sequence of int or TensorVariable
+        The counts: one for all elements, or one per element along ``axis``.
+    axis : int, optional
+        The axis to repeat along; the flattened ``x`` when None.
+
+    Returns
+    -------
+    TensorVariable
+        The repeated tensor.
     """
     x = as_tensor_variable(x)
     if isinstance(repeats, TensorVariable):
@@ -35,6 +49,18 @@ def repeat(x, repeats, axis=None):
 
 def squeeze(x, axis=None):
     """Drop the broadcastable axes of ``x`` (static length 1), or only those in ``axis``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    axis : int or sequence of int, optional
+        The axes to drop; every broadcastable axis when None.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` without those axes (a ``DimShuffle``).
 
     Raises
     ------

@@ -21,6 +21,18 @@ def flatten(x, ndim=1):
 
     ``flatten(x)`` is a vector of all elements in C order; ``flatten(x, 2)`` of a
     rank-3 tensor has shape ``(a, b * c)``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    ndim : int
+        The rank of the result (1 or more).
+
+    Returns
+    -------
+    TensorVariable
+        A tensor of rank ``ndim`` with ``x``'s elements in C order.
     """
     return wrap(call(api.Flatten, as_tensor_variable(x)._v, int(ndim)))
 
@@ -63,30 +75,98 @@ def alloc(value, *shape):
 
     Lengths may be symbolic integer scalars, e.g. ``alloc(0.0, x.shape[0], 3)``;
     only axes of ``value`` whose static length is 1 broadcast.
+
+    Parameters
+    ----------
+    value : TensorVariable or array_like
+        The fill value; broadcast numpy-style to ``shape``.
+    *shape : int or TensorVariable
+        The lengths, one per axis of the result (integer scalars may be symbolic).
+
+    Returns
+    -------
+    TensorVariable
+        A new tensor of that shape, of ``value``'s dtype.
     """
     items = [_int_scalar(n, "alloc") for n in shape]
     return wrap(call(api.Alloc, as_tensor_variable(value)._v, [v._v for v in items]))
 
 
 def zeros(shape, dtype=None):
-    """Zeros of ``shape`` (an int, a tuple, or ``x.shape``) and ``dtype`` (floatX by default)."""
+    """Zeros of ``shape`` (an int, a tuple, or ``x.shape``) and ``dtype`` (floatX by default).
+
+    Parameters
+    ----------
+    shape : int, sequence of int and integer scalars, or TensorVariable
+        The lengths.
+    dtype : str, optional
+        The dtype; ``config.floatX`` when None.
+
+    Returns
+    -------
+    TensorVariable
+        The zeros.
+    """
     return alloc(np.array(0, dtype=dtype or _float_x()), *_shape_items(shape, "zeros"))
 
 
 def ones(shape, dtype=None):
-    """Ones of ``shape`` (an int, a tuple, or ``x.shape``) and ``dtype`` (floatX by default)."""
+    """Ones of ``shape`` (an int, a tuple, or ``x.shape``) and ``dtype`` (floatX by default).
+
+    Parameters
+    ----------
+    shape : int, sequence of int and integer scalars, or TensorVariable
+        The lengths.
+    dtype : str, optional
+        The dtype; ``config.floatX`` when None.
+
+    Returns
+    -------
+    TensorVariable
+        The ones.
+    """
     return alloc(np.array(1, dtype=dtype or _float_x()), *_shape_items(shape, "ones"))
 
 
 def eye(n, m=None, k=0, dtype=None):
-    """An ``n`` x ``m`` matrix with ones on diagonal ``k`` (above the main one when positive), zeros elsewhere."""
+    """An ``n`` x ``m`` matrix with ones on diagonal ``k`` (above the main one when positive), zeros elsewhere.
+
+    Parameters
+    ----------
+    n : int or TensorVariable
+        The number of rows.
+    m : int or TensorVariable, optional
+        The number of columns; ``n`` when None.
+    k : int or TensorVariable
+        The diagonal: 0 the main one, positive above it, negative below.
+    dtype : str, optional
+        The dtype; ``config.floatX`` when None.
+
+    Returns
+    -------
+    TensorVariable
+        The ``n`` x ``m`` matrix.
+    """
     n = _int_scalar(n, "eye")
     m = n if m is None else _int_scalar(m, "eye")
     return wrap(call(api.Eye, n._v, m._v, _int_scalar(k, "eye")._v, _dtype_name(dtype) or _float_x()))
 
 
 def identity_like(x, dtype=None):
-    """The identity matrix shaped like the matrix ``x``, of ``x``'s dtype unless ``dtype`` is given."""
+    """The identity matrix shaped like the matrix ``x``, of ``x``'s dtype unless ``dtype`` is given.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A matrix; only its shape is used.
+    dtype : str, optional
+        The dtype; ``x``'s when None.
+
+    Returns
+    -------
+    TensorVariable
+        The identity matrix of ``x``'s shape.
+    """
     x = as_tensor_variable(x)
     if x.ndim != 2:
         raise ValueError(f"identity_like: expected a matrix; got {x.type}")
@@ -94,14 +174,44 @@ def identity_like(x, dtype=None):
 
 
 def tri(N, M=None, k=0, dtype=None):  # noqa: N803 - Aesara's argument names
-    """An ``N`` x ``M`` matrix with ones at and below diagonal ``k`` (numpy's ``tri``)."""
+    """An ``N`` x ``M`` matrix with ones at and below diagonal ``k`` (numpy's ``tri``).
+
+    Parameters
+    ----------
+    N : int or TensorVariable
+        The number of rows.
+    M : int or TensorVariable, optional
+        The number of columns; ``N`` when None.
+    k : int or TensorVariable
+        The diagonal at and below which the ones are: 0 the main one, positive above it.
+    dtype : str, optional
+        The dtype; ``config.floatX`` when None.
+
+    Returns
+    -------
+    TensorVariable
+        The ``N`` x ``M`` matrix.
+    """
     n = _int_scalar(N, "tri")
     m = n if M is None else _int_scalar(M, "tri")
     return wrap(call(api.Tri, n._v, m._v, _int_scalar(k, "tri")._v, _dtype_name(dtype) or _float_x()))
 
 
 def tril(m, k=0):
-    """The lower triangle of the last two axes of ``m``: ``m * tri(rows, cols, k)``, as Aesara builds it."""
+    """The lower triangle of the last two axes of ``m``: ``m * tri(rows, cols, k)``, as Aesara builds it.
+
+    Parameters
+    ----------
+    m : TensorVariable or array_like
+        A tensor of rank 2 or more.
+    k : int
+        The diagonal at and below which elements are kept.
+
+    Returns
+    -------
+    TensorVariable
+        ``m`` with the elements above diagonal ``k`` zeroed.
+    """
     m = as_tensor_variable(m)
     if m.ndim < 2:
         raise ValueError(f"tril: expected a tensor of rank >= 2; got {m.type}")
@@ -109,7 +219,20 @@ def tril(m, k=0):
 
 
 def triu(m, k=0):
-    """The upper triangle of the last two axes of ``m``: ``m * (1 - tri(rows, cols, k - 1))``, as Aesara builds it."""
+    """The upper triangle of the last two axes of ``m``: ``m * (1 - tri(rows, cols, k - 1))``, as Aesara builds it.
+
+    Parameters
+    ----------
+    m : TensorVariable or array_like
+        A tensor of rank 2 or more.
+    k : int
+        The diagonal at and above which elements are kept.
+
+    Returns
+    -------
+    TensorVariable
+        ``m`` with the elements below diagonal ``k`` zeroed.
+    """
     m = as_tensor_variable(m)
     if m.ndim < 2:
         raise ValueError(f"triu: expected a tensor of rank >= 2; got {m.type}")
@@ -120,6 +243,18 @@ def join(axis, *tensors_list):
     """Concatenate tensors of one rank along ``axis`` (Aesara's ``join``); one tensor is returned as it is.
 
     The result has the promoted dtype of the inputs; ``axis`` must be a Python int.
+
+    Parameters
+    ----------
+    axis : int
+        The axis to concatenate along (a Python int).
+    *tensors_list : TensorVariable or array_like
+        The tensors; all of one rank, with equal lengths off ``axis``.
+
+    Returns
+    -------
+    TensorVariable
+        The concatenation.
     """
     if not tensors_list:
         raise ValueError("join: expected at least one tensor")
@@ -132,7 +267,20 @@ def join(axis, *tensors_list):
 
 
 def concatenate(tensor_list, axis=0):
-    """numpy's ``concatenate`` (Aesara's ``concatenate``): ``join(axis, *tensor_list)``."""
+    """numpy's ``concatenate`` (Aesara's ``concatenate``): ``join(axis, *tensor_list)``.
+
+    Parameters
+    ----------
+    tensor_list : list or tuple of TensorVariable
+        The tensors to join.
+    axis : int
+        The axis to concatenate along.
+
+    Returns
+    -------
+    TensorVariable
+        The concatenation.
+    """
     if not isinstance(tensor_list, (tuple, list)):
         raise TypeError("The 'tensors' argument must be either a tuple or a list, make sure you did not forget () "
                         "or [] around arguments of concatenate.", tensor_list)
@@ -143,6 +291,18 @@ def stack(*tensors, **kwargs):
     """Stack tensors of one shape along a new axis: ``stack([a, b], axis=0)`` (Aesara's ``stack``).
 
     Aesara's older form ``stack(a, b, c)`` is accepted too.
+
+    Parameters
+    ----------
+    *tensors : TensorVariable or array_like
+        The tensors, all of one shape; or one list of them.
+    **kwargs
+        Only ``axis`` (int, default 0): where the new axis goes.
+
+    Returns
+    -------
+    TensorVariable
+        A tensor of one rank more than the inputs.
     """
     axis = kwargs.pop("axis", 0)
     if kwargs:
@@ -160,6 +320,22 @@ def split(x, splits_size, n_splits, axis=0):
 
     ``splits_size`` is a sequence of ints or a symbolic integer vector; returns
     a list of ``n_splits`` tensors.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    splits_size : sequence of int and integer scalars, or TensorVariable
+        The length of each piece; they add up to ``x``'s length along ``axis``.
+    n_splits : int
+        The number of pieces.
+    axis : int
+        The axis to split along.
+
+    Returns
+    -------
+    list of TensorVariable
+        The ``n_splits`` pieces.
     """
     x = as_tensor_variable(x)
     if isinstance(splits_size, TensorVariable):
@@ -177,6 +353,22 @@ def arange(start, stop=None, step=1, dtype=None):
     The dtype defaults to the promotion of the inputs' dtypes (Python ints are
     autocast, so ``arange(5)`` is int8, as in Aesara). An integer arange of
     constants is a constant.
+
+    Parameters
+    ----------
+    start : TensorVariable or array_like
+        The first value; with ``stop`` None, the end (and the start is 0).
+    stop : TensorVariable or array_like, optional
+        The end (excluded).
+    step : TensorVariable or array_like
+        The spacing.
+    dtype : str, optional
+        The dtype; the promotion of the inputs' dtypes when None.
+
+    Returns
+    -------
+    TensorVariable
+        The vector of values.
     """
     if stop is None:
         start, stop = 0, start
@@ -185,7 +377,20 @@ def arange(start, stop=None, step=1, dtype=None):
 
 
 def diag(v, k=0):
-    """numpy's ``diag``: a vector gives the matrix with it on diagonal ``k``, a matrix gives its diagonal ``k``."""
+    """numpy's ``diag``: a vector gives the matrix with it on diagonal ``k``, a matrix gives its diagonal ``k``.
+
+    Parameters
+    ----------
+    v : TensorVariable or array_like
+        A vector or a matrix.
+    k : int
+        The diagonal: 0 the main one, positive above it, negative below.
+
+    Returns
+    -------
+    TensorVariable
+        A matrix for a vector ``v``, a vector for a matrix ``v``.
+    """
     v = as_tensor_variable(v)
     if v.ndim not in (1, 2):
         raise ValueError("Input must be 1- or 2-d.")
@@ -197,6 +402,20 @@ def roll(x, shift, axis=None):
 
     Elements leaving one end come back at the other; with ``axis=None`` the
     flattened tensor is rolled and the shape restored.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    shift : int or TensorVariable
+        How far to shift (negative: toward the start).
+    axis : int, optional
+        The axis to roll along; the flattened tensor when None.
+
+    Returns
+    -------
+    TensorVariable
+        The rolled tensor, with ``x``'s shape.
     """
     x = as_tensor_variable(x)
     return wrap(call(api.Roll, x._v, _int_scalar(shift, "roll")._v, None if axis is None else int(axis)))
@@ -207,6 +426,20 @@ def tile(x, reps, ndim=None):
 
     ``reps`` is an int, a sequence of ints and integer scalars, or a symbolic
     integer vector of static length; shorter ``reps`` or ``x`` get leading ones.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    reps : int, sequence of int and integer scalars, or TensorVariable
+        The repetitions per axis.
+    ndim : int, optional
+        The rank of the result; from ``x`` and ``reps`` when None.
+
+    Returns
+    -------
+    TensorVariable
+        The tiled tensor.
     """
     x = as_tensor_variable(x)
     items = _shape_items(reps, "tile")
@@ -214,7 +447,20 @@ def tile(x, reps, ndim=None):
 
 
 def specify_shape(x, shape):
-    """``x`` with its static shape set to ``shape`` (ints, None for unknown, or integer scalars), checked at run time."""
+    """``x`` with its static shape set to ``shape`` (ints, None for unknown, or integer scalars), checked at run time.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    shape : int, sequence of int, None and integer scalars, or TensorVariable
+        One length (or None for unknown) per axis of ``x``.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` with the static shape; a run-time check raises for another shape.
+    """
     x = as_tensor_variable(x)
     if isinstance(shape, (numbers.Integral, np.integer)):
         shape = (shape,)
@@ -227,7 +473,20 @@ def specify_shape(x, shape):
 
 
 def unbroadcast(x, *axes):
-    """``x`` with the static length 1 of ``axes`` forgotten, so they no longer broadcast (Aesara's ``unbroadcast``)."""
+    """``x`` with the static length 1 of ``axes`` forgotten, so they no longer broadcast (Aesara's ``unbroadcast``).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    *axes : int
+        The axes to make non-broadcastable.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` with those static lengths unknown.
+    """
     x = as_tensor_variable(x)
     return wrap(call(api.Unbroadcast, x._v, [int(a) for a in axes]))
 
@@ -238,12 +497,34 @@ def rebroadcast(x, *axes):
 
 
 def scalar_from_tensor(x):
-    """Aesara's ``scalar_from_tensor``; this engine has no separate scalar type, so it is the identity on 0-d tensors."""
+    """Aesara's ``scalar_from_tensor``; this engine has no separate scalar type, so it is the identity on 0-d tensors.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A 0-d tensor.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` as a 0-d tensor.
+    """
     return wrap(call(api.ScalarTensor, as_tensor_variable(x)._v, True))
 
 
 def tensor_from_scalar(x):
-    """Aesara's ``tensor_from_scalar``; the identity on 0-d tensors here."""
+    """Aesara's ``tensor_from_scalar``; the identity on 0-d tensors here.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A 0-d tensor.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` as a 0-d tensor.
+    """
     return wrap(call(api.ScalarTensor, as_tensor_variable(x)._v, False))
 
 
@@ -252,10 +533,35 @@ def permute_row_elements(x, y, inverse=0):
 
     ``out[..., i] = x[..., y[..., i]]``, or with ``inverse`` true
     ``out[..., y[..., i]] = x[..., i]``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The tensor whose last axis is permuted.
+    y : TensorVariable or array_like
+        Integer permutations of ``range(x.shape[-1])``; broadcast against ``x``'s other axes.
+    inverse : bool or int
+        Apply the inverse permutations.
+
+    Returns
+    -------
+    TensorVariable
+        The permuted tensor.
     """
     return wrap(call(api.PermuteRowElements, as_tensor_variable(x)._v, as_tensor_variable(y)._v, bool(inverse)))
 
 
 def inverse_permutation(perm):
-    """The inverse of the permutation vector(s) ``perm``: ``permute_row_elements(arange(n), perm, inverse=True)``."""
+    """The inverse of the permutation vector(s) ``perm``: ``permute_row_elements(arange(n), perm, inverse=True)``.
+
+    Parameters
+    ----------
+    perm : TensorVariable or array_like
+        An integer vector (or a batch of them) holding a permutation of ``range(n)``.
+
+    Returns
+    -------
+    TensorVariable
+        The inverse permutation(s), of ``perm``'s shape.
+    """
     return wrap(call(api.InversePermutation, as_tensor_variable(perm)._v))

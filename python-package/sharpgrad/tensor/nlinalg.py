@@ -25,6 +25,16 @@ def matrix_inverse(x):
     """The inverse of the square matrix ``x`` (Aesara's ``MatrixInverse``).
 
     Its gradient is ``-(X^-1 V^T X^-1)^T``; its R-op ``-X^-1 V X^-1``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A square matrix.
+
+    Returns
+    -------
+    TensorVariable
+        Its inverse.
     """
     return wrap(call(api.MatrixInverse, as_tensor_variable(x)._v))
 
@@ -37,6 +47,16 @@ def det(x):
 
     The value of a singular matrix is 0; its gradient ``gz * det(x) * inv(x).T``
     needs the inverse and raises there.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A square matrix.
+
+    Returns
+    -------
+    TensorVariable
+        Its determinant, a scalar.
     """
     return wrap(call(api.Det, as_tensor_variable(x)._v))
 
@@ -45,6 +65,13 @@ def eigh(a, UPLO="L"):  # noqa: N803 - numpy's name
     """Eigenvalues (ascending) and eigenvectors (columns) of a symmetric matrix.
 
     Only the triangle ``UPLO`` names ('L' or 'U') is read, as numpy does.
+
+    Parameters
+    ----------
+    a : TensorVariable or array_like
+        A symmetric matrix.
+    UPLO : {'L', 'U'}
+        Which triangle of ``a`` is read.
 
     Returns
     -------
@@ -62,12 +89,38 @@ def eigh(a, UPLO="L"):  # noqa: N803 - numpy's name
 
 
 def extract_diag(x, offset=0, axis1=0, axis2=1):
-    """Diagonal ``offset`` of ``x`` in the plane (axis1, axis2), as numpy's ``diagonal``."""
+    """Diagonal ``offset`` of ``x`` in the plane (axis1, axis2), as numpy's ``diagonal``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A tensor of rank 2 or more.
+    offset : int
+        The diagonal: 0 the main one, positive above it, negative below.
+    axis1, axis2 : int
+        The plane the diagonal is taken in.
+
+    Returns
+    -------
+    TensorVariable
+        The diagonal, as the last axis after ``x``'s other axes.
+    """
     return wrap(call(api.ExtractDiag, as_tensor_variable(x)._v, int(offset), int(axis1), int(axis2)))
 
 
 def trace(X):  # noqa: N803 - Aesara's name
-    """Return the sum of the diagonal elements of matrix ``X``."""
+    """Return the sum of the diagonal elements of matrix ``X``.
+
+    Parameters
+    ----------
+    X : TensorVariable or array_like
+        A matrix.
+
+    Returns
+    -------
+    TensorVariable
+        A scalar.
+    """
     return wrap(call(api.Trace, as_tensor_variable(X)._v))
 
 
@@ -83,6 +136,11 @@ def norm(x, ord):  # noqa: A002 - Aesara's signature
         magnitude), or p for ``sum(abs(x) ** p) ** (1 / p)``. Matrices: None or
         'fro' (Frobenius), 'inf' / '-inf' (largest / smallest absolute row
         sum), 1 / -1 (largest / smallest absolute column sum).
+
+    Returns
+    -------
+    TensorVariable
+        The norm, a scalar.
 
     Raises
     ------
@@ -102,7 +160,18 @@ def norm(x, ord):  # noqa: A002 - Aesara's signature
 
 
 def matrix_dot(*args):
-    """The product ``args[0] . args[1] . ...`` of several matrices."""
+    """The product ``args[0] . args[1] . ...`` of several matrices.
+
+    Parameters
+    ----------
+    *args : TensorVariable or array_like
+        Two or more matrices (or vectors) whose shapes chain.
+
+    Returns
+    -------
+    TensorVariable
+        The product, computed left to right.
+    """
     result = args[0]
     for a in args[1:]:
         result = dot(result, a)

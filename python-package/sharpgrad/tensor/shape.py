@@ -13,17 +13,52 @@ __all__ = ["shape", "shape_i", "reshape", "size"]
 
 
 def shape(x):
-    """The run-time shape of ``x`` as a symbolic int64 vector (disconnected for gradients)."""
+    """The run-time shape of ``x`` as a symbolic int64 vector (disconnected for gradients).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+
+    Returns
+    -------
+    TensorVariable
+        An int64 vector of length ``x.ndim``.
+    """
     return wrap(call(api.Shape, as_tensor_variable(x)._v))
 
 
 def shape_i(x, i):
-    """The run-time length of axis ``i`` of ``x`` as a symbolic int64 scalar."""
+    """The run-time length of axis ``i`` of ``x`` as a symbolic int64 scalar.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    i : int
+        The axis.
+
+    Returns
+    -------
+    TensorVariable
+        An int64 scalar.
+    """
     return wrap(call(api.ShapeI, as_tensor_variable(x)._v, int(i)))
 
 
 def size(x):
-    """The number of elements of ``x`` as a symbolic int64 scalar."""
+    """The number of elements of ``x`` as a symbolic int64 scalar.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+
+    Returns
+    -------
+    TensorVariable
+        An int64 scalar: the product of the lengths.
+    """
     x = as_tensor_variable(x)
     total = constant(np.int64(1))
     for i in range(x.ndim):
@@ -36,6 +71,20 @@ def reshape(x, newshape, ndim=None):
 
     One length may be -1 (inferred from the others). ``ndim`` is needed only
     when ``newshape`` is a vector of unknown length.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    newshape : int, sequence of int and integer scalars, or TensorVariable
+        The new lengths; one may be -1.
+    ndim : int, optional
+        The length of ``newshape`` when it is a symbolic vector of unknown length.
+
+    Returns
+    -------
+    TensorVariable
+        ``x``'s elements, in C order, in the new shape.
 
     Raises
     ------

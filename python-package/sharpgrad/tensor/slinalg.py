@@ -30,6 +30,11 @@ def solve(a, b, assume_a="gen", lower=False, check_finite=True):
         ignored for 'gen'.
     check_finite : bool
         Reject infinities and NaNs.
+
+    Returns
+    -------
+    TensorVariable
+        ``x``, shaped like ``b``.
     """
     if assume_a not in ("gen", "sym", "her", "pos"):
         raise ValueError(f"{assume_a} is not a recognized matrix structure")
@@ -45,6 +50,20 @@ def cholesky(x, lower=True, on_error="raise"):
     ``dot(U.T, U) == X`` (read from the upper triangle). ``on_error='nan'``
     returns NaNs instead of raising for a matrix that is not positive
     definite. The gradient is Murray's (2016) ``Phi(L^T dL)`` formula.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        A symmetric positive-definite matrix.
+    lower : bool
+        Return the lower factor ``L`` (True) or the upper factor ``U``.
+    on_error : {'raise', 'nan'}
+        What a matrix that is not positive definite gives: an error when the function runs, or NaNs.
+
+    Returns
+    -------
+    TensorVariable
+        The triangular factor, shaped like ``x``.
     """
     if on_error not in ("raise", "nan"):
         raise ValueError('on_error must be one of "raise" or ""nan"')

@@ -36,12 +36,30 @@ def softmax(c, axis=None):
     axis : int, optional
         The axis to normalise along (negative counts from the end); all
         elements when None, as in Aesara 2.9.
+
+    Returns
+    -------
+    TensorVariable
+        Non-negative values summing to 1 along ``axis``, with ``c``'s shape.
     """
     return wrap(call(api.Softmax, as_tensor_variable(c)._v, _axis(axis)))
 
 
 def log_softmax(c, axis=None):
-    """``log(softmax(c, axis))``, computed stably (finite where softmax underflows)."""
+    """``log(softmax(c, axis))``, computed stably (finite where softmax underflows).
+
+    Parameters
+    ----------
+    c : TensorVariable or array_like
+        The input.
+    axis : int, optional
+        The axis to normalise along (negative counts from the end); all elements when None.
+
+    Returns
+    -------
+    TensorVariable
+        The log-probabilities, with ``c``'s shape.
+    """
     return wrap(call(api.LogSoftmax, as_tensor_variable(c)._v, _axis(axis)))
 
 
@@ -59,6 +77,11 @@ def logsumexp(x, axis=None, keepdims=False):
         The axes to reduce; all axes when None.
     keepdims : bool
         Keep the reduced axes with length 1.
+
+    Returns
+    -------
+    TensorVariable
+        The reduced tensor.
     """
     if axis is None:
         axes = None

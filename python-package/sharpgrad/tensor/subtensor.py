@@ -29,6 +29,20 @@ def set_subtensor(x, y, inplace=False, tolerate_inplace_aliasing=False):
     ``a[:, idx]``); where an advanced index repeats a position the last write
     wins, as in numpy. ``inplace`` and ``tolerate_inplace_aliasing`` are
     accepted for Aesara's signature; the result is always a new tensor.
+
+    Parameters
+    ----------
+    x : TensorVariable (the result of ``a[index]``)
+        The indexed part of a tensor ``a``.
+    y : TensorVariable or array_like
+        The new values; broadcast to the indexed part's shape.
+    inplace, tolerate_inplace_aliasing : bool
+        Accepted for Aesara's signature; not used.
+
+    Returns
+    -------
+    TensorVariable
+        A copy of ``a`` with the part written.
     """
     _check_indexed(x, "set_subtensor")
     return wrap(call(api.WriteIndexed, x._v, as_tensor_variable(y)._v, True))
@@ -40,6 +54,24 @@ def inc_subtensor(x, y, inplace=False, set_instead_of_inc=False, tolerate_inplac
 
     With an advanced index, repeated positions accumulate (``np.add.at``), as
     Aesara does unless ``ignore_duplicates`` (which is not supported here).
+
+    Parameters
+    ----------
+    x : TensorVariable (the result of ``a[index]``)
+        The indexed part of a tensor ``a``.
+    y : TensorVariable or array_like
+        The increments; broadcast to the indexed part's shape.
+    inplace, tolerate_inplace_aliasing : bool
+        Accepted for Aesara's signature; not used.
+    set_instead_of_inc : bool
+        Write ``y`` instead of adding it (:func:`set_subtensor`).
+    ignore_duplicates : bool
+        Not supported: must be False.
+
+    Returns
+    -------
+    TensorVariable
+        A copy of ``a`` with the part incremented.
     """
     if ignore_duplicates:
         raise NotImplementedError("inc_subtensor: ignore_duplicates=True is not supported; repeated indices "
@@ -58,34 +90,120 @@ def _index_vector(ilist, fn):
 
 
 def advanced_subtensor1(x, ilist):
-    """``x[ilist]`` along axis 0 for an integer vector ``ilist`` (Aesara's ``AdvancedSubtensor1``)."""
+    """``x[ilist]`` along axis 0 for an integer vector ``ilist`` (Aesara's ``AdvancedSubtensor1``).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    ilist : TensorVariable or array_like
+        An integer vector of row positions.
+
+    Returns
+    -------
+    TensorVariable
+        The selected rows.
+    """
     return wrap(call(api.AdvancedSubtensor1, as_tensor_variable(x)._v, _index_vector(ilist, "advanced_subtensor1")._v))
 
 
 def advanced_inc_subtensor1(x, y, ilist):
-    """A copy of ``x`` with rows ``ilist`` incremented by ``y``; repeated indices accumulate."""
+    """A copy of ``x`` with rows ``ilist`` incremented by ``y``; repeated indices accumulate.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    y : TensorVariable or array_like
+        The increments, broadcast to the selected rows.
+    ilist : TensorVariable or array_like
+        An integer vector of row positions.
+
+    Returns
+    -------
+    TensorVariable
+        The incremented copy of ``x``.
+    """
     return wrap(call(api.AdvancedIncSubtensor1, as_tensor_variable(x)._v, as_tensor_variable(y)._v,
                      _index_vector(ilist, "advanced_inc_subtensor1")._v, False))
 
 
 def advanced_set_subtensor1(x, y, ilist):
-    """A copy of ``x`` with rows ``ilist`` replaced by ``y`` (the last write wins for repeated indices)."""
+    """A copy of ``x`` with rows ``ilist`` replaced by ``y`` (the last write wins for repeated indices).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    y : TensorVariable or array_like
+        The new rows, broadcast to the selected rows.
+    ilist : TensorVariable or array_like
+        An integer vector of row positions.
+
+    Returns
+    -------
+    TensorVariable
+        The written copy of ``x``.
+    """
     return wrap(call(api.AdvancedIncSubtensor1, as_tensor_variable(x)._v, as_tensor_variable(y)._v,
                      _index_vector(ilist, "advanced_set_subtensor1")._v, True))
 
 
 def advanced_subtensor(x, *args):
-    """numpy's advanced indexing ``x[args]`` (Aesara's ``AdvancedSubtensor``)."""
+    """numpy's advanced indexing ``x[args]`` (Aesara's ``AdvancedSubtensor``).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    *args : index
+        One index per axis: integer or boolean arrays, integers, slices, None or ``...``.
+
+    Returns
+    -------
+    TensorVariable
+        ``x[args]``.
+    """
     return as_tensor_variable(x)[tuple(args)]
 
 
 def advanced_inc_subtensor(x, y, *args):
-    """A copy of ``x`` with ``x[args]`` incremented by ``y`` (``np.add.at``: repeated positions accumulate)."""
+    """A copy of ``x`` with ``x[args]`` incremented by ``y`` (``np.add.at``: repeated positions accumulate).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    y : TensorVariable or array_like
+        The increments, broadcast to ``x[args]``.
+    *args : index
+        One index per axis, as for :func:`advanced_subtensor`.
+
+    Returns
+    -------
+    TensorVariable
+        The incremented copy of ``x``.
+    """
     return inc_subtensor(advanced_subtensor(x, *args), y)
 
 
 def advanced_set_subtensor(x, y, *args):
-    """A copy of ``x`` with ``x[args]`` replaced by ``y``."""
+    """A copy of ``x`` with ``x[args]`` replaced by ``y``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    y : TensorVariable or array_like
+        The new values, broadcast to ``x[args]``.
+    *args : index
+        One index per axis, as for :func:`advanced_subtensor`.
+
+    Returns
+    -------
+    TensorVariable
+        The written copy of ``x``.
+    """
     return set_subtensor(advanced_subtensor(x, *args), y)
 
 
@@ -96,6 +214,22 @@ def take(a, indices, axis=None, mode="raise"):
     ``a.shape[:axis] + indices.shape + a.shape[axis + 1:]``. ``mode`` is
     ``'raise'`` (negative indices count from the end, others raise IndexError),
     ``'wrap'`` or ``'clip'``.
+
+    Parameters
+    ----------
+    a : TensorVariable or array_like
+        The tensor to take from.
+    indices : TensorVariable or array_like
+        Integer positions, of any rank.
+    axis : int, optional
+        The axis to take along; the flattened ``a`` when None.
+    mode : {'raise', 'wrap', 'clip'}
+        What an index outside the axis does.
+
+    Returns
+    -------
+    TensorVariable
+        The taken elements or slices.
     """
     a = as_tensor_variable(a)
     indices = _index_array(indices)
