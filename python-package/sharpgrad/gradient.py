@@ -52,6 +52,11 @@ class GradientError(Exception):
         Their absolute and relative errors.
     abs_tol, rel_tol : float
         The tolerances both errors exceeded.
+
+    Parameters
+    ----------
+    arg, err_pos, shape, val1, val2, abs_err, rel_err, abs_tol, rel_tol
+        The attributes above, in that order.
     """
 
     def __init__(self, arg, err_pos, shape, val1, val2, abs_err, rel_err, abs_tol, rel_tol):
@@ -83,6 +88,18 @@ class DisconnectedType:
     """
 
     def __call__(self, name=None):
+        """A variable of this type, as in Aesara (``DisconnectedType()()``), for an Op's ``grad`` to return.
+
+        Parameters
+        ----------
+        name : str, optional
+            Not used.
+
+        Returns
+        -------
+        object
+            A placeholder whose ``type`` is this type.
+        """
         return _Placeholder(self, name)
 
     def __eq__(self, other):
@@ -107,7 +124,13 @@ class _Placeholder:
 
 
 class NullType:
-    """The type of an undefined gradient; ``why_null`` says why."""
+    """The type of an undefined gradient; ``why_null`` says why.
+
+    Parameters
+    ----------
+    why_null : str
+        Why the gradient is undefined; error messages quote it.
+    """
 
     def __init__(self, why_null="(no explanation given)"):
         self.why_null = why_null
@@ -122,7 +145,18 @@ class NullType:
         return f"NullType{{{self.why_null}}}"
 
     def __call__(self, name=None):
-        """A variable of this type, as in Aesara (``NullType()()``): e.g. a known gradient saying "undefined"."""
+        """A variable of this type, as in Aesara (``NullType()()``): e.g. a known gradient saying "undefined".
+
+        Parameters
+        ----------
+        name : str, optional
+            Not used.
+
+        Returns
+        -------
+        object
+            A placeholder whose ``type`` is this type.
+        """
         return _Placeholder(self, name)
 
 
@@ -237,6 +271,24 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
     """Vector-Jacobian product: the gradient of ``sum_i <f_i, eval_points_i>`` with respect to ``wrt``.
 
     Returns ``wrt``'s container kind.
+
+    Parameters
+    ----------
+    f : TensorVariable or list or tuple of TensorVariable
+        The outputs.
+    wrt : TensorVariable or list or tuple of TensorVariable
+        The variables to differentiate with respect to.
+    eval_points : TensorVariable or array_like, or a list of them
+        One cotangent per output in ``f``, shaped like it.
+    consider_constant : list of TensorVariable, optional
+        Variables whose own inputs get no gradient through them.
+    disconnected_inputs : {'raise', 'warn', 'ignore'}
+        What to do when the expression does not depend on an element of ``wrt``.
+
+    Returns
+    -------
+    TensorVariable or list or tuple of TensorVariable
+        One result per ``wrt``, shaped like it.
     """
     fs = _as_list(f, "f")
     points = [as_tensor_variable(p) for p in (eval_points if isinstance(eval_points, (list, tuple)) else [eval_points])]
@@ -256,6 +308,25 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
     Every op has a pushforward, so this is one forward pass and works
     where Aesara's R-op is missing. Returns ``f``'s container kind;
     ``Rop(x, x, v)`` is ``v`` itself.
+
+    Parameters
+    ----------
+    f : TensorVariable or list or tuple of TensorVariable
+        The outputs.
+    wrt : TensorVariable or list or tuple of TensorVariable
+        The inputs the direction is given for.
+    eval_points : TensorVariable or array_like, or a list of them
+        One tangent per ``wrt``, shaped like it.
+    disconnected_outputs : {'raise', 'warn', 'ignore'}
+        What to do when an output does not depend on any of ``wrt``.
+    return_disconnected : {'zero', 'None', 'Disconnected'}
+        What a disconnected result is returned as: zeros, None, or a
+        variable of :class:`DisconnectedType`.
+
+    Returns
+    -------
+    TensorVariable or list or tuple of TensorVariable
+        One directional derivative per output in ``f``, shaped like it.
     """
     fs = _as_list(f, "f")
     ws = _as_list(wrt, "wrt")
@@ -321,6 +392,11 @@ def jvp(fun, primals, tangents):
         Maps symbolic variables to a symbolic output (or a list or tuple of them).
     primals, tangents : sequence of TensorVariable
         Where to differentiate, and one direction per primal (shaped like it).
+
+    Returns
+    -------
+    out, tangent_out
+        ``fun(*primals)`` and its directional derivative, in ``fun``'s container kind.
     """
     primals = _as_list(list(primals), "primals")
     tangents = [as_tensor_variable(t) for t in tangents]
@@ -333,6 +409,19 @@ def vjp(fun, *primals):
 
     ``vjp_fun(cotangent)`` returns the tuple of gradients of
     ``<fun(*primals), cotangent>`` with respect to each primal.
+
+    Parameters
+    ----------
+    fun : callable
+        Maps symbolic variables to a symbolic output (or a list or tuple of them).
+    *primals : TensorVariable
+        Where to differentiate.
+
+    Returns
+    -------
+    out, vjp_fun
+        ``fun(*primals)``, and a function of a cotangent (shaped like ``out``) that returns
+        one gradient per primal.
     """
     primals = _as_list(list(primals), "primals")
     out = _call_fun(fun, primals)
@@ -344,7 +433,21 @@ def vjp(fun, *primals):
 
 
 def linearize(fun, *primals):
-    """JAX's ``linearize`` on symbolic variables: ``(fun(*primals), f_jvp)`` with ``f_jvp(*tangents)`` = J·tangents."""
+    """JAX's ``linearize`` on symbolic variables: ``(fun(*primals), f_jvp)`` with ``f_jvp(*tangents)`` = J·tangents.
+
+    Parameters
+    ----------
+    fun : callable
+        Maps symbolic variables to a symbolic output (or a list or tuple of them).
+    *primals : TensorVariable
+        Where to linearize.
+
+    Returns
+    -------
+    out, f_jvp
+        ``fun(*primals)``, and a function of one tangent per primal that returns the
+        directional derivative of ``out``.
+    """
     primals = _as_list(list(primals), "primals")
     out = _call_fun(fun, primals)
 
@@ -419,6 +522,26 @@ def jacobian(expression, wrt, consider_constant=None, disconnected_inputs="raise
     ``chunk_size`` (beyond Aesara) bounds memory by doing the rows in
     batches of that many (the expression's shape must then be static);
     ``vectorize=False`` is the row-by-row construction (``chunk_size=1``).
+
+    Parameters
+    ----------
+    expression : TensorVariable
+        The expression to differentiate, of any rank.
+    wrt : TensorVariable or list or tuple of TensorVariable
+        The variables to differentiate with respect to.
+    consider_constant : list of TensorVariable, optional
+        Variables whose own inputs get no gradient through them.
+    disconnected_inputs : {'raise', 'warn', 'ignore'}
+        What to do when the expression does not depend on an element of ``wrt``.
+    vectorize : bool
+        One vectorized pullback (True) or one pullback per element of ``expression``.
+    chunk_size : int, optional
+        Do the rows in batches of this many; all at once when None.
+
+    Returns
+    -------
+    TensorVariable or list or tuple of TensorVariable
+        One Jacobian per ``wrt``, in ``wrt``'s container kind.
     """
     if not isinstance(expression, TensorVariable):
         raise TypeError(f"jacobian: expression must be a Variable; got {type(expression).__name__}")
@@ -442,6 +565,22 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
     vectorized over an identity); ``wrt`` may have any shape, and each
     result has shape ``(*wrt.shape, *wrt.shape)``. Returns ``wrt``'s
     container kind.
+
+    Parameters
+    ----------
+    cost : TensorVariable
+        A scalar expression.
+    wrt : TensorVariable or list or tuple of TensorVariable
+        The variables to differentiate with respect to.
+    consider_constant : list of TensorVariable, optional
+        Variables whose own inputs get no gradient through them.
+    disconnected_inputs : {'raise', 'warn', 'ignore'}
+        What to do when the expression does not depend on an element of ``wrt``.
+
+    Returns
+    -------
+    TensorVariable or list or tuple of TensorVariable
+        One Hessian per ``wrt``, in ``wrt``'s container kind.
     """
     if not isinstance(cost, TensorVariable):
         raise TypeError(f"hessian: cost must be a Variable; got {type(cost).__name__}")
@@ -456,12 +595,41 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
 
 
 def hessian_vector_product(cost, wrt, v):
-    """The Hessian of ``cost`` with respect to ``wrt`` applied to ``v``, at the cost of about two gradients."""
+    """The Hessian of ``cost`` with respect to ``wrt`` applied to ``v``, at the cost of about two gradients.
+
+    Parameters
+    ----------
+    cost : TensorVariable
+        A scalar expression.
+    wrt : TensorVariable
+        The variable to differentiate with respect to.
+    v : TensorVariable or array_like
+        The vector (shaped like ``wrt``) the Hessian is applied to.
+
+    Returns
+    -------
+    TensorVariable
+        ``H @ v``, shaped like ``wrt``.
+    """
     return wrap(call(api.HessianVectorProduct, cost._v, as_tensor_variable(wrt)._v, as_tensor_variable(v)._v))
 
 
 def as_list_or_tuple(use_list, use_tuple, outputs):
-    """Return ``outputs`` as a list, a tuple, or (both flags false) a single object."""
+    """Return ``outputs`` as a list, a tuple, or (both flags false) a single object.
+
+    Parameters
+    ----------
+    use_list, use_tuple : bool
+        Which container to return (at most one may be true).
+    outputs : object or sequence
+        The outputs.
+
+    Returns
+    -------
+    list, tuple or object
+        ``outputs`` in the container asked for; with both flags false, the only
+        element of a one-element list or tuple, or ``outputs`` itself.
+    """
     if use_list and use_tuple:
         raise ValueError("Both flags cannot be simultaneously True")
     if use_list or use_tuple:
@@ -481,46 +649,152 @@ def _control(name, x, a=0.0, b=0.0):
 
 
 def zero_grad(x):
-    """``x``, whose gradient is zero (still connected, also inside second derivatives)."""
+    """``x``, whose gradient is zero (still connected, also inside second derivatives).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` (the same values), marked.
+    """
     return _control("zero_grad", x)
 
 
 def disconnected_grad(x):
-    """``x``, disconnected from its inputs for gradients: ``grad`` then treats them as unused."""
+    """``x``, disconnected from its inputs for gradients: ``grad`` then treats them as unused.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` (the same values), marked.
+    """
     return _control("disconnected_grad", x)
 
 
 def consider_constant(x):
-    """``x``, through which no gradient flows (deprecated in Aesara in favour of :func:`disconnected_grad`)."""
+    """``x``, through which no gradient flows (deprecated in Aesara in favour of :func:`disconnected_grad`).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` (the same values), marked.
+    """
     warnings.warn("consider_constant() is deprecated, use zero_grad() or disconnected_grad() instead.",
                   DeprecationWarning, stacklevel=2)
     return _control("consider_constant", x)
 
 
 def grad_clip(x, lower_bound, upper_bound):
-    """``x``, whose gradient is clipped element-wise to ``[lower_bound, upper_bound]``."""
+    """``x``, whose gradient is clipped element-wise to ``[lower_bound, upper_bound]``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    lower_bound, upper_bound : float
+        The bounds of the clipped gradient.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` (the same values), marked.
+    """
     return _control("grad_clip", x, lower_bound, upper_bound)
 
 
 def grad_scale(x, multiplier):
-    """``x``, whose gradient is multiplied by ``multiplier``."""
+    """``x``, whose gradient is multiplied by ``multiplier``.
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+    multiplier : float
+        The factor applied to the gradient.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` (the same values), marked.
+    """
     return _control("grad_scale", x, multiplier)
 
 
 def undefined_grad(x):
-    """``x``, whose gradient is undefined (a :class:`NullType` variable)."""
+    """``x``, whose gradient is undefined (a :class:`NullType` variable).
+
+    Parameters
+    ----------
+    x : TensorVariable or array_like
+        The input.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` (the same values), marked.
+    """
     return _control("undefined_grad", x)
 
 
 def grad_undefined(op, x_pos, x, comment=""):
-    """A :class:`NullType` gradient for input ``x_pos`` of ``op``, for use in an Op's ``grad`` method."""
+    """A :class:`NullType` gradient for input ``x_pos`` of ``op``, for use in an Op's ``grad`` method.
+
+    Parameters
+    ----------
+    op : Op
+        The op whose gradient it is (for the message).
+    x_pos : int
+        The position of the input.
+    x : TensorVariable
+        The input; the result is shaped like it.
+    comment : str
+        Appended to the explanation.
+
+    Returns
+    -------
+    TensorVariable
+        A variable of :class:`NullType`; using it in a graph raises
+        :class:`NullTypeGradError`.
+    """
     why = (f"This variable is Null because the grad method for input {x_pos} ({x}) of the {op} op is "
            f"mathematically undefined. {comment}")
     return wrap(call(api.MakeNullGradient, as_tensor_variable(x)._v, why))
 
 
 def grad_not_implemented(op, x_pos, x, comment=""):
-    """A :class:`NullType` gradient for input ``x_pos`` of ``op`` whose gradient is not implemented."""
+    """A :class:`NullType` gradient for input ``x_pos`` of ``op`` whose gradient is not implemented.
+
+    Parameters
+    ----------
+    op : Op
+        The op whose gradient it is (for the message).
+    x_pos : int
+        The position of the input.
+    x : TensorVariable
+        The input; the result is shaped like it.
+    comment : str
+        Appended to the explanation.
+
+    Returns
+    -------
+    TensorVariable
+        A variable of :class:`NullType`; using it in a graph raises
+        :class:`NullTypeGradError`.
+    """
     why = (f"This variable is Null because the grad method for input {x_pos} ({x}) of the {op} op is not "
            f"implemented. {comment}")
     return wrap(call(api.MakeNullGradient, as_tensor_variable(x)._v, why))
@@ -538,10 +812,33 @@ def _control_class(name, engine_name, doc, params=()):
             setattr(self, key, value)
 
     def __call__(self, x):
+        """Apply the op to ``x``, as the function of the same name does.
+
+        Parameters
+        ----------
+        x : TensorVariable or array_like
+            The input.
+
+        Returns
+        -------
+        TensorVariable
+            ``x`` (the same values), marked for gradients.
+        """
         return _control(engine_name, x, *self._args)
 
     def connection_pattern(self, node):
-        """Aesara's: ``[[False]]`` for :class:`DisconnectedGrad`, ``[[True]]`` for the others."""
+        """Aesara's: ``[[False]]`` for :class:`DisconnectedGrad`, ``[[True]]`` for the others.
+
+        Parameters
+        ----------
+        node : Apply
+            The node (not used: the pattern is the op's).
+
+        Returns
+        -------
+        list of list of bool
+            One row per input, one column per output.
+        """
         return [[engine_name != "disconnected_grad"]]
 
     cls = type(name, (OpView,), {"__init__": __init__, "__call__": __call__, "__doc__": doc,
@@ -551,13 +848,60 @@ def _control_class(name, engine_name, doc, params=()):
     return cls
 
 
-ZeroGrad = _control_class("ZeroGrad", "zero_grad", "The op of :func:`zero_grad`.")
-DisconnectedGrad = _control_class("DisconnectedGrad", "disconnected_grad", "The op of :func:`disconnected_grad`.")
-ConsiderConstant = _control_class("ConsiderConstant", "consider_constant", "The op of :func:`consider_constant`.")
-UndefinedGrad = _control_class("UndefinedGrad", "undefined_grad", "The op of :func:`undefined_grad`.")
-GradClip = _control_class("GradClip", "grad_clip", "The op of :func:`grad_clip`.", ("clip_lower_bound",
-                                                                                    "clip_upper_bound"))
-GradScale = _control_class("GradScale", "grad_scale", "The op of :func:`grad_scale`.", ("multiplier",))
+ZeroGrad = _control_class("ZeroGrad", "zero_grad", """The op of :func:`zero_grad`.
+
+    Parameters
+    ----------
+    *args
+        None: this op has no parameters.
+    handle : engine op, optional
+        Internal: the engine op that a view of an existing node wraps.
+    """)
+DisconnectedGrad = _control_class("DisconnectedGrad", "disconnected_grad", """The op of :func:`disconnected_grad`.
+
+    Parameters
+    ----------
+    *args
+        None: this op has no parameters.
+    handle : engine op, optional
+        Internal: the engine op that a view of an existing node wraps.
+    """)
+ConsiderConstant = _control_class("ConsiderConstant", "consider_constant", """The op of :func:`consider_constant`.
+
+    Parameters
+    ----------
+    *args
+        None: this op has no parameters.
+    handle : engine op, optional
+        Internal: the engine op that a view of an existing node wraps.
+    """)
+UndefinedGrad = _control_class("UndefinedGrad", "undefined_grad", """The op of :func:`undefined_grad`.
+
+    Parameters
+    ----------
+    *args
+        None: this op has no parameters.
+    handle : engine op, optional
+        Internal: the engine op that a view of an existing node wraps.
+    """)
+GradClip = _control_class("GradClip", "grad_clip", """The op of :func:`grad_clip`.
+
+    Parameters
+    ----------
+    *args
+        ``clip_lower_bound, clip_upper_bound`` (floats): the bounds of the gradient.
+    handle : engine op, optional
+        Internal: the engine op that a view of an existing node wraps.
+    """, ("clip_lower_bound", "clip_upper_bound"))
+GradScale = _control_class("GradScale", "grad_scale", """The op of :func:`grad_scale`.
+
+    Parameters
+    ----------
+    *args
+        ``multiplier`` (float): the factor of the gradient.
+    handle : engine op, optional
+        Internal: the engine op that a view of an existing node wraps.
+    """, ("multiplier",))
 
 
 # --- numerical checks ---------------------------------------------------------------------------------------------
@@ -620,13 +964,35 @@ class numeric_grad:  # noqa: N801 - Aesara's name
 
     @staticmethod
     def abs_rel_err(a, b):
-        """Absolute and relative error of ``a`` against ``b``: ``|a-b|`` and ``|a-b| / max(|a|+|b|, 1e-8)``."""
+        """Absolute and relative error of ``a`` against ``b``: ``|a-b|`` and ``|a-b| / max(|a|+|b|, 1e-8)``.
+
+        Parameters
+        ----------
+        a, b : array_like
+            The values to compare (``b`` the reference).
+
+        Returns
+        -------
+        abs_err, rel_err : numpy.ndarray
+            The element-wise absolute and relative errors.
+        """
         abs_err = np.abs(a - b)
         rel_err = abs_err / np.maximum(np.abs(a) + np.abs(b), 1e-8)
         return abs_err, rel_err
 
     def abs_rel_errors(self, g_pt):
-        """``abs_rel_err`` of each analytic gradient in ``g_pt`` against this numeric one."""
+        """``abs_rel_err`` of each analytic gradient in ``g_pt`` against this numeric one.
+
+        Parameters
+        ----------
+        g_pt : array_like or list of array_like
+            The analytic gradients, one per input.
+
+        Returns
+        -------
+        list of (numpy.ndarray, numpy.ndarray)
+            ``(abs_err, rel_err)`` per input.
+        """
         numeric = self.gf if isinstance(self.gf, list) else [self.gf]
         analytic = g_pt if isinstance(g_pt, (list, tuple)) else [g_pt]
         if len(analytic) != len(numeric):
@@ -641,6 +1007,13 @@ class numeric_grad:  # noqa: N801 - Aesara's name
 
     def max_err(self, g_pt, abs_tol, rel_tol):
         """The worst disagreement, scaled by the tolerances.
+
+        Parameters
+        ----------
+        g_pt : array_like or list of array_like
+            The analytic gradients, one per input.
+        abs_tol, rel_tol : float
+            The tolerances the errors are scaled by.
 
         Returns
         -------
@@ -680,13 +1053,24 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
         Maps symbolic inputs (one per array in ``pt``) to one symbolic output.
     pt : list of array_like
         The point; floating-point arrays only.
+    n_tests : int
+        How many random projections to check.
     rng : numpy.random.Generator or RandomState, optional
         Source of the random projections; a generator seeded with 42 when
         omitted.
+    eps : float, optional
+        The finite-difference step (see :class:`numeric_grad`).
+    out_type : str, optional
+        The dtype of the numeric gradient (see :class:`numeric_grad`).
     abs_tol, rel_tol : float, optional
         Tolerances; by default 1e-4 for float64, 1e-2 for float32 and 5e-2
         for float16 (the loosest among the inputs).
-
+    mode : None
+        Aesara's compilation mode; only None is supported.
+    cast_to_output_type : bool
+        Cast the random projection to the output's dtype when it is float32.
+    no_debug_ref : bool
+        Accepted for Aesara's signature; not used.
     modes : tuple of {'rev', 'fwd'}
         Beyond Aesara (like JAX's ``check_grads``): 'rev' checks the
         gradient (Aesara's check); 'fwd' also checks the R-op, comparing the
