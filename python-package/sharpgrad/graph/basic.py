@@ -116,6 +116,16 @@ class Apply:
     variables of those types owned by the node; for a built-in op (``node.op``
     of an existing node) the op types its own outputs. ``Apply(handle)`` is a
     read-only view of an existing engine node.
+
+    Parameters
+    ----------
+    op : Op, OpView or engine node
+        The op to apply (or, alone, an engine node to view).
+    inputs : sequence of TensorVariable or array_like, optional
+        The op's inputs.
+    outputs : sequence of TensorVariable or TensorType, optional
+        For an op written in Python: the types of its outputs (variables
+        stand for their type).
     """
 
     __slots__ = ("_node", "op", "inputs", "outputs")
@@ -186,7 +196,20 @@ def _is_python_op(op):
 
 
 def ancestors(graphs, blockers=None):
-    """Every variable the variables in ``graphs`` depend on (themselves included), outputs before inputs."""
+    """Every variable the variables in ``graphs`` depend on (themselves included), outputs before inputs.
+
+    Parameters
+    ----------
+    graphs : iterable of TensorVariable
+        The variables to start from.
+    blockers : iterable of TensorVariable, optional
+        Variables whose own inputs are not followed.
+
+    Returns
+    -------
+    list of TensorVariable
+        Each variable once.
+    """
     blockers = set(blockers or ())
     seen, order, stack = set(), [], list(reversed(list(graphs)))
     while stack:
@@ -201,6 +224,19 @@ def ancestors(graphs, blockers=None):
 
 
 def graph_inputs(graphs, blockers=None):
-    """The variables without owner (inputs, shared variables, constants) that ``graphs`` depend on."""
+    """The variables without owner (inputs, shared variables, constants) that ``graphs`` depend on.
+
+    Parameters
+    ----------
+    graphs : iterable of TensorVariable
+        The variables to start from.
+    blockers : iterable of TensorVariable, optional
+        Variables treated as inputs (their own inputs are not followed).
+
+    Returns
+    -------
+    list of TensorVariable
+        Each variable once, in the order :func:`ancestors` meets them.
+    """
     blockers = set(blockers or ())
     return [v for v in ancestors(graphs, blockers) if v.owner is None or v in blockers]

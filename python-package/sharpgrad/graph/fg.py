@@ -29,7 +29,13 @@ class FunctionGraph:
         return [wrap(v) for v in self._fg.Outputs]
 
     def toposort(self):
-        """The Apply nodes in the order they run."""
+        """The Apply nodes in the order they run.
+
+        Returns
+        -------
+        list of Apply
+            Every node once, each after the nodes computing its inputs.
+        """
         return [Apply(n) for n in self._fg.Toposort()]
 
     @property

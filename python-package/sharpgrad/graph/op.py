@@ -56,6 +56,16 @@ class Op:
         default then checks the inputs against ``itypes`` and makes one output
         per ``otypes`` entry.
 
+        Parameters
+        ----------
+        *inputs : TensorVariable or array_like
+            The op's inputs.
+
+        Returns
+        -------
+        Apply
+            The new node, whose ``outputs`` are new variables.
+
         Raises
         ------
         NotImplementedError
@@ -84,7 +94,22 @@ class Op:
         return Apply(self, inputs, otypes)
 
     def __call__(self, *inputs, return_list=False, **kwargs):
-        """Build a node on ``inputs``; return its output (or ``default_output``), or the list of its outputs."""
+        """Build a node on ``inputs``; return its output (or ``default_output``), or the list of its outputs.
+
+        Parameters
+        ----------
+        *inputs : TensorVariable or array_like
+            The op's inputs, passed to :meth:`make_node`.
+        return_list : bool
+            Return the list of outputs even for one output.
+        **kwargs
+            Passed to :meth:`make_node`.
+
+        Returns
+        -------
+        TensorVariable or list of TensorVariable
+            The output, or the outputs.
+        """
         node = self.make_node(*inputs, **kwargs)
         outputs = list(node.outputs)
         if return_list:
@@ -94,20 +119,71 @@ class Op:
         return outputs[0] if len(outputs) == 1 else outputs
 
     def perform(self, node, inputs, output_storage):
-        """Compute the outputs: ``output_storage[i][0] = value`` for each output ``i``."""
+        """Compute the outputs: ``output_storage[i][0] = value`` for each output ``i``.
+
+        Parameters
+        ----------
+        node : Apply
+            The node being computed.
+        inputs : list of numpy.ndarray
+            The input values.
+        output_storage : list of list
+            One one-element list per output, to store its value in.
+        """
         raise NotImplementedError(f"{type(self).__name__}.perform is not implemented")
 
     def L_op(self, inputs, outputs, output_grads):  # noqa: N802 - Aesara's name
-        """The gradient terms for each input; by default :meth:`grad`."""
+        """The gradient terms for each input; by default :meth:`grad`.
+
+        Parameters
+        ----------
+        inputs, outputs : list of TensorVariable
+            The node's inputs and outputs.
+        output_grads : list of TensorVariable
+            The gradient of the cost with respect to each output.
+
+        Returns
+        -------
+        list
+            One term per input: a variable shaped like the input, None, or a
+            ``DisconnectedType()()`` / ``NullType()()`` placeholder.
+        """
         return self.grad(inputs, output_grads)
 
     def grad(self, inputs, output_grads):
-        """The gradient terms for each input (one per input)."""
+        """The gradient terms for each input (one per input).
+
+        Parameters
+        ----------
+        inputs : list of TensorVariable
+            The node's inputs.
+        output_grads : list of TensorVariable
+            The gradient of the cost with respect to each output.
+
+        Returns
+        -------
+        list
+            One term per input: a variable shaped like the input, None, or a
+            ``DisconnectedType()()`` / ``NullType()()`` placeholder.
+        """
         raise NotImplementedError(f"{type(self).__name__}.grad is not implemented: {self} has no gradient (define "
                                   "grad or L_op)")
 
     def R_op(self, inputs, eval_points):  # noqa: N802 - Aesara's name
-        """The directional derivative of each output along ``eval_points`` (None for a zero direction)."""
+        """The directional derivative of each output along ``eval_points`` (None for a zero direction).
+
+        Parameters
+        ----------
+        inputs : list of TensorVariable
+            The node's inputs.
+        eval_points : list of TensorVariable or None
+            The direction, one per input (None: zero).
+
+        Returns
+        -------
+        list of TensorVariable or None
+            One directional derivative per output.
+        """
         raise NotImplementedError(f"{type(self).__name__}.R_op is not implemented: {self} has no forward-mode "
                                   "derivative (define R_op)")
 
