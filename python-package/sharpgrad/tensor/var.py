@@ -31,7 +31,18 @@ def slice_text(k):
 
 
 def wrap(handle):
-    """The Python object for an engine variable (made once, then reused while alive)."""
+    """The Python object for an engine variable (made once, then reused while alive).
+
+    Parameters
+    ----------
+    handle : engine variable
+        A variable of the .NET engine.
+
+    Returns
+    -------
+    TensorVariable
+        The one Python object for it (a :class:`SharedVariable` for a shared one).
+    """
     key = int(handle.Id)
     found = _wrappers.get(key)
     if found is None:
@@ -136,7 +147,24 @@ class TensorVariable:
         return min_(self, axis=axis, keepdims=keepdims)
 
     def prod(self, axis=None, dtype=None, keepdims=False, acc_dtype=None):
-        """Product over all axes, one axis or several; see :func:`sharpgrad.tensor.prod`."""
+        """Product over all axes, one axis or several; see :func:`sharpgrad.tensor.prod`.
+
+        Parameters
+        ----------
+        axis : int or sequence of int, optional
+            The axes to reduce; all when None.
+        dtype : str, optional
+            The dtype of the result.
+        keepdims : bool
+            Keep the reduced axes with length 1.
+        acc_dtype : str, optional
+            Not supported: must be None.
+
+        Returns
+        -------
+        TensorVariable
+            The product over ``axis``.
+        """
         from ._reductions import prod
         return prod(self, axis=axis, dtype=dtype, keepdims=keepdims, acc_dtype=acc_dtype)
 
@@ -181,14 +209,39 @@ class TensorVariable:
         return cumprod(self, axis)
 
     def reshape(self, *shape, ndim=None):
-        """Reshape to ``shape`` (a tuple, a symbolic int vector, or the lengths as arguments); one length may be -1."""
+        """Reshape to ``shape`` (a tuple, a symbolic int vector, or the lengths as arguments); one length may be -1.
+
+        Parameters
+        ----------
+        *shape : int, sequence of int and integer scalars, or TensorVariable
+            The new lengths, as one tuple (or symbolic vector) or as separate
+            arguments; one may be -1.
+        ndim : int, optional
+            The length of a symbolic shape vector of unknown length.
+
+        Returns
+        -------
+        TensorVariable
+            This variable's elements, in C order, in the new shape.
+        """
         from .shape import reshape
         if len(shape) == 1 and not isinstance(shape[0], numbers.Integral):
             shape = shape[0]
         return reshape(self, shape, ndim=ndim)
 
     def flatten(self, ndim=1):
-        """Keep the first ``ndim - 1`` axes and join the others (Aesara's ``flatten``)."""
+        """Keep the first ``ndim - 1`` axes and join the others (Aesara's ``flatten``).
+
+        Parameters
+        ----------
+        ndim : int
+            The rank of the result (1 or more).
+
+        Returns
+        -------
+        TensorVariable
+            A tensor of rank ``ndim``.
+        """
         from .basic import flatten
         return flatten(self, ndim)
 
@@ -196,6 +249,16 @@ class TensorVariable:
         """Aesara's ``dimshuffle``: a permutation of the axes with ``'x'`` for new broadcastable axes.
 
         Axes left out must be broadcastable; they are dropped.
+
+        Parameters
+        ----------
+        *pattern : int or 'x', or one list of them
+            The new order of the axes; ``'x'`` inserts a broadcastable axis.
+
+        Returns
+        -------
+        TensorVariable
+            The variable with its axes rearranged.
         """
         if len(pattern) == 1 and isinstance(pattern[0], (list, tuple)):
             pattern = tuple(pattern[0])
@@ -229,22 +292,66 @@ class TensorVariable:
         return function(keys, self, on_unused_input="ignore")(*[values[k] for k in keys])
 
     def zeros_like(self, dtype=None):
-        """Zeros shaped like this variable (its dtype unless ``dtype`` is given)."""
+        """Zeros shaped like this variable (its dtype unless ``dtype`` is given).
+
+        Parameters
+        ----------
+        dtype : str, optional
+            The dtype of the result; this variable's when None.
+
+        Returns
+        -------
+        TensorVariable
+            The zeros.
+        """
         from .math import zeros_like
         return zeros_like(self, dtype=dtype)
 
     def ones_like(self, dtype=None):
-        """Ones shaped like this variable (its dtype unless ``dtype`` is given)."""
+        """Ones shaped like this variable (its dtype unless ``dtype`` is given).
+
+        Parameters
+        ----------
+        dtype : str, optional
+            The dtype of the result; this variable's when None.
+
+        Returns
+        -------
+        TensorVariable
+            The ones.
+        """
         from .math import ones_like
         return ones_like(self, dtype=dtype)
 
     def dot(self, other):
-        """numpy's ``dot``; see :func:`sharpgrad.tensor.dot`."""
+        """numpy's ``dot``; see :func:`sharpgrad.tensor.dot`.
+
+        Parameters
+        ----------
+        other : TensorVariable or array_like
+            The right operand.
+
+        Returns
+        -------
+        TensorVariable
+            ``dot(self, other)``.
+        """
         from .math import dot
         return dot(self, other)
 
     def clip(self, a_min, a_max):
-        """Clip to ``[a_min, a_max]``; see :func:`sharpgrad.tensor.clip`."""
+        """Clip to ``[a_min, a_max]``; see :func:`sharpgrad.tensor.clip`.
+
+        Parameters
+        ----------
+        a_min, a_max : TensorVariable or array_like
+            The bounds; they broadcast against this variable.
+
+        Returns
+        -------
+        TensorVariable
+            The clipped values.
+        """
         from .math import clip
         return clip(self, a_min, a_max)
 
@@ -254,7 +361,13 @@ class TensorVariable:
         return round_(self, mode)
 
     def conj(self):
-        """The complex conjugate (the variable itself for real dtypes)."""
+        """The complex conjugate (the variable itself for real dtypes).
+
+        Returns
+        -------
+        TensorVariable
+            This variable (real dtypes only).
+        """
         from .math import conj
         return conj(self)
 
@@ -306,7 +419,20 @@ class TensorVariable:
         return squeeze(self, axis)
 
     def diagonal(self, offset=0, axis1=0, axis2=1):
-        """numpy's ``diagonal``: diagonal ``offset`` of the plane (axis1, axis2) as the last axis."""
+        """numpy's ``diagonal``: diagonal ``offset`` of the plane (axis1, axis2) as the last axis.
+
+        Parameters
+        ----------
+        offset : int
+            The diagonal: 0 the main one, positive above it, negative below.
+        axis1, axis2 : int
+            The plane the diagonal is taken in.
+
+        Returns
+        -------
+        TensorVariable
+            The diagonal, as the last axis after the other axes.
+        """
         return wrap(call(api.Diagonal, self._v, int(offset), int(axis1), int(axis2)))
 
     def __iter__(self):
@@ -480,6 +606,11 @@ def constant(x, name=None, ndim=None, dtype=None):
         Pad the value with leading axes of length 1 up to this rank.
     dtype : str, optional
         Force the dtype instead of autocasting.
+
+    Returns
+    -------
+    TensorVariable
+        The new constant.
     """
     array = c_array(x, dtype=dtype) if dtype is not None else _autocast(x)
     if ndim is not None:
@@ -505,6 +636,23 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
     float32), else float64; the result dtype of an operation is then numpy's
     promotion of the operand dtypes (``bvector * 2.0`` is float32, ``ivector *
     2.0`` float64, ``fvector * 0.1`` float64, ``fvector * 0.5`` float32).
+
+    Parameters
+    ----------
+    x : TensorVariable, number, numpy array or nested sequence
+        The value; a list of symbolic integer scalars makes a shape vector.
+    name : str, optional
+        A name for a new constant.
+    ndim : int, optional
+        Pad with leading broadcastable axes up to this rank.
+    dtype : str, optional
+        Convert to this dtype.
+
+    Returns
+    -------
+    TensorVariable
+        ``x`` itself when it is a variable of that rank and dtype, else a new
+        variable.
 
     Raises
     ------
