@@ -91,6 +91,11 @@ def tensor(dtype=None, shape=None, name=None, broadcastable=None):
         A name for printing and for gradient names such as ``(dcost/dx)``.
     broadcastable : tuple of bool, optional
         Aesara's older spelling of the shape: True for length 1, False for unknown.
+
+    Returns
+    -------
+    TensorVariable
+        A new input variable.
     """
     return TensorType(dtype, shape=shape, broadcastable=broadcastable)(name)
 
@@ -98,13 +103,41 @@ def tensor(dtype=None, shape=None, name=None, broadcastable=None):
 def _constructor(dtype, shape, kind):
     if dtype is None:
         def make(name=None, dtype=None, shape=shape):
+            """A symbolic {kind} of dtype config.floatX unless ``dtype`` is given (static shape {shape}).
+
+            Parameters
+            ----------
+            name : str, optional
+                A name for printing and for gradient names such as ``(dcost/dx)``.
+            dtype : str, optional
+                The dtype; ``config.floatX`` when None.
+            shape : tuple of (int or None)
+                The static shape; a length of 1 makes the axis broadcastable.
+
+            Returns
+            -------
+            TensorVariable
+                A new input variable.
+            """
             return tensor(dtype, shape, name)
     else:
         def make(name=None):
+            """A symbolic {kind} of dtype {dtype} (static shape {shape}).
+
+            Parameters
+            ----------
+            name : str, optional
+                A name for printing and for gradient names such as ``(dcost/dx)``.
+
+            Returns
+            -------
+            TensorVariable
+                A new input variable.
+            """
             return tensor(dtype, shape, name)
 
     make.__name__ = make.__qualname__ = kind
-    make.__doc__ = f"A symbolic {kind} of dtype {dtype or 'config.floatX'} (static shape {shape})."
+    make.__doc__ = make.__doc__.format(kind=kind, dtype=dtype, shape=shape)
     return make
 
 
