@@ -25,11 +25,16 @@ def debugprint(obj, depth=-1, print_type=False, file=None, **kwargs):
     obj : TensorVariable, list of TensorVariable, Apply or Function
         What to print; for a compiled function, its rewritten graph with each
         node's position in the run order.
+    depth : int
+        Only -1 (the whole graph) is supported.
     print_type : bool
         Also print each variable's type.
     file : file-like or 'str', optional
         Where to write; ``'str'`` returns the text instead; standard output
         when None.
+    **kwargs
+        Aesara's other options (``ids``, ``stop_on_name``, ...); none is
+        supported yet, so any raises NotImplementedError.
 
     Returns
     -------

@@ -50,6 +50,18 @@ class Function:
         converted to the input's dtype when that loses nothing (or always, with
         ``allow_input_downcast=True``). Inputs may also be given by name.
 
+        Parameters
+        ----------
+        *args : array_like
+            One value per input, in the order of ``inputs``.
+        **kwargs : array_like
+            Values of named inputs, by name (instead of by position).
+
+        Returns
+        -------
+        numpy.ndarray or list of numpy.ndarray
+            One array for a function of a single output, else a list.
+
         Raises
         ------
         TypeError
@@ -148,6 +160,9 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
         What to do with an input the outputs do not need; 'raise' by default.
     name : str, optional
         A name used in error messages.
+    mode, no_default_updates, accept_inplace, rebuild_strict, profile
+        Accepted for Aesara compatibility; only their default values are
+        supported (others raise NotImplementedError).
 
     Returns
     -------

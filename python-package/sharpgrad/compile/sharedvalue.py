@@ -21,11 +21,28 @@ class SharedVariable(TensorVariable):
         The array is always a fresh copy owned by the caller (``borrow`` is
         accepted for Aesara compatibility: the engine's value lives in libtorch
         memory that numpy does not share).
+
+        Parameters
+        ----------
+        borrow, return_internal_type : bool
+            Accepted for Aesara compatibility; not used.
+
+        Returns
+        -------
+        numpy.ndarray
         """
         return to_numpy(call(api.GetShared, self._v))[0]
 
     def set_value(self, value, borrow=False):
         """Replace the value by a copy of ``value``.
+
+        Parameters
+        ----------
+        value : array_like
+            The new value, of the variable's rank; converted to its dtype
+            when that loses nothing. Its lengths may differ from the old ones.
+        borrow : bool
+            Accepted for Aesara compatibility; the value is always copied.
 
         Raises
         ------
@@ -56,8 +73,18 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **
         length is left unknown, so later values may have other shapes.
     name : str, optional
         A name for printing and for gradient names.
+    strict, allow_downcast : bool, optional
+        Accepted for Aesara compatibility; :meth:`SharedVariable.set_value`
+        converts a new value when that loses nothing.
     borrow : bool
         Accepted for Aesara compatibility; the value is always copied.
+    **kwargs
+        Aesara's other options; none is supported, so any raises
+        NotImplementedError.
+
+    Returns
+    -------
+    SharedVariable
     """
     if kwargs:
         raise NotImplementedError(f"shared: options {sorted(kwargs)} are not implemented yet")
