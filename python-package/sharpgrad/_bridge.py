@@ -56,37 +56,142 @@ def _load():
 System, api = _load()
 
 
-def _python_exception(exc):
-    """Map a .NET exception to the Python exception a user of Aesara expects."""
-    from .compile.function import MissingInputError, UnusedInputError  # late imports: both import this module
-    from .gradient import DisconnectedInputError, NullTypeGradError
+# .NET exception types and the Python exceptions Aesara raises in their place. A type not listed maps as its
+# nearest listed base type does (``GraphJsonException`` is a ``FormatException``, so a ValueError); the engine's
+# own exceptions map to the classes named after Aesara's, looked up late because those modules import this one.
+_BUILTIN_EXCEPTIONS = {
+    "ArgumentNullException": TypeError,
+    "ArgumentOutOfRangeException": ValueError,
+    "ArgumentException": ValueError,
+    "FormatException": ValueError,
+    "NotImplementedException": NotImplementedError,
+    "NotSupportedException": NotImplementedError,
+    "InvalidCastException": TypeError,
+    "IndexOutOfRangeException": IndexError,
+    "KeyNotFoundException": KeyError,
+    "DivideByZeroException": ZeroDivisionError,
+    "OverflowException": OverflowError,
+    "ArithmeticException": ArithmeticError,
+    "OutOfMemoryException": MemoryError,
+    "InsufficientExecutionStackException": RecursionError,
+}
 
-    name = type(exc).__name__
-    message = str(exc.Message)
-    if name == "OpContractException":
-        return (TypeError if str(exc.PythonKind) == "TypeError" else ValueError)(message)
-    mapping = {
+
+def _engine_exceptions():
+    from .compile.function import UnusedInputError
+    from .gradient import DisconnectedInputError, NullTypeGradError
+    from .graph.serialize import GraphFormatError
+    from .graph.utils import MissingInputError
+
+    return {
         "NullTypeGradException": NullTypeGradError,
         "DisconnectedInputException": DisconnectedInputError,
         "MissingInputException": MissingInputError,
         "UnusedInputException": UnusedInputError,
-        "ArgumentNullException": TypeError,
-        "ArgumentOutOfRangeException": ValueError,
-        "ArgumentException": ValueError,
-        "NotImplementedException": NotImplementedError,
-        "NotSupportedException": NotImplementedError,
-        "InvalidCastException": TypeError,
-        "IndexOutOfRangeException": IndexError,
-        "DivideByZeroException": ZeroDivisionError,
+        "GraphJsonException": GraphFormatError,
     }
-    return mapping.get(name, RuntimeError)(message)
+
+
+def _innermost(exc):
+    """The exception that matters: reflection and task wrappers (``TargetInvocationException``, an
+    ``AggregateException`` of one) are peeled off."""
+    while True:
+        name = type(exc).__name__
+        if name in ("TargetInvocationException", "TypeInitializationException") and exc.InnerException is not None:
+            exc = exc.InnerException
+        elif name == "AggregateException" and exc.InnerExceptions.Count == 1:
+            exc = exc.InnerExceptions[0]
+        else:
+            return exc
+
+
+def _message(exc):
+    """The .NET message without what only a .NET developer reads: the ``(Parameter 'x')`` suffix of argument
+    exceptions and the C++ backtrace libtorch appends (``Exception raised from ...``)."""
+    message = str(exc.Message)
+    param = getattr(exc, "ParamName", None)
+    if param:
+        suffix = f" (Parameter '{param}')"
+        if message.endswith(suffix):
+            message = message[:-len(suffix)]
+    cut = message.find("\nException raised from ")
+    return message[:cut] if cut >= 0 else message
+
+
+def _verbosity():
+    import sys
+
+    config = getattr(sys.modules.get("sharpgrad"), "config", None)
+    return getattr(config, "exception_verbosity", "low")
+
+
+def _python_exception(exc):
+    """Map a .NET exception to the Python exception a user of Aesara expects.
+
+    Parameters
+    ----------
+    exc : System.Exception
+        The exception a .NET call raised.
+
+    Returns
+    -------
+    BaseException
+        Of the class Aesara raises in that case (``DisconnectedInputError``,
+        ``ValueError`` for a bad argument, ``TypeError`` for a bad type, ...;
+        ``RuntimeError`` for anything unforeseen), carrying the .NET message,
+        which says what was expected and what was given. When
+        ``sharpgrad.config.exception_verbosity`` is ``'high'``, the .NET
+        exception type and stack trace are appended; otherwise nothing of
+        .NET shows.
+    """
+    exc = _innermost(exc)
+    message = _message(exc)
+    details = None
+    if _verbosity() == "high":
+        details = f".NET exception (config.exception_verbosity='high'):\n{exc.ToString()}"
+        message = f"{message}\n\n{details}"
+    name = type(exc).__name__
+    if name == "OpContractException":
+        return (TypeError if str(exc.PythonKind) == "TypeError" else ValueError)(message)
+    if name == "GradientException":
+        from .gradient import GradientError
+
+        error = GradientError(int(exc.Arg), int(exc.ErrPos), tuple(int(n) for n in exc.Shape), float(exc.Val1),
+                              float(exc.Val2), float(exc.AbsErr), float(exc.RelErr), float(exc.AbsTol),
+                              float(exc.RelTol))
+        if details is not None:
+            error.args = (details,)
+        return error
+    mapping = {**_BUILTIN_EXCEPTIONS, **_engine_exceptions()}
+    net_type = exc.GetType()
+    while net_type is not None:
+        python_type = mapping.get(str(net_type.Name))
+        if python_type is not None:
+            return python_type(message)
+        net_type = net_type.BaseType
+    return RuntimeError(message)
 
 
 def call(method, *args):
     """Call a .NET method, re-raising its exceptions as Python ones.
 
-    The .NET stack trace is dropped: the message says what was expected and
-    what was given.
+    The Python exception is raised ``from None``: no .NET stack trace or
+    chained .NET exception shows, unless ``sharpgrad.config.exception_verbosity``
+    is ``'high'``, which appends the .NET type and stack trace to the message
+    (see :func:`_python_exception`). Python exceptions raised inside Python
+    callbacks (a custom Op's ``perform``) pass through unchanged.
+
+    Parameters
+    ----------
+    method : callable
+        A .NET method (or any callable).
+    *args
+        Its arguments.
+
+    Returns
+    -------
+    object
+        What ``method`` returns.
     """
     try:
         return method(*args)

@@ -236,7 +236,8 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
         if str(api.PlaceholderKind(cost._v)) == "null":
             raise ValueError("Can't differentiate a NaN cost. cost is NaN because " + str(api.NullWhy(cost._v)))
         if cost.ndim != 0:
-            raise TypeError("cost must be a scalar.")
+            raise TypeError(f"cost must be a scalar. Got {cost!r} of type {cost.type} ({cost.ndim} dimensions); "
+                            "reduce it first, e.g. cost.sum()")
     items = _as_list(wrt, "wrt")
     _check_policy("disconnected_inputs", disconnected_inputs, ("ignore", "warn", "raise"))
     if not isinstance(return_disconnected, str) or return_disconnected.lower() not in ("zero", "none", "disconnected"):
@@ -293,7 +294,8 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
     fs = _as_list(f, "f")
     points = [as_tensor_variable(p) for p in (eval_points if isinstance(eval_points, (list, tuple)) else [eval_points])]
     if len(fs) != len(points):
-        raise ValueError("`f` and `eval_points` must be lists of the same size.")
+        raise ValueError(f"`f` and `eval_points` must be lists of the same size. Got {len(fs)} f and "
+                         f"{len(points)} eval_points")
     known = {}
     for fi, point in zip(fs, points):
         known[fi] = point if fi not in known else known[fi] + point
@@ -332,7 +334,8 @@ def Rop(f, wrt, eval_points, disconnected_outputs="raise", return_disconnected="
     ws = _as_list(wrt, "wrt")
     points = [as_tensor_variable(p) for p in (eval_points if isinstance(eval_points, (list, tuple)) else [eval_points])]
     if len(ws) != len(points):
-        raise ValueError("`wrt` must be the same length as `eval_points`.")
+        raise ValueError(f"`wrt` must be the same length as `eval_points`. Got {len(ws)} wrt and "
+                         f"{len(points)} eval_points")
     for i, (w, p) in enumerate(zip(ws, points)):
         if w.ndim != p.ndim:
             raise ValueError(f"Element {i} of wrt/eval_point have mismatched dimensionality: {w.ndim} versus {p.ndim}")
@@ -483,9 +486,10 @@ def subgraph_grad(wrt, end, start=None, cost=None, details=False):
     if cost is None and start is None:
         raise ValueError("subgraph_grad: give a cost, a start, or both")
     if not isinstance(end, list) or not isinstance(wrt, list):
-        raise TypeError("subgraph_grad: wrt and end must be lists")
+        raise TypeError(f"subgraph_grad: wrt and end must be lists; got {type(wrt).__name__} and "
+                        f"{type(end).__name__}")
     if start is not None and not isinstance(start, dict):
-        raise TypeError("subgraph_grad: start must be a dict")
+        raise TypeError(f"subgraph_grad: start must be a dict; got {type(start).__name__}")
     params = []
     for v in wrt + end:
         if v not in params:
@@ -585,7 +589,8 @@ def hessian(cost, wrt, consider_constant=None, disconnected_inputs="raise"):
     if not isinstance(cost, TensorVariable):
         raise TypeError(f"hessian: cost must be a Variable; got {type(cost).__name__}")
     if cost.ndim != 0:
-        raise TypeError("hessian: cost must be a scalar.")
+        raise TypeError(f"hessian: cost must be a scalar. Got {cost!r} of type {cost.type} ({cost.ndim} "
+                        "dimensions)")
     items = _as_list(wrt, "wrt")
     _check_policy("disconnected_inputs", disconnected_inputs, ("ignore", "warn", "raise"))
     constants = [] if consider_constant is None else _as_list(consider_constant, "consider_constant")

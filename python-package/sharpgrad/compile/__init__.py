@@ -2,5 +2,6 @@
 
 from .function import Function, MissingInputError, UnusedInputError, function
 from .sharedvalue import SharedVariable, shared
+from . import _function_types  # noqa: F401,E402  (registers sharpgrad.compile.function.types)
 
 __all__ = ["function", "Function", "MissingInputError", "UnusedInputError", "shared", "SharedVariable"]

@@ -12,12 +12,20 @@ from ..tensor.var import TensorVariable, as_tensor_variable
 __all__ = ["function", "Function", "MissingInputError", "UnusedInputError"]
 
 
-class MissingInputError(Exception):
-    """The outputs need a variable that is not among the function's inputs."""
+from ..graph.utils import MissingInputError  # noqa: E402  (Aesara's home of this error: aesara.graph.utils)
 
 
 class UnusedInputError(Exception):
-    """An input of the function is not needed by its outputs or updates."""
+    """An input of the function is not needed by its outputs or updates (Aesara's
+    ``aesara.compile.function.types.UnusedInputError``; pass ``on_unused_input='warn'`` or ``'ignore'`` to allow it)."""
+
+
+class AliasedMemoryError(Exception):
+    """Memory is aliased that should not be (Aesara's ``aesara.compile.function.types.AliasedMemoryError``).
+
+    Defined for ``except`` clauses written for Aesara: the engine copies
+    every argument and result, so it never raises this.
+    """
 
 
 class FunctionMaker:

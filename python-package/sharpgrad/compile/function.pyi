@@ -12,11 +12,13 @@ _Updates = Union[Mapping[SharedVariable, _TensorLike], Iterable[Tuple[SharedVari
 _Givens = Union[Mapping[TensorVariable, _TensorLike], Mapping[SharedVariable, _TensorLike],
                 Iterable[Tuple[TensorVariable, _TensorLike]]]
 
-class MissingInputError(Exception):
-    """The outputs need a variable that is not among the function's inputs."""
+from ..graph.utils import MissingInputError as MissingInputError
 
 class UnusedInputError(Exception):
     """An input of the function is not needed by its outputs or updates."""
+
+class AliasedMemoryError(Exception):
+    """Memory is aliased that should not be (never raised here)."""
 
 class FunctionMaker:
     """What built a :class:`Function`; holds the rewritten graph as ``fgraph``."""

@@ -59,9 +59,6 @@ class SharedVariable(TensorVariable):
             array = c_array(array, dtype=want)
         call(api.SetShared, self._v, array.ctypes.data, list(array.shape), array.dtype.name)
 
-    def __repr__(self):
-        return self.name if self.name is not None else f"<SharedVariable {self.type}>"
-
 
 def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **kwargs):
     """Create a shared variable holding a copy of ``value`` (Aesara's ``aesara.shared``).

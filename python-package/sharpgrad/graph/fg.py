@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from ..tensor.var import wrap
 from .basic import Apply
+from .utils import InconsistencyError, MissingInputError  # noqa: F401  (importable from here, as in Aesara)
 
-__all__ = ["FunctionGraph"]
+__all__ = ["FunctionGraph", "InconsistencyError", "MissingInputError"]
 
 
 class FunctionGraph:

@@ -4,8 +4,10 @@ from typing import Any, List, Set
 
 from ..tensor.var import TensorVariable
 from .basic import Apply
+from .utils import InconsistencyError as InconsistencyError
+from .utils import MissingInputError as MissingInputError
 
-__all__ = ["FunctionGraph"]
+__all__ = ["FunctionGraph", "InconsistencyError", "MissingInputError"]
 
 class FunctionGraph:
     """A read-only view of a compiled function's rewritten graph."""

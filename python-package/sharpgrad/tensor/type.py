@@ -42,14 +42,28 @@ class TensorType:
 
     ``shape`` holds a length or None (unknown) per axis; Aesara's older
     ``broadcastable=`` flags are accepted too (True means static length 1).
+    ``str`` and ``repr`` print ``TensorType(float64, (None, 3))``, or the
+    type's ``name`` when it has one; the name does not take part in equality.
+
+    Parameters
+    ----------
+    dtype : str or numpy dtype
+        The element type; ``'floatX'`` or None means ``config.floatX``.
+    shape : tuple of (int or None)
+        The static shape, None where a length is unknown.
+    name : str, optional
+        A name for the type, printed instead of ``TensorType(...)``.
+    broadcastable : tuple of bool, optional
+        Aesara's older spelling of ``shape``: True for length 1, False for unknown.
     """
 
-    def __init__(self, dtype, shape=None, broadcastable=None):
+    def __init__(self, dtype, shape=None, name=None, broadcastable=None):
         if shape is None and broadcastable is None:
             raise TypeError("TensorType: expected a shape, e.g. shape=(None, 3)")
         if shape is None:
             shape = tuple(1 if b else None for b in broadcastable)
         self.dtype = _dtype_name(dtype)
+        self.name = name
         self.shape = tuple(None if n is None else int(n) for n in shape)
         if any(n is not None and n < 0 for n in self.shape):
             raise ValueError(f"TensorType: lengths must be >= 0 or None; got {self.shape}")
@@ -65,6 +79,17 @@ class TensorType:
         return tuple(n == 1 for n in self.shape)
 
     def __call__(self, name=None):
+        """A new symbolic variable of this type.
+
+        Parameters
+        ----------
+        name : str, optional
+            The variable's name.
+
+        Returns
+        -------
+        TensorVariable
+        """
         dims = [-1 if n is None else n for n in self.shape]
         return wrap(call(api.Tensor, self.dtype, dims, name))
 
@@ -75,6 +100,8 @@ class TensorType:
         return hash((self.dtype, self.shape))
 
     def __repr__(self):
+        if self.name:
+            return self.name
         shape = "(" + ", ".join("None" if n is None else str(n) for n in self.shape) + ("," if self.ndim == 1 else "") + ")"
         return f"TensorType({self.dtype}, {shape})"
 

@@ -21,7 +21,8 @@ class TensorType:
 
     dtype: str
     shape: Tuple[Optional[int], ...]
-    def __init__(self, dtype: DTypeLike, shape: Optional[Sequence[Optional[int]]] = None,
+    name: Optional[str]
+    def __init__(self, dtype: DTypeLike, shape: Optional[Sequence[Optional[int]]] = None, name: Optional[str] = None,
                  broadcastable: Optional[Sequence[bool]] = None) -> None: ...
     @property
     def ndim(self) -> int: ...

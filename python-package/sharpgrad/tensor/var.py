@@ -62,7 +62,7 @@ class TensorVariable:
     computed only by a compiled :func:`sharpgrad.function`.
     """
 
-    __slots__ = ("_v", "__weakref__")
+    __slots__ = ("_v", "_fn_cache", "__weakref__")
     __array_priority__ = 1000  # numpy defers to our reflected operators
 
     def __init__(self, handle):
@@ -278,18 +278,92 @@ class TensorVariable:
         return cast(self, dtype)
 
     def eval(self, inputs_to_values=None):
-        """Compute this variable's value: compiles a function of the keys of ``inputs_to_values`` and calls it.
+        """Compute this variable's value (Aesara's ``Variable.eval``).
+
+        Compiles ``function(inputs, self)`` for the keys of
+        ``inputs_to_values`` and calls it with their values. The compiled
+        function is cached on the variable per set of inputs, so a second
+        ``eval`` with the same inputs only runs it.
 
         Parameters
         ----------
         inputs_to_values : dict, optional
-            Values for the input variables this one depends on.
+            ``{input variable: value}`` for the inputs this variable depends on;
+            leave it out for a graph of constants and shared variables only. A
+            key may also be an input's name (as PyTensor allows), when exactly
+            one input of the graph has that name.
+
+        Returns
+        -------
+        numpy.ndarray
+
+        Raises
+        ------
+        MissingInputError
+            When the graph needs an input that has no value.
+        UnusedInputError
+            When a key is not part of the graph (as in Aesara).
+        TypeError
+            When ``inputs_to_values`` is not a dict, or a key is neither a
+            variable nor a name.
+        ValueError
+            When a name matches no input of the graph, or several.
         """
         from ..compile.function import function
 
-        values = dict(inputs_to_values or {})
-        keys = list(values)
-        return function(keys, self, on_unused_input="ignore")(*[values[k] for k in keys])
+        given = {} if inputs_to_values is None else inputs_to_values
+        if not isinstance(given, dict):
+            raise TypeError(f"{self!r}.eval: inputs_to_values must be a dict {{variable: value}}; got "
+                            f"{type(given).__name__}")
+        values = {}
+        for key, value in given.items():
+            if isinstance(key, str):
+                key = self._input_named(key)
+            elif not isinstance(key, TensorVariable):
+                raise TypeError(f"{self!r}.eval: the keys of inputs_to_values must be variables (or input names); got "
+                                f"{key!r} of type {type(key).__name__}")
+            values[key] = value
+        inputs = tuple(sorted(values, key=id))
+        cache = getattr(self, "_fn_cache", None)
+        if cache is None:
+            cache = self._fn_cache = {}
+        if inputs not in cache:
+            cache[inputs] = function(list(inputs), self)
+        return cache[inputs](*[values[k] for k in inputs])
+
+    def _input_named(self, name):
+        """The one input (no owner, not a constant) of this variable's graph named ``name``."""
+        from ..graph.basic import graph_inputs
+
+        inputs = [v for v in graph_inputs([self]) if not _is_engine_constant(v._v)]
+        found = [v for v in inputs if v.name == name]
+        if len(found) != 1:
+            names = sorted({v.name for v in inputs if v.name is not None})
+            problem = "no input" if not found else f"{len(found)} inputs"
+            raise ValueError(f"{self!r}.eval: expected one input named {name!r} in the graph; found {problem} with "
+                             f"that name (named inputs: {names})")
+        return found[0]
+
+    @property
+    def data(self):
+        """A constant's value, as a new numpy array (Aesara's ``Constant.data``).
+
+        Raises
+        ------
+        AttributeError
+            For a variable that is not a constant (an input, a shared
+            variable or a computed variable): use ``eval`` or ``get_value``.
+        """
+        if not _is_engine_constant(self._v):
+            raise AttributeError(f"{self!r} is not a constant, so it has no data; compute it with .eval() (or "
+                                 "get_value() for a shared variable)")
+        from Gradient.Interop import PyResults
+
+        from .._bridge import to_numpy
+
+        return to_numpy(call(PyResults, [self._v.Value.clone()]))[0]
+
+    value = property(data.fget, doc="A constant's value (Aesara's read-only ``Constant.value``, same as ``data``).")
 
     def zeros_like(self, dtype=None):
         """Zeros shaped like this variable (its dtype unless ``dtype`` is given).
@@ -446,7 +520,21 @@ class TensorVariable:
         raise TypeError("len() of a symbolic tensor is unknown; use x.shape[0]")
 
     def __repr__(self):
-        return self.name if self.name is not None else str(self._v.ToString())
+        """Aesara's text for a variable (``str`` is the same).
+
+        The name when it has one; ``TensorConstant{2.0}`` for a constant
+        (``name{2.0}`` when named, ``TensorConstant{(3,) of 1.0}`` when all
+        elements are equal, long values cut to ``first10..last10``);
+        ``<TensorType(float64, (None,))>`` for an unnamed input or shared
+        variable; ``Op.index`` (e.g. ``Elemwise{add}.0``) for a computed one.
+        """
+        if _is_engine_constant(self._v):
+            return f"{self.name if self.name is not None else 'TensorConstant'}{{{_constant_text(self.data)}}}"
+        if self.name is not None:
+            return self.name
+        if self._v.Owner is None and not str(api.PlaceholderKind(self._v)):
+            return f"<{self.type}>"
+        return str(self._v.ToString())
 
     __str__ = __repr__
 
@@ -555,6 +643,21 @@ class TensorVariable:
 
     def __invert__(self):
         return wrap(call(api.Unary2, "invert", self._v))
+
+
+def _is_engine_constant(handle):
+    """True when the engine variable ``handle`` is a constant (it holds a value)."""
+    return handle.Owner is None and str(handle.GetType().Name) == "Constant"
+
+
+def _constant_text(data):
+    """A constant's value as Aesara prints it inside ``TensorConstant{...}``."""
+    flat = data.ravel()
+    if data.ndim > 0 and flat.size and bool((flat == flat[0]).all()):
+        text = f"{data.shape} of {flat[0]}"
+    else:
+        text = f"{data}"
+    return text[:10] + ".." + text[-10:] if len(text) > 20 else text
 
 
 _INT_DTYPES = ("int8", "int16", "int32", "int64")
