@@ -15,9 +15,11 @@ from .gradient import grad as grad
 from .gradient import subgraph_grad as subgraph_grad
 from .printing import debugprint as debugprint
 from .printing import dprint as dprint
+from .printing import pp as pp
+from .printing import pprint as pprint
 
 __version__: str
 config: Config
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad",
-           "printing", "debugprint", "dprint", "__version__"]
+           "printing", "debugprint", "dprint", "pp", "pprint", "__version__"]

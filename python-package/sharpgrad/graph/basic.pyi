@@ -2,6 +2,8 @@
 
 from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
+from numpy.typing import ArrayLike
+
 from ..tensor.type import TensorType
 from ..tensor.var import TensorVariable, _TensorLike
 from .op import Op
@@ -9,7 +11,11 @@ from .op import Op
 __all__ = ["Apply", "Constant", "Variable", "ancestors", "graph_inputs", "OpView"]
 
 Variable = TensorVariable
-Constant = TensorVariable
+
+class Constant(TensorVariable):
+    """A variable with a fixed value; ``isinstance(v, Constant)`` holds for constants only."""
+
+    def __new__(cls, type: TensorType, data: ArrayLike, name: Optional[str] = None) -> Constant: ...
 
 class OpView:
     """A read-only view of an engine Op; its class is named after Aesara's (``Elemwise``, ``Dot``, ``Sum``, ...)."""

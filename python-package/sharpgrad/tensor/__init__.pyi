@@ -9,6 +9,14 @@ from . import slinalg as slinalg
 from . import special as special
 from . import subtensor as subtensor
 from . import type as type
+from ..gradient import Lop as Lop
+from ..gradient import Rop as Rop
+from ..gradient import consider_constant as consider_constant
+from ..gradient import grad as grad
+from ..gradient import hessian as hessian
+from ..gradient import jacobian as jacobian
+from ..gradient import numeric_grad as numeric_grad
+from ..gradient import verify_grad as verify_grad
 from .var import TensorVariable as TensorVariable
 from .var import as_tensor_variable as as_tensor_variable
 from .var import as_tensor as as_tensor
