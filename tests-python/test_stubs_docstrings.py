@@ -367,6 +367,14 @@ def mypy_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("mypy-cache")
 
 
+def test_the_stubs_pass_mypy_strict(mypy_cache):
+    stubs = sorted(str(p.relative_to(PACKAGE_DIR.parent)) for p in PACKAGE_DIR.rglob("*.pyi"))
+    done = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache / "strict"),
+                           "--no-error-summary", "--show-error-codes", *stubs],
+                          capture_output=True, text=True, cwd=PACKAGE_DIR.parent, timeout=300)
+    assert done.returncode == 0 and not done.stdout.strip(), done.stdout + done.stderr
+
+
 def test_mypy_accepts_a_tutorial_script(tmp_path, mypy_cache):
     rc, output = _mypy(tmp_path, TUTORIAL, mypy_cache)
     assert rc == 0 and output.strip() == "", output
