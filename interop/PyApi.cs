@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Gradient.Compile;
 using Gradient.Graph;
 using Gradient.Kernels;
@@ -157,47 +158,47 @@ public static partial class PyApi
     };
 }
 
-/// <summary>A compiled function as Python sees it: numpy buffers in by pointer, results out by pointer.</summary>
+/// <summary>A compiled function as Python sees it: called through <see cref="FastCall"/> by its <see cref="Handle"/>.</summary>
 public sealed class PyFunction(Function function)
 {
+    private IntPtr _handle;
+
     /// <summary>The compiled function.</summary>
     public Function Function { get; } = function;
+
+    /// <summary>
+    /// A weak GC handle to this object: Python keeps the object alive through pythonnet while it may call, and the
+    /// handle is freed with the object.
+    /// </summary>
+    internal IntPtr Handle
+    {
+        get
+        {
+            lock (this)
+            {
+                if (_handle == IntPtr.Zero)
+                {
+                    _handle = GCHandle.ToIntPtr(GCHandle.Alloc(this, GCHandleType.Weak));
+                }
+                return _handle;
+            }
+        }
+    }
+
+    /// <summary>Frees the handle.</summary>
+    ~PyFunction()
+    {
+        if (_handle != IntPtr.Zero)
+        {
+            GCHandle.FromIntPtr(_handle).Free();
+        }
+    }
 
     /// <summary>For each input, whether the outputs or updates need it.</summary>
     public bool[] UsedInputs()
     {
         var roots = GraphOrder.GraphInputs(Function.Graph.Outputs, Function.Inputs.ToHashSet()).ToHashSet();
         return Function.Inputs.Select(roots.Contains).ToArray();
-    }
-
-    /// <summary>
-    /// Runs the function with every argument packed in one array, so Python crosses into .NET once:
-    /// <c>[count, then per argument: pointer, dtype index (<see cref="DType"/> order), rank, lengths...]</c>, each
-    /// pointer a C-contiguous buffer that is copied, never written.
-    /// </summary>
-    public PyResults CallPacked(long[] packed)
-    {
-        int count = checked((int)packed[0]);
-        var args = new TorchSharp.torch.Tensor[count];
-        try
-        {
-            int at = 1;
-            for (int i = 0; i < count; i++)
-            {
-                int rank = checked((int)packed[at + 2]);
-                args[i] = Kernels.Kernels.FromPointer(new IntPtr(packed[at]), packed[(at + 3)..(at + 3 + rank)],
-                    (DType)packed[at + 1]);
-                at += 3 + rank;
-            }
-            return new PyResults(Function.Call(args));
-        }
-        finally
-        {
-            foreach (var a in args)
-            {
-                a?.Dispose();
-            }
-        }
     }
 }
 
@@ -215,7 +216,7 @@ public sealed class PyResults(TorchSharp.torch.Tensor[] tensors) : IDisposable
         {
             layout.Add((long)DTypes.FromTorch(t.dtype));
             layout.Add(t.dim());
-            layout.AddRange(t.shape);
+            layout.AddRange(t.Lengths());
         }
         return layout.ToArray();
     }

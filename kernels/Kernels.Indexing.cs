@@ -44,7 +44,7 @@ public static partial class Kernels
     public static Tensor AdvancedSubtensor1(Tensor x, Tensor indices)
     {
         CheckVectorIndex("AdvancedSubtensor1", x, indices);
-        using var idx = WrapIndices("AdvancedSubtensor1", indices, x.shape[0], 0);
+        using var idx = WrapIndices("AdvancedSubtensor1", indices, x.Lengths()[0], 0);
         return x.index_select(0, idx);
     }
 
@@ -90,21 +90,21 @@ public static partial class Kernels
     {
         using var scope = torch.NewDisposeScope();
         // Index the flat positions of x the same way: each selected element learns where it lives in x.
-        var positions = torch.arange(x.NumberOfElements, dtype: ScalarType.Int64).reshape(x.shape);
+        var positions = torch.arange(x.NumberOfElements, dtype: ScalarType.Int64).reshape(x.Lengths());
         var (sliced, index, _) = PrepareIndex(op, positions, entries, arrays);
         var linear = sliced.index(index);
-        var target = linear.shape;
+        var target = linear.Lengths();
         bool fits = y.dim() <= target.Length;
         for (int i = 1; fits && i <= y.dim(); i++)
         {
-            long have = y.shape[^i], want = target[^i];
+            long have = y.Lengths()[^i], want = target[^i];
             bool mayBroadcast = broadcastable is null || broadcastable[^i];
             fits = have == want || (have == 1 && mayBroadcast);
         }
         if (!fits)
         {
             throw new ArgumentException(
-                $"{op}: value of shape {Show(y.shape)} does not broadcast to the indexed shape {Show(target)}" +
+                $"{op}: value of shape {Show(y.Lengths())} does not broadcast to the indexed shape {Show(target)}" +
                 (broadcastable is null ? "" : "; only axes of static length 1 broadcast"));
         }
         var values = y.to_type(x.dtype).expand(target).reshape(-1);
@@ -179,11 +179,11 @@ public static partial class Kernels
                 RequireAxis(op, x, axis, rank, entries.Count);
                 for (int a = 0; a < rank; a++)
                 {
-                    if (array.shape[a] != x.shape[axis + a])
+                    if (array.Lengths()[a] != x.Lengths()[axis + a])
                     {
                         throw new IndexOutOfRangeException(
                             $"{op}: boolean index did not match indexed array along axis {axis + a}; size of axis is " +
-                            $"{x.shape[axis + a]} but size of corresponding boolean axis is {array.shape[a]}");
+                            $"{x.Lengths()[axis + a]} but size of corresponding boolean axis is {array.Lengths()[a]}");
                     }
                 }
                 var found = array.nonzero();
@@ -192,16 +192,16 @@ public static partial class Kernels
                     var column = found.select(1, a);
                     slices.Add(IndexEntry.All);
                     index.Add(column);
-                    arrayShapes.Add(column.shape);
+                    arrayShapes.Add(column.Lengths());
                 }
                 axis += rank;
                 continue;
             }
             RequireAxis(op, x, axis, 1, entries.Count);
-            var wrapped = WrapIndices(op, array, x.shape[axis], axis);
+            var wrapped = WrapIndices(op, array, x.Lengths()[axis], axis);
             slices.Add(IndexEntry.All);
             index.Add(wrapped);
-            arrayShapes.Add(wrapped.shape);
+            arrayShapes.Add(wrapped.Lengths());
             axis++;
         }
         if (next != arrays.Count)
@@ -258,7 +258,7 @@ public static partial class Kernels
         }
         if (indices.dim() != 1)
         {
-            throw new ArgumentException($"{op}: expected an integer vector of indices; got shape {Show(indices.shape)}");
+            throw new ArgumentException($"{op}: expected an integer vector of indices; got shape {Show(indices.Lengths())}");
         }
     }
 }

@@ -17,12 +17,12 @@ public static partial class Kernels
         CheckSquare("matrix_inverse", x, "x");
         // TorchSharp 0.107's linalg.inv_ex computes a Cholesky factor instead of the inverse: solve X Y = I instead.
         using var scope = NewDisposeScope();
-        var identity = torch.eye(x.shape[0], x.shape[0], x.dtype, x.device);
+        var identity = torch.eye(x.Lengths()[0], x.Lengths()[0], x.dtype, x.device);
         var (inverse, info) = linalg.solve_ex(x, identity, left: true, check_errors: false);
         if (Failed(info) is long k)
         {
             throw new ArgumentException(
-                $"matrix_inverse: the {Show(x.shape)} matrix is singular (pivot U[{k - 1}, {k - 1}] of its LU " +
+                $"matrix_inverse: the {Show(x.Lengths())} matrix is singular (pivot U[{k - 1}, {k - 1}] of its LU " +
                 "factorization is exactly zero); it has no inverse");
         }
         return inverse.contiguous().MoveToOuterDisposeScope();
@@ -48,12 +48,12 @@ public static partial class Kernels
         CheckSquare("solve", a, "a");
         if (b.dim() is < 1 or > 2)
         {
-            throw new ArgumentException($"solve: expected b of rank 1 or 2; got shape {Show(b.shape)}", nameof(b));
+            throw new ArgumentException($"solve: expected b of rank 1 or 2; got shape {Show(b.Lengths())}", nameof(b));
         }
-        if (b.shape[0] != a.shape[0])
+        if (b.Lengths()[0] != a.Lengths()[0])
         {
             throw new ArgumentException(
-                $"solve: a is {Show(a.shape)} but b has {b.shape[0]} rows (shape {Show(b.shape)}); expected {a.shape[0]}",
+                $"solve: a is {Show(a.Lengths())} but b has {b.Lengths()[0]} rows (shape {Show(b.Lengths())}); expected {a.Lengths()[0]}",
                 nameof(b));
         }
         if (a.dtype != b.dtype)
@@ -76,7 +76,7 @@ public static partial class Kernels
                 if (Failed(info) is long k)
                 {
                     throw new ArgumentException(
-                        $"solve: the {Show(a.shape)} matrix a is singular (pivot U[{k - 1}, {k - 1}] of its LU " +
+                        $"solve: the {Show(a.Lengths())} matrix a is singular (pivot U[{k - 1}, {k - 1}] of its LU " +
                         "factorization is exactly zero)", nameof(a));
                 }
                 x = solution;
@@ -88,7 +88,7 @@ public static partial class Kernels
                 if (Failed(info) is long k)
                 {
                     throw new ArgumentException(
-                        $"solve: the symmetric {Show(a.shape)} matrix a is singular (pivot {k - 1} is exactly zero)",
+                        $"solve: the symmetric {Show(a.Lengths())} matrix a is singular (pivot {k - 1} is exactly zero)",
                         nameof(a));
                 }
                 x = solution;
@@ -128,7 +128,7 @@ public static partial class Kernels
         }
         catch (ArgumentException) when (nanOnError)
         {
-            return torch.full(x.shape, double.NaN, x.dtype).MoveToOuterDisposeScope();
+            return torch.full(x.Lengths(), double.NaN, x.dtype).MoveToOuterDisposeScope();
         }
         var result = lower ? factor : factor.transpose(0, 1);
         return result.contiguous().MoveToOuterDisposeScope();
@@ -179,11 +179,11 @@ public static partial class Kernels
     {
         CheckPlane("diagonal_scatter", x, axis1, axis2);
         using var view = x.diagonal(offset, axis1, axis2);
-        if (!view.shape.SequenceEqual(src.shape))
+        if (!view.Lengths().SequenceEqual(src.Lengths()))
         {
             throw new ArgumentException(
-                $"diagonal_scatter: diagonal {offset} of a {Show(x.shape)} tensor has shape {Show(view.shape)}; the " +
-                $"values have shape {Show(src.shape)}", nameof(src));
+                $"diagonal_scatter: diagonal {offset} of a {Show(x.Lengths())} tensor has shape {Show(view.Lengths())}; the " +
+                $"values have shape {Show(src.Lengths())}", nameof(src));
         }
         if (x.dtype != src.dtype)
         {
@@ -202,7 +202,7 @@ public static partial class Kernels
             {
                 factor.Dispose();
                 throw new ArgumentException(
-                    $"{what}: the {Show(x.shape)} matrix is not positive definite (its leading minor of order {k} is " +
+                    $"{what}: the {Show(x.Lengths())} matrix is not positive definite (its leading minor of order {k} is " +
                     "not positive)");
             }
         }
@@ -227,9 +227,9 @@ public static partial class Kernels
 
     private static void CheckSquare(string what, Tensor x, string name)
     {
-        if (x.dim() != 2 || x.shape[0] != x.shape[1])
+        if (x.dim() != 2 || x.Lengths()[0] != x.Lengths()[1])
         {
-            throw new ArgumentException($"{what}: expected a square matrix {name}; got shape {Show(x.shape)}", name);
+            throw new ArgumentException($"{what}: expected a square matrix {name}; got shape {Show(x.Lengths())}", name);
         }
         if (x.dtype is not (ScalarType.Float32 or ScalarType.Float64))
         {
@@ -243,7 +243,7 @@ public static partial class Kernels
         using var all = finite.all();
         if (!all.item<bool>())
         {
-            throw new ArgumentException($"{what}: the {Show(x.shape)} array must not contain infinities or NaNs");
+            throw new ArgumentException($"{what}: the {Show(x.Lengths())} array must not contain infinities or NaNs");
         }
     }
 
@@ -252,7 +252,7 @@ public static partial class Kernels
         if (axis1 < 0 || axis2 < 0 || axis1 >= x.dim() || axis2 >= x.dim() || axis1 == axis2)
         {
             throw new ArgumentException(
-                $"{what}: axes ({axis1}, {axis2}) must be two distinct axes of a tensor of shape {Show(x.shape)}");
+                $"{what}: axes ({axis1}, {axis2}) must be two distinct axes of a tensor of shape {Show(x.Lengths())}");
         }
     }
 }

@@ -293,11 +293,11 @@ public static partial class Kernels
                 {
                     continue;
                 }
-                long n = t.shape[^axis];
+                long n = t.Lengths()[^axis];
                 if (n != 1 && length != 1 && n != length)
                 {
                     throw new ArgumentException(
-                        $"{op}: operand shapes {string.Join(" and ", operands.Select(o => Show(o.shape)))} do not " +
+                        $"{op}: operand shapes {string.Join(" and ", operands.Select(o => Show(o.Lengths())))} do not " +
                         $"broadcast: axis {ndim - axis} has lengths {length} and {n}");
                 }
                 if (n != 1)

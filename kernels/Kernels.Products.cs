@@ -18,29 +18,29 @@ public static partial class Kernels
         if (a.dim() < 1 || b.dim() < 1)
         {
             throw new ArgumentException(
-                $"matmul: expected operands of rank >= 1; got shapes {Show(a.shape)} and {Show(b.shape)}");
+                $"matmul: expected operands of rank >= 1; got shapes {Show(a.Lengths())} and {Show(b.Lengths())}");
         }
         if (a.dtype != b.dtype)
         {
             throw new ArgumentException($"matmul: expected operands of one dtype; got {a.dtype} and {b.dtype}");
         }
-        long inner = a.shape[^1];
-        long other = b.dim() == 1 ? b.shape[0] : b.shape[^2];
+        long inner = a.Lengths()[^1];
+        long other = b.dim() == 1 ? b.Lengths()[0] : b.Lengths()[^2];
         if (inner != other)
         {
             throw new ArgumentException(
-                $"matmul: shapes {Show(a.shape)} and {Show(b.shape)} not aligned: last dim of a ({inner}) != " +
+                $"matmul: shapes {Show(a.Lengths())} and {Show(b.Lengths())} not aligned: last dim of a ({inner}) != " +
                 $"{(b.dim() == 1 ? "length" : "second-to-last dim")} of b ({other})");
         }
-        var batchA = a.shape.Take(Math.Max(0, a.shape.Length - 2)).ToArray();
-        var batchB = b.shape.Take(Math.Max(0, b.shape.Length - 2)).ToArray();
+        var batchA = a.Lengths().Take(Math.Max(0, a.Lengths().Length - 2)).ToArray();
+        var batchB = b.Lengths().Take(Math.Max(0, b.Lengths().Length - 2)).ToArray();
         for (int i = 1; i <= Math.Min(batchA.Length, batchB.Length); i++)
         {
             long x = batchA[^i], y = batchB[^i];
             if (x != y && x != 1 && y != 1)
             {
                 throw new ArgumentException(
-                    $"matmul: batch shapes of {Show(a.shape)} and {Show(b.shape)} do not broadcast ({x} != {y})");
+                    $"matmul: batch shapes of {Show(a.Lengths())} and {Show(b.Lengths())} do not broadcast ({x} != {y})");
             }
         }
         return a.matmul(b);
@@ -65,11 +65,11 @@ public static partial class Kernels
         CheckDistinct("tensordot", "b", b, axesB);
         for (int i = 0; i < axesA.Count; i++)
         {
-            if (a.shape[axesA[i]] != b.shape[axesB[i]])
+            if (a.Lengths()[axesA[i]] != b.Lengths()[axesB[i]])
             {
                 throw new ArgumentException(
-                    $"tensordot: shape-mismatch for sum: axis {axesA[i]} of a {Show(a.shape)} has length " +
-                    $"{a.shape[axesA[i]]}, axis {axesB[i]} of b {Show(b.shape)} has length {b.shape[axesB[i]]}");
+                    $"tensordot: shape-mismatch for sum: axis {axesA[i]} of a {Show(a.Lengths())} has length " +
+                    $"{a.Lengths()[axesA[i]]}, axis {axesB[i]} of b {Show(b.Lengths())} has length {b.Lengths()[axesB[i]]}");
             }
         }
         return torch.tensordot(a, b, axesA.Select(x => (long)x).ToArray(), axesB.Select(x => (long)x).ToArray());
@@ -84,34 +84,34 @@ public static partial class Kernels
         if (a.dim() is < 2 or > 3 || b.dim() is < 2 or > 3)
         {
             throw new ArgumentException(
-                $"batched_dot: expected operands of rank 2 or 3; got shapes {Show(a.shape)} and {Show(b.shape)}");
+                $"batched_dot: expected operands of rank 2 or 3; got shapes {Show(a.Lengths())} and {Show(b.Lengths())}");
         }
         if (a.dtype != b.dtype)
         {
             throw new ArgumentException($"batched_dot: expected operands of one dtype; got {a.dtype} and {b.dtype}");
         }
-        if (a.shape[0] != b.shape[0])
+        if (a.Lengths()[0] != b.Lengths()[0])
         {
             throw new ArgumentException(
-                $"batched_dot: batch lengths differ: {a.shape[0]} for a {Show(a.shape)} and {b.shape[0]} for b {Show(b.shape)}");
+                $"batched_dot: batch lengths differ: {a.Lengths()[0]} for a {Show(a.Lengths())} and {b.Lengths()[0]} for b {Show(b.Lengths())}");
         }
-        if (a.shape[^1] != b.shape[1])
+        if (a.Lengths()[^1] != b.Lengths()[1])
         {
             throw new ArgumentException(
-                $"batched_dot: shapes {Show(a.shape)} and {Show(b.shape)} not aligned: last dim of a ({a.shape[^1]}) " +
-                $"!= axis 1 of b ({b.shape[1]})");
+                $"batched_dot: shapes {Show(a.Lengths())} and {Show(b.Lengths())} not aligned: last dim of a ({a.Lengths()[^1]}) " +
+                $"!= axis 1 of b ({b.Lengths()[1]})");
         }
         using var a3 = a.dim() == 3 ? a.alias() : a.unsqueeze(1);
         using var b3 = b.dim() == 3 ? b.alias() : b.unsqueeze(2);
         using var c = a3.bmm(b3);
-        var shape = new List<long> { a.shape[0] };
+        var shape = new List<long> { a.Lengths()[0] };
         if (a.dim() == 3)
         {
-            shape.Add(a.shape[1]);
+            shape.Add(a.Lengths()[1]);
         }
         if (b.dim() == 3)
         {
-            shape.Add(b.shape[2]);
+            shape.Add(b.Lengths()[2]);
         }
         return c.reshape(shape.ToArray());
     }
@@ -123,7 +123,7 @@ public static partial class Kernels
             if (axis < 0 || axis >= t.dim())
             {
                 throw new ArgumentException(
-                    $"{what}: axis {axis} of {name} is out of range for shape {Show(t.shape)}");
+                    $"{what}: axis {axis} of {name} is out of range for shape {Show(t.Lengths())}");
             }
         }
         if (axes.Distinct().Count() != axes.Count)

@@ -56,16 +56,16 @@ public static partial class Kernels
     /// </summary>
     public static Tensor Multinomial(Generator generator, long n, Tensor pvals, long[] batch)
     {
-        if (pvals.dim() < 1 || pvals.shape[^1] < 1)
+        if (pvals.dim() < 1 || pvals.Lengths()[^1] < 1)
         {
-            throw new ArgumentException($"multinomial: pvals must have at least one category; got shape {Show(pvals.shape)}",
+            throw new ArgumentException($"multinomial: pvals must have at least one category; got shape {Show(pvals.Lengths())}",
                 nameof(pvals));
         }
         if (n < 0)
         {
             throw new ArgumentException($"multinomial: n must be non-negative; got {n}", nameof(n));
         }
-        long k = pvals.shape[^1];
+        long k = pvals.Lengths()[^1];
         using var scope = NewDisposeScope();
         var probs = ParamAs("multinomial", "pvals", pvals, [.. batch, k], DType.Float64);
         if (probs.lt(0).any().item<bool>() || probs.isnan().any().item<bool>())
@@ -103,9 +103,9 @@ public static partial class Kernels
         long count = shape.Aggregate(1L, (x, y) => x * y);
         if (a.dim() > 1)
         {
-            throw new NotSupportedException($"choice: a must be an integer or a vector; got shape {Show(a.shape)}");
+            throw new NotSupportedException($"choice: a must be an integer or a vector; got shape {Show(a.Lengths())}");
         }
-        long n = a.dim() == 0 ? a.to_type(ScalarType.Int64).item<long>() : a.shape[0];
+        long n = a.dim() == 0 ? a.to_type(ScalarType.Int64).item<long>() : a.Lengths()[0];
         if (n <= 0 && count > 0)
         {
             throw new ArgumentException("choice: a cannot be empty unless no samples are taken", nameof(a));
@@ -119,9 +119,9 @@ public static partial class Kernels
         Tensor picks;
         if (p is not null)
         {
-            if (p.dim() != 1 || p.shape[0] != n)
+            if (p.dim() != 1 || p.Lengths()[0] != n)
             {
-                throw new ArgumentException($"choice: p must be a vector of length {n}; got shape {Show(p.shape)}",
+                throw new ArgumentException($"choice: p must be a vector of length {n}; got shape {Show(p.Lengths())}",
                     nameof(p));
             }
             var probs = p.to_type(ScalarType.Float64);
@@ -166,7 +166,7 @@ public static partial class Kernels
             }
             return torch.randperm(n, ScalarType.Int64, generator: generator);
         }
-        using var order = torch.randperm(x.shape[0], ScalarType.Int64, generator: generator);
+        using var order = torch.randperm(x.Lengths()[0], ScalarType.Int64, generator: generator);
         return x.index_select(0, order);
     }
 
@@ -200,12 +200,12 @@ public static partial class Kernels
     /// <summary>A parameter converted to <paramref name="dtype"/> and broadcast to <paramref name="shape"/>.</summary>
     private static Tensor ParamAs(string what, string name, Tensor value, long[] shape, DType dtype)
     {
-        bool fits = value.dim() <= shape.Length && value.shape.Select((n, i) => n == 1 || n == shape[shape.Length - value.dim() + i])
+        bool fits = value.dim() <= shape.Length && value.Lengths().Select((n, i) => n == 1 || n == shape[shape.Length - value.dim() + i])
             .All(ok => ok);
         if (!fits)
         {
             throw new ArgumentException(
-                $"{what}: parameter {name} of shape {Show(value.shape)} does not broadcast to the sample shape {Show(shape)}",
+                $"{what}: parameter {name} of shape {Show(value.Lengths())} does not broadcast to the sample shape {Show(shape)}",
                 name);
         }
         return value.to_type(dtype.ToTorch()).expand(shape);

@@ -31,15 +31,15 @@ public static partial class Kernels
         var dims = CheckAxes("argmax", x, axes);
         foreach (long a in dims)
         {
-            if (x.shape[a] == 0)
+            if (x.Lengths()[a] == 0)
             {
                 throw new ArgumentException(
-                    $"argmax: attempt to get argmax of an empty sequence (shape {Show(x.shape)}, axis {a})", nameof(x));
+                    $"argmax: attempt to get argmax of an empty sequence (shape {Show(x.Lengths())}, axis {a})", nameof(x));
             }
         }
         if (dims.Length == 0)
         {
-            return torch.zeros(x.shape, ScalarType.Int64);
+            return torch.zeros(x.Lengths(), ScalarType.Int64);
         }
         // libtorch has no argmax for booleans: compare them as bytes.
         using var comparable = x.dtype == ScalarType.Bool ? x.to_type(ScalarType.Byte) : x.alias();
@@ -63,7 +63,7 @@ public static partial class Kernels
         string what = product ? "cumprod" : "cumsum";
         if (axis is int a && (a < 0 || a >= x.dim()))
         {
-            throw new ArgumentException($"{what}: axis {a} is out of range for a tensor of shape {Show(x.shape)}",
+            throw new ArgumentException($"{what}: axis {a} is out of range for a tensor of shape {Show(x.Lengths())}",
                 nameof(axis));
         }
         var compute = dtype == DType.Bool ? ScalarType.Int64 : dtype.ToTorch();
@@ -81,7 +81,7 @@ public static partial class Kernels
             if (axis < 0 || axis >= x.dim())
             {
                 throw new ArgumentException(
-                    $"{what}: axis {axis} is out of range for a tensor of shape {Show(x.shape)}", nameof(axes));
+                    $"{what}: axis {axis} is out of range for a tensor of shape {Show(x.Lengths())}", nameof(axes));
             }
         }
         if (dims.Distinct().Count() != dims.Length)
@@ -110,7 +110,7 @@ public static partial class Kernels
         var kept = Enumerable.Range(0, (int)x.dim()).Select(a => (long)a).Where(a => !dims.Contains(a)).ToArray();
         var sorted = dims.Order().ToArray();
         using var moved = x.permute(kept.Concat(sorted).ToArray());
-        var shape = kept.Select(a => x.shape[a]).Append(sorted.Aggregate(1L, (n, a) => n * x.shape[a])).ToArray();
+        var shape = kept.Select(a => x.Lengths()[a]).Append(sorted.Aggregate(1L, (n, a) => n * x.Lengths()[a])).ToArray();
         return moved.reshape(shape);
     }
 

@@ -7,16 +7,16 @@ namespace Gradient.Kernels;
 public static partial class Kernels
 {
     /// <summary>The shape of <paramref name="x"/> as an int64 vector.</summary>
-    public static Tensor ShapeOf(Tensor x) => torch.tensor(x.shape, ScalarType.Int64);
+    public static Tensor ShapeOf(Tensor x) => torch.tensor(x.Lengths(), ScalarType.Int64);
 
     /// <summary>The length of axis <paramref name="axis"/> as an int64 scalar.</summary>
     public static Tensor ShapeAt(Tensor x, int axis)
     {
         if (axis < 0 || axis >= x.dim())
         {
-            throw new ArgumentException($"Shape_i: axis {axis} is out of range for a tensor of shape {Show(x.shape)}");
+            throw new ArgumentException($"Shape_i: axis {axis} is out of range for a tensor of shape {Show(x.Lengths())}");
         }
-        return torch.tensor(x.shape[axis], ScalarType.Int64);
+        return torch.tensor(x.Lengths()[axis], ScalarType.Int64);
     }
 
     /// <summary>Stacks 0-d integer tensors into an int64 vector (Aesara's <c>MakeVector</c>).</summary>
@@ -27,7 +27,7 @@ public static partial class Kernels
         {
             if (items[i].dim() != 0)
             {
-                throw new ArgumentException($"MakeVector: item {i} expected a 0-d tensor; got shape {Show(items[i].shape)}");
+                throw new ArgumentException($"MakeVector: item {i} expected a 0-d tensor; got shape {Show(items[i].Lengths())}");
             }
             using var asLong = items[i].to_type(ScalarType.Int64);
             values[i] = asLong.item<long>();
@@ -79,7 +79,7 @@ public static partial class Kernels
         {
             throw new ArgumentException($"flatten: ndim must be in [1, {Math.Max(1, x.dim())}]; got {ndim}");
         }
-        var shape = x.shape.Take(ndim - 1).Append(x.shape.Skip(ndim - 1).Aggregate(1L, (a, b) => a * b)).ToArray();
+        var shape = x.Lengths().Take(ndim - 1).Append(x.Lengths().Skip(ndim - 1).Aggregate(1L, (a, b) => a * b)).ToArray();
         return x.reshape(shape);
     }
 
@@ -93,10 +93,10 @@ public static partial class Kernels
             {
                 throw new ArgumentException($"max: axis {axis} is out of range for a tensor of rank {x.dim()}", nameof(axes));
             }
-            if (x.shape[axis] == 0)
+            if (x.Lengths()[axis] == 0)
             {
                 throw new ArgumentException(
-                    $"max: zero-size array to reduction operation maximum which has no identity (shape {Show(x.shape)}, axis {axis})");
+                    $"max: zero-size array to reduction operation maximum which has no identity (shape {Show(x.Lengths())}, axis {axis})");
             }
         }
         if (reduced.Length == 0)
@@ -127,18 +127,18 @@ public static partial class Kernels
     {
         var result = x.clone();
         using var view = IndexView(result, entries, out var flips);
-        var target = view.shape;
+        var target = view.Lengths();
         bool fits = y.dim() <= target.Length;
         for (int i = 1; fits && i <= y.dim(); i++)
         {
-            long have = y.shape[^i], want = target[^i];
+            long have = y.Lengths()[^i], want = target[^i];
             fits = have == want || have == 1;
         }
         if (!fits)
         {
             result.Dispose();
             throw new ArgumentException(
-                $"{(set ? "set_subtensor" : "inc_subtensor")}: value of shape {Show(y.shape)} does not broadcast to the " +
+                $"{(set ? "set_subtensor" : "inc_subtensor")}: value of shape {Show(y.Lengths())} does not broadcast to the " +
                 $"indexed shape {Show(target)}");
         }
         using var typed = y.to_type(x.dtype);
@@ -171,7 +171,7 @@ public static partial class Kernels
         long d = 0;
         for (int axis = 0; axis < entries.Count; axis++)
         {
-            var (first, count, step) = entries[axis].Resolve(view.shape[d], axis);
+            var (first, count, step) = entries[axis].Resolve(view.Lengths()[d], axis);
             Tensor next;
             if (!entries[axis].IsSlice)
             {

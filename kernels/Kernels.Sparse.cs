@@ -28,11 +28,11 @@ public static partial class Kernels
         {
             throw new ArgumentException($"structured_dot: expected a dense operand of rank 1 or 2; got rank {b.dim()}");
         }
-        long inner = transposeA ? a.shape[0] : a.shape[1];
-        if (b.shape[0] != inner)
+        long inner = transposeA ? a.Lengths()[0] : a.Lengths()[1];
+        if (b.Lengths()[0] != inner)
         {
             throw new ArgumentException(
-                $"structured_dot: shapes {Show(a.shape)}{(transposeA ? "ᵀ" : "")} and {Show(b.shape)} not aligned: {inner} != {b.shape[0]}");
+                $"structured_dot: shapes {Show(a.Lengths())}{(transposeA ? "ᵀ" : "")} and {Show(b.Lengths())} not aligned: {inner} != {b.Lengths()[0]}");
         }
         using var s = ToSparse(a, "structured_dot");
         using var st = transposeA ? s.t() : s.alias();
@@ -100,7 +100,7 @@ public static partial class Kernels
         // Scatter the stored values into their row (axis 1) or column (axis 0): a dense result, no dense matrix.
         using var indices = s.SparseIndices;
         using var keep = indices[axis == 0 ? 1 : 0];
-        using var into = zeros(s.shape[axis == 0 ? 1 : 0], dtype.ToTorch());
+        using var into = zeros(s.Lengths()[axis == 0 ? 1 : 0], dtype.ToTorch());
         using var cast = values.to_type(dtype.ToTorch());
         return into.index_add(0, keep, cast, 1);
     }
@@ -117,7 +117,7 @@ public static partial class Kernels
         using var values = sparse.SparseValues;
         using var ones = ones_like(values, g.dtype);
         using var indices = sparse.SparseIndices;
-        using var pattern = sparse_coo_tensor(indices, ones, sparse.shape);
+        using var pattern = sparse_coo_tensor(indices, ones, sparse.Lengths());
         using var mask = pattern.to_dense();
         using var dg = g.is_sparse ? g.to_dense() : g.alias();
         return dg.mul(mask);
@@ -127,15 +127,15 @@ public static partial class Kernels
     {
         if (x.dim() != 2)
         {
-            throw new ArgumentException($"{op}: expected a sparse matrix (rank 2); got rank {x.dim()} with shape {Show(x.shape)}");
+            throw new ArgumentException($"{op}: expected a sparse matrix (rank 2); got rank {x.dim()} with shape {Show(x.Lengths())}");
         }
     }
 
     private static void SameShape(Tensor a, Tensor b, string op)
     {
-        if (!a.shape.SequenceEqual(b.shape))
+        if (!a.Lengths().SequenceEqual(b.Lengths()))
         {
-            throw new ArgumentException($"{op}: shapes {Show(a.shape)} and {Show(b.shape)} differ");
+            throw new ArgumentException($"{op}: shapes {Show(a.Lengths())} and {Show(b.Lengths())} differ");
         }
     }
 }

@@ -47,7 +47,7 @@ public static partial class Kernels
             if (axis < 0 || axis >= x.dim())
             {
                 throw new ArgumentException(
-                    $"logsumexp: axis {axis} is out of range for a tensor of shape {Show(x.shape)}", nameof(axes));
+                    $"logsumexp: axis {axis} is out of range for a tensor of shape {Show(x.Lengths())}", nameof(axes));
             }
         }
         if (dims.Length == 0)
@@ -73,7 +73,7 @@ public static partial class Kernels
         {
             if (a < 0 || a >= x.dim())
             {
-                throw new ArgumentException($"{what}: axis {a} is out of range for a tensor of shape {Show(x.shape)}",
+                throw new ArgumentException($"{what}: axis {a} is out of range for a tensor of shape {Show(x.Lengths())}",
                     nameof(axis));
             }
             return kernel(x, a);
@@ -81,6 +81,6 @@ public static partial class Kernels
         // Over all elements: flatten, normalise, restore the shape.
         using var flat = x.reshape(-1);
         using var result = kernel(flat, 0);
-        return result.reshape(x.shape);
+        return result.reshape(x.Lengths());
     }
 }

@@ -16,7 +16,7 @@ public static partial class Kernels
         if (t.dim() != 0 || !dtype.IsDiscrete())
         {
             throw new ArgumentException(
-                $"{op}: {what} expected an integer scalar; got {dtype.Name()} of shape {Show(t.shape)}");
+                $"{op}: {what} expected an integer scalar; got {dtype.Name()} of shape {Show(t.Lengths())}");
         }
         using var asLong = t.to_type(ScalarType.Int64);
         return asLong.item<long>();
@@ -27,7 +27,7 @@ public static partial class Kernels
     {
         if (t.dim() != 0)
         {
-            throw new ArgumentException($"{op}: {what} expected a scalar; got shape {Show(t.shape)}");
+            throw new ArgumentException($"{op}: {what} expected a scalar; got shape {Show(t.Lengths())}");
         }
         using var asDouble = t.to_type(ScalarType.Float64);
         return asDouble.item<double>();
@@ -39,12 +39,12 @@ public static partial class Kernels
         bool fits = x.dim() == shape.Count;
         for (int i = 0; fits && i < shape.Count; i++)
         {
-            fits = shape[i] is not long n || n == x.shape[i];
+            fits = shape[i] is not long n || n == x.Lengths()[i];
         }
         if (!fits)
         {
             var want = "(" + string.Join(", ", shape.Select(n => n?.ToString() ?? "None")) + (shape.Count == 1 ? ",)" : ")");
-            throw new ArgumentException($"SpecifyShape: expected shape {want}; got {Show(x.shape)}");
+            throw new ArgumentException($"SpecifyShape: expected shape {want}; got {Show(x.Lengths())}");
         }
         return x.alias();
     }
@@ -62,14 +62,14 @@ public static partial class Kernels
         if (value.dim() > shape.Count)
         {
             throw new ArgumentException(
-                $"Alloc: the value of shape {Show(value.shape)} has more axes than the shape {Show(shape)}");
+                $"Alloc: the value of shape {Show(value.Lengths())} has more axes than the shape {Show(shape)}");
         }
         for (int i = 1; i <= value.dim(); i++)
         {
-            if (value.shape[^i] != 1 && value.shape[^i] != shape[^i])
+            if (value.Lengths()[^i] != 1 && value.Lengths()[^i] != shape[^i])
             {
                 throw new ArgumentException(
-                    $"Alloc: the value of shape {Show(value.shape)} does not broadcast to {Show(shape)}");
+                    $"Alloc: the value of shape {Show(value.Lengths())} does not broadcast to {Show(shape)}");
             }
         }
         using var spread = value.expand(shape.ToArray());
@@ -109,13 +109,13 @@ public static partial class Kernels
             bool same = xs[i].dim() == first.dim();
             for (int a = 0; same && a < first.dim(); a++)
             {
-                same = a == axis || xs[i].shape[a] == first.shape[a];
+                same = a == axis || xs[i].Lengths()[a] == first.Lengths()[a];
             }
             if (!same)
             {
                 throw new ArgumentException(
                     $"Join: all the input array dimensions except for the concatenation axis {axis} must match " +
-                    $"exactly; input 0 has shape {Show(first.shape)} and input {i} has shape {Show(xs[i].shape)}");
+                    $"exactly; input 0 has shape {Show(first.Lengths())} and input {i} has shape {Show(xs[i].Lengths())}");
             }
         }
         using var scope = torch.NewDisposeScope();
@@ -128,13 +128,13 @@ public static partial class Kernels
     {
         if (axis < 0 || axis >= x.dim())
         {
-            throw new ArgumentException($"Split: axis {axis} is out of range for a tensor of shape {Show(x.shape)}");
+            throw new ArgumentException($"Split: axis {axis} is out of range for a tensor of shape {Show(x.Lengths())}");
         }
-        if (lengths.Any(n => n < 0) || lengths.Sum() != x.shape[axis])
+        if (lengths.Any(n => n < 0) || lengths.Sum() != x.Lengths()[axis])
         {
             throw new ArgumentException(
-                $"Split: the split lengths {Show(lengths)} must be >= 0 and add up to the length {x.shape[axis]} of " +
-                $"axis {axis} (shape {Show(x.shape)})");
+                $"Split: the split lengths {Show(lengths)} must be >= 0 and add up to the length {x.Lengths()[axis]} of " +
+                $"axis {axis} (shape {Show(x.Lengths())})");
         }
         var pieces = new Tensor[lengths.Count];
         long start = 0;
@@ -185,9 +185,9 @@ public static partial class Kernels
     {
         if (x.dim() < 1)
         {
-            throw new ArgumentException($"AllocDiag: expected a tensor of rank >= 1; got shape {Show(x.shape)}");
+            throw new ArgumentException($"AllocDiag: expected a tensor of rank >= 1; got shape {Show(x.Lengths())}");
         }
-        CheckPlane("AllocDiag", x.dim() + 1, axis1, axis2, x.shape);
+        CheckPlane("AllocDiag", x.dim() + 1, axis1, axis2, x.Lengths());
         return x.diag_embed(offset, axis1, axis2);
     }
 
@@ -199,20 +199,20 @@ public static partial class Kernels
     {
         if (axis < 0 || axis >= x.dim())
         {
-            throw new ArgumentException($"Repeat: axis {axis} is out of range for a tensor of shape {Show(x.shape)}");
+            throw new ArgumentException($"Repeat: axis {axis} is out of range for a tensor of shape {Show(x.Lengths())}");
         }
         var dtype = DTypes.FromTorch(repeats.dtype);
         if (!dtype.IsDiscrete() || dtype == DType.Bool || repeats.dim() > 1)
         {
             throw new ArgumentException(
-                $"Repeat: repeats expected an integer scalar or vector; got {dtype.Name()} of shape {Show(repeats.shape)}");
+                $"Repeat: repeats expected an integer scalar or vector; got {dtype.Name()} of shape {Show(repeats.Lengths())}");
         }
         using var counts = repeats.to_type(ScalarType.Int64);
-        if (counts.dim() == 1 && counts.shape[0] != x.shape[axis])
+        if (counts.dim() == 1 && counts.Lengths()[0] != x.Lengths()[axis])
         {
             throw new ArgumentException(
-                $"Repeat: repeats has {counts.shape[0]} counts but axis {axis} of shape {Show(x.shape)} has " +
-                $"{x.shape[axis]} elements");
+                $"Repeat: repeats has {counts.Lengths()[0]} counts but axis {axis} of shape {Show(x.Lengths())} has " +
+                $"{x.Lengths()[axis]} elements");
         }
         if (counts.NumberOfElements > 0)
         {
@@ -241,23 +241,23 @@ public static partial class Kernels
         {
             throw new ArgumentException(
                 $"PermuteRowElements: expected x and an integer permutation y of one rank >= 1; got x of shape " +
-                $"{Show(x.shape)} and y {ydtype.Name()} of shape {Show(y.shape)}");
+                $"{Show(x.Lengths())} and y {ydtype.Name()} of shape {Show(y.Lengths())}");
         }
-        long n = x.shape[^1];
-        if (y.shape[^1] != n)
+        long n = x.Lengths()[^1];
+        if (y.Lengths()[^1] != n)
         {
             throw new ArgumentException(
-                $"PermuteRowElements: the permutation length {y.shape[^1]} differs from the row length {n} of x " +
-                $"(shapes {Show(x.shape)} and {Show(y.shape)})");
+                $"PermuteRowElements: the permutation length {y.Lengths()[^1]} differs from the row length {n} of x " +
+                $"(shapes {Show(x.Lengths())} and {Show(y.Lengths())})");
         }
         var outer = new long[x.dim()];
         for (int a = 0; a < x.dim() - 1; a++)
         {
-            long p = x.shape[a], q = y.shape[a];
+            long p = x.Lengths()[a], q = y.Lengths()[a];
             if (p != q && p != 1 && q != 1)
             {
                 throw new ArgumentException(
-                    $"PermuteRowElements: shapes {Show(x.shape)} and {Show(y.shape)} do not broadcast on axis {a}");
+                    $"PermuteRowElements: shapes {Show(x.Lengths())} and {Show(y.Lengths())} do not broadcast on axis {a}");
             }
             outer[a] = p == 1 ? q : p;
         }
@@ -268,7 +268,7 @@ public static partial class Kernels
         {
             // Each row must hold every index 0..n-1 once: sorted, it is 0..n-1.
             var (sorted, _) = perm.sort(-1, false, false);
-            var expected = torch.arange(n, dtype: ScalarType.Int64).expand(perm.shape);
+            var expected = torch.arange(n, dtype: ScalarType.Int64).expand(perm.Lengths());
             if (!sorted.eq(expected).all().item<bool>())
             {
                 throw new ArgumentException("PermuteRowElements: y is not a valid permutation of 0..n-1 in every row");

@@ -61,15 +61,15 @@ public sealed class NumericGrad
         for (int a = 0; a < values.Length; a++)
         {
             var flat = values[a].view(-1);
-            var g = torch.zeros(flat.shape[0], dtype: torch.float64);
-            for (long i = 0; i < flat.shape[0]; i++)
+            var g = torch.zeros(flat.Lengths()[0], dtype: torch.float64);
+            for (long i = 0; i < flat.Lengths()[0]; i++)
             {
                 double saved = flat[i].to_type(torch.float64).item<double>();
                 flat[i] = torch.tensor(saved + step, dtype: flat.dtype);
                 g[i] = torch.tensor((f(values) - baseline) / step, dtype: torch.float64);
                 flat[i] = torch.tensor(saved, dtype: flat.dtype);
             }
-            Gradients[a] = g.view(values[a].shape);
+            Gradients[a] = g.view(values[a].Lengths());
         }
     }
 
@@ -98,11 +98,11 @@ public sealed class NumericGrad
         (double Score, int Arg, long Pos, double Abs, double Rel) best = (-1, 0, 0, 0, 0);
         for (int a = 0; a < Gradients.Length; a++)
         {
-            if (!analytic[a].shape.SequenceEqual(Gradients[a].shape))
+            if (!analytic[a].Lengths().SequenceEqual(Gradients[a].Lengths()))
             {
                 throw new ArgumentException(
-                    $"numeric_grad: analytic gradient {a} has shape {Kernels.Kernels.Show(analytic[a].shape)}, expected " +
-                    Kernels.Kernels.Show(Gradients[a].shape));
+                    $"numeric_grad: analytic gradient {a} has shape {Kernels.Kernels.Show(analytic[a].Lengths())}, expected " +
+                    Kernels.Kernels.Show(Gradients[a].Lengths()));
             }
             if (Gradients[a].NumberOfElements == 0)
             {
@@ -150,12 +150,12 @@ public static partial class Autodiff
             .DefaultIfEmpty(1e-4).Max();
         double aTol = absTol ?? tolerance, rTol = relTol ?? tolerance;
         var lenient = new CompileOptions { OnUnusedInput = UnusedInputPolicy.Ignore };
-        var inputs = point.Select((p, i) => T.Tensor(dtypes[i], p.shape.Select(n => n == 1 ? (long?)1 : null).ToArray(),
+        var inputs = point.Select((p, i) => T.Tensor(dtypes[i], p.Lengths().Select(n => n == 1 ? (long?)1 : null).ToArray(),
             $"input {i}")).ToArray();
         var output = fun(inputs);
         using var shape = Function.Compile(inputs, [output], lenient).Call([.. point])[0];
         var generator = new torch.Generator((ulong)seed);
-        using var projection = new SharedVariable(torch.rand(shape.shape, dtype: torch.float64, generator: generator) + 0.5,
+        using var projection = new SharedVariable(torch.rand(shape.Lengths(), dtype: torch.float64, generator: generator) + 0.5,
             "random_projection", borrow: true);
         var cost = (T.Cast(projection, output.DType) * output).Sum();
         var costFn = Function.Compile(inputs, [cost], lenient);
@@ -173,7 +173,7 @@ public static partial class Autodiff
             var (arg, pos, absErr, relErr) = numeric.MaxErr(analytic, aTol, rTol);
             if (absErr > aTol && relErr > rTol)
             {
-                throw new GradientException(arg, pos, analytic[arg].shape,
+                throw new GradientException(arg, pos, analytic[arg].Lengths(),
                     analytic[arg].view(-1)[pos].to_type(torch.float64).item<double>(),
                     numeric.Gradients[arg].view(-1)[pos].item<double>(), absErr, relErr, aTol, rTol);
             }
@@ -181,7 +181,7 @@ public static partial class Autodiff
             {
                 var tangents = point.Select((p, i) => T.Tensor(dtypes[i], inputs[i].Type.Shape, $"tangent {i}")).ToArray();
                 var directional = Rop([cost], inputs, tangents, DisconnectedPolicy.Ignore)[0];
-                var directions = point.Select(p => (torch.rand(p.shape, dtype: torch.float64, generator: generator) - 0.5)
+                var directions = point.Select(p => (torch.rand(p.Lengths(), dtype: torch.float64, generator: generator) - 0.5)
                     .to_type(p.dtype)).ToArray();
                 double exact = Function.Compile([.. inputs, .. tangents], [directional], lenient)
                     .Call([.. point, .. directions])[0].to_type(torch.float64).item<double>();
@@ -194,7 +194,7 @@ public static partial class Autodiff
                     throw new GradientException(-1, 0, [], exact, approximate, fAbs, fRel, aTol, rTol);
                 }
             }
-            projection.SetValue(torch.rand(shape.shape, dtype: torch.float64, generator: generator) + 0.5, borrow: true);
+            projection.SetValue(torch.rand(shape.Lengths(), dtype: torch.float64, generator: generator) + 0.5, borrow: true);
         }
     }
 }

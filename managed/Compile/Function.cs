@@ -40,9 +40,10 @@ public sealed class Function
         Rewriter.Run(Graph, options.Rewrites);
 
         var slots = new Dictionary<Variable, int>();
+        int slotCount = 0;
         foreach (var v in inputs)
         {
-            slots[v] = slots.Count;
+            slots[v] = slotCount++;
         }
         var constants = new List<(int, torch.Tensor)>();
         var shared = new List<(int, SharedVariable)>();
@@ -55,25 +56,47 @@ public sealed class Function
             switch (v)
             {
                 case Constant c:
-                    constants.Add((slots[v] = slots.Count, c.Value));
+                    constants.Add((slots[v] = slotCount++, c.Value));
                     return slots[v];
                 case SharedVariable sv:
-                    shared.Add((slots[v] = slots.Count, sv));
+                    shared.Add((slots[v] = slotCount++, sv));
                     return slots[v];
             }
             throw new MissingInputException(
                 $"{_label}: the graph needs {v} ({v.Type}), which is neither an input, a shared variable nor a " +
                 "constant; add it to the inputs");
         }
+        // Constants an op prefers in another form (e.g. converted to the dtype it computes in) get their own slot,
+        // prepared once here.
+        var prepared = new Dictionary<(Constant, string), int>();
+        int PreparedSlot(Apply node, int index)
+        {
+            int slot = Slot(node.Inputs[index]);
+            if (node.Inputs[index] is not Constant c || node.Op.PrepareConstant(node, index, c.Value) is not { } value)
+            {
+                return slot;
+            }
+            var key = (c, value.dtype.ToString());
+            if (!prepared.TryGetValue(key, out int preparedSlot))
+            {
+                prepared[key] = preparedSlot = slotCount++;
+                constants.Add((preparedSlot, value.DetachFromDisposeScope()));
+            }
+            else
+            {
+                value.Dispose();
+            }
+            return preparedSlot;
+        }
         var steps = new List<(Apply Node, int[] In, int[] Out)>();
         foreach (var node in Graph.Toposort())
         {
-            var ins = node.Inputs.Select(Slot).ToArray();
-            var outs = node.Outputs.Select(o => slots[o] = slots.Count).ToArray();
+            var ins = node.Inputs.Select((_, k) => PreparedSlot(node, k)).ToArray();
+            var outs = node.Outputs.Select(o => slots[o] = slotCount++).ToArray();
             steps.Add((node, ins, outs));
         }
         var results = Graph.Outputs.Select(Slot).ToArray();
-        _slotCount = slots.Count;
+        _slotCount = slotCount;
         _constants = constants.ToArray();
         _shared = shared.ToArray();
 
@@ -98,12 +121,18 @@ public sealed class Function
             .ToLookup(slot => lastUse[slot]);
         _steps = steps.Select((s, i) => new Step(s.Node, s.In, s.Out, freeAt[i].ToArray(), overwrite[i])).ToArray();
 
-        // A computed value is handed out once as is; inputs, constants, shared values and repeats are copied.
-        var owned = results.Select((s, i) => computed.Contains(s) && Array.IndexOf(results, s) == i).ToArray();
+        // A computed value is handed out once as is; inputs, constants, shared values, views of them and repeats are
+        // copied, so nothing returned or stored shares memory with what the caller or the graph owns.
+        var external = ExternalViews(steps, computed);
+        var owned = results.Select((s, i) => computed.Contains(s) && !external.Contains(s) && Array.IndexOf(results, s) == i)
+            .ToArray();
         _outputSlots = results[..outputs.Length];
         _outputOwned = owned[..outputs.Length];
         _updates = updates.Select((u, i) => (u.Key, results[outputs.Length + i], owned[outputs.Length + i])).ToArray();
     }
+
+    /// <summary>Whether arguments of any dtype are converted to their input's, even with a loss of precision.</summary>
+    public bool AllowInputDowncast => _allowDowncast;
 
     /// <summary>The inputs, in call order.</summary>
     public IReadOnlyList<Variable> Inputs => _inputs;
@@ -240,6 +269,24 @@ public sealed class Function
         return results;
     }
 
+    /// <summary>The computed slots that may be views of an input, a constant or a shared value.</summary>
+    private static HashSet<int> ExternalViews(List<(Apply Node, int[] In, int[] Out)> steps, HashSet<int> computed)
+    {
+        var external = new HashSet<int>();
+        foreach (var (node, ins, outs) in steps)
+        {
+            bool readsExternal = ins.Any(slot => !computed.Contains(slot) || external.Contains(slot));
+            for (int o = 0; o < outs.Length; o++)
+            {
+                if (readsExternal && node.Op.OutputMayAlias(node, o))
+                {
+                    external.Add(outs[o]);
+                }
+            }
+        }
+        return external;
+    }
+
     /// <summary>
     /// Chooses, for each step, an input whose buffer the output may overwrite: a buffer the VM itself made (not an
     /// input, constant or shared value), fresh (not a view), that neither it nor any view of it is read after this
@@ -346,7 +393,7 @@ public sealed class Function
         {
             throw new ArgumentException($"{_label}: argument {i} ({Describe(input)}) is null or disposed", nameof(arg));
         }
-        if (input.Type.Mismatch(arg.shape) is { } why)
+        if (input.Type.Mismatch(arg.Lengths()) is { } why)
         {
             throw new ArgumentException($"{_label}: argument {i} ({Describe(input)}): {why}");
         }

@@ -70,6 +70,13 @@ public abstract class Op
         throw new NotSupportedException($"{this} has no in-place kernel for input {index}");
 
     /// <summary>
+    /// The value the compiled function should pass for constant input <paramref name="index"/> instead of
+    /// <paramref name="value"/>, prepared once at compile time (e.g. already converted to the dtype the kernel computes
+    /// in), or null to pass it as it is. The result must give the same outputs.
+    /// </summary>
+    public virtual torch.Tensor? PrepareConstant(Apply node, int index, torch.Tensor value) => null;
+
+    /// <summary>
     /// Whether the outputs are a pure function of the props and the input values (true for almost every op). An op
     /// that draws random numbers says false: the merge never makes two of its nodes one and constant folding never
     /// computes it at compile time.

@@ -17,10 +17,10 @@ public sealed class SharedVariable : Variable, IDisposable
     /// the value's dtype with every length unknown except that <paramref name="shape"/> may fix them.
     /// </summary>
     public SharedVariable(torch.Tensor value, string? name = null, bool borrow = false, IReadOnlyList<long?>? shape = null)
-        : base(new TensorType(DTypes.FromTorch(value.dtype), shape ?? value.shape.Select(_ => (long?)null).ToArray()),
+        : base(new TensorType(DTypes.FromTorch(value.dtype), shape ?? value.Lengths().Select(_ => (long?)null).ToArray()),
                null, 0, name)
     {
-        if (Type.Mismatch(value.shape) is { } why)
+        if (Type.Mismatch(value.Lengths()) is { } why)
         {
             throw new ArgumentException($"shared {name}: {why}", nameof(value));
         }
@@ -46,7 +46,7 @@ public sealed class SharedVariable : Variable, IDisposable
     public void SetValue(torch.Tensor value, bool borrow = false)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (Type.Mismatch(value.shape) is { } why)
+        if (Type.Mismatch(value.Lengths()) is { } why)
         {
             throw new ArgumentException($"shared {Name}.set_value: {why}", nameof(value));
         }

@@ -80,7 +80,7 @@ public sealed class Constant : Variable
     /// other constant.
     /// </summary>
     public Constant(torch.Tensor value, bool weak = false, string? name = null)
-        : base(new TensorType(DTypes.FromTorch(value.dtype), value.shape.Select(n => (long?)n).ToArray()), null, 0, name)
+        : base(new TensorType(DTypes.FromTorch(value.dtype), value.Lengths().Select(n => (long?)n).ToArray()), null, 0, name)
     {
         using var detached = value.detach();
         Value = detached.clone().DetachFromDisposeScope();

@@ -64,10 +64,10 @@ public sealed class Alloc : Op
         int offset = shape.Length - (int)value.dim();
         for (int v = 0; v < value.dim() && offset >= 0; v++)
         {
-            if (value.shape[v] != shape[v + offset] && valueType.Shape[v] != 1)
+            if (value.Lengths()[v] != shape[v + offset] && valueType.Shape[v] != 1)
             {
                 throw new ArgumentException(
-                    $"Alloc: the value of shape {Kernels.Kernels.Show(value.shape)} does not match the shape " +
+                    $"Alloc: the value of shape {Kernels.Kernels.Show(value.Lengths())} does not match the shape " +
                     $"{Kernels.Kernels.Show(shape)} on axis {v + offset}; only axes of static length 1 broadcast");
             }
         }

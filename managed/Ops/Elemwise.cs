@@ -53,16 +53,52 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     {
         CheckRuntimeBroadcast(node, inputs);
         // A rule computes in the output dtype unless it names another (comparisons compute in the promoted one).
-        var outType = Scalar.ComputeDType is { } computeIn && Scalar.TypeFrom is null
-            ? computeIn(PromoteInputs(node.Inputs))
-            : node.Outputs[0].DType;
-        var cast = inputs.Select(t => Kernels.Kernels.Cast(t, outType)).ToArray();
-        var result = Scalar.Compute(cast);
-        foreach (var t in cast)
+        var converted = Converted(inputs, ComputeDType(node).ToTorch(), keep: -1);
+        try
         {
-            t.Dispose();
+            return [Scalar.Compute(converted)];
         }
-        return [result];
+        finally
+        {
+            DisposeConverted(converted, inputs);
+        }
+    }
+
+    /// <summary>A constant in another dtype than the one the rule computes in is converted once, not at every call.</summary>
+    public override torch.Tensor? PrepareConstant(Apply node, int index, torch.Tensor value)
+    {
+        var dtype = ComputeDType(node).ToTorch();
+        return value.dtype == dtype || value.is_sparse ? null : value.to_type(dtype);
+    }
+
+    private DType ComputeDType(Apply node) => Scalar.ComputeDType is { } computeIn && Scalar.TypeFrom is null
+        ? computeIn(PromoteInputs(node.Inputs))
+        : node.Outputs[0].DType;
+
+    /// <summary>The inputs in <paramref name="dtype"/>: the same array when all already are, else a copy holding conversions.</summary>
+    private static torch.Tensor[] Converted(torch.Tensor[] inputs, torch.ScalarType dtype, int keep)
+    {
+        torch.Tensor[]? converted = null;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (i != keep && inputs[i].dtype != dtype)
+            {
+                converted ??= (torch.Tensor[])inputs.Clone();
+                converted[i] = inputs[i].to_type(dtype);
+            }
+        }
+        return converted ?? inputs;
+    }
+
+    private static void DisposeConverted(torch.Tensor[] converted, torch.Tensor[] inputs)
+    {
+        for (int i = 0; i < converted.Length && converted != inputs; i++)
+        {
+            if (!ReferenceEquals(converted[i], inputs[i]))
+            {
+                converted[i].Dispose();
+            }
+        }
     }
 
     /// <summary>Only rules with an in-place kernel promise fresh memory (e.g. <c>second</c> returns a broadcast view).</summary>
@@ -81,21 +117,14 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     public override torch.Tensor PerformInPlace(Apply node, torch.Tensor[] inputs, int index)
     {
         CheckRuntimeBroadcast(node, inputs);
-        var outType = node.Outputs[0].DType;
-        var cast = inputs.Select((t, i) => i == index ? t : Kernels.Kernels.Cast(t, outType)).ToArray();
+        var converted = Converted(inputs, node.Outputs[0].DType.ToTorch(), keep: index);
         try
         {
-            return Scalar.InPlace!(cast, index);
+            return Scalar.InPlace!(converted, index);
         }
         finally
         {
-            for (int i = 0; i < cast.Length; i++)
-            {
-                if (i != index)
-                {
-                    cast[i].Dispose();
-                }
-            }
+            DisposeConverted(converted, inputs);
         }
     }
 
@@ -202,17 +231,17 @@ public sealed class Elemwise(ScalarOp scalar) : Op
                 if (inputs[i].dim() != ndim)
                 {
                     throw new ArgumentException(
-                        $"{this}: input {i} expected rank {ndim}; got shape {Kernels.Kernels.Show(inputs[i].shape)}");
+                        $"{this}: input {i} expected rank {ndim}; got shape {Kernels.Kernels.Show(inputs[i].Lengths())}");
                 }
                 if (node.Inputs[i].Type.Shape[axis] == 1)
                 {
                     continue;
                 }
-                long n = inputs[i].shape[axis];
+                long n = inputs[i].size(axis);
                 if (length is long l && l != n)
                 {
                     throw new ArgumentException(
-                        $"{this}: input shapes {string.Join(" and ", inputs.Select(t => Kernels.Kernels.Show(t.shape)))} " +
+                        $"{this}: input shapes {string.Join(" and ", inputs.Select(t => Kernels.Kernels.Show(t.Lengths())))} " +
                         $"do not match on axis {axis} ({l} != {n}); only axes of static length 1 broadcast");
                 }
                 length = n;

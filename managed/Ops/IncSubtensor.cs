@@ -61,11 +61,11 @@ public sealed class IncSubtensor(IReadOnlyList<string> idxList, bool setInsteadO
         {
             for (int i = 1; i <= y.dim(); i++)
             {
-                if (y.shape[^i] != probe.shape[^i] && yType.Shape[^i] != 1)
+                if (y.Lengths()[^i] != probe.Lengths()[^i] && yType.Shape[^i] != 1)
                 {
                     throw new ArgumentException(
-                        $"{this}: value of shape {Kernels.Kernels.Show(y.shape)} does not match the indexed shape " +
-                        $"{Kernels.Kernels.Show(probe.shape)}; only axes of static length 1 broadcast");
+                        $"{this}: value of shape {Kernels.Kernels.Show(y.Lengths())} does not match the indexed shape " +
+                        $"{Kernels.Kernels.Show(probe.Lengths())}; only axes of static length 1 broadcast");
                 }
             }
         }

@@ -65,8 +65,8 @@ public sealed class MatMul : Op
             if (n is long x && m is long y && x != y)
             {
                 throw new ArgumentException(
-                    $"matmul: batch shapes of {Kernels.Kernels.Show(inputs[0].shape)} and " +
-                    $"{Kernels.Kernels.Show(inputs[1].shape)} differ on batch axis {i} ({x} != {y}); only axes of " +
+                    $"matmul: batch shapes of {Kernels.Kernels.Show(inputs[0].Lengths())} and " +
+                    $"{Kernels.Kernels.Show(inputs[1].Lengths())} differ on batch axis {i} ({x} != {y}); only axes of " +
                     "static length 1 broadcast");
             }
         }
@@ -122,9 +122,9 @@ public sealed class MatMul : Op
         int lead = batch - (v.Ndim - 2);
         if (t.dim() != v.Ndim)
         {
-            throw new ArgumentException($"matmul: expected rank {v.Ndim}; got shape {Kernels.Kernels.Show(t.shape)}");
+            throw new ArgumentException($"matmul: expected rank {v.Ndim}; got shape {Kernels.Kernels.Show(t.Lengths())}");
         }
-        return i < lead || v.Type.Shape[i - lead] == 1 ? null : t.shape[i - lead];
+        return i < lead || v.Type.Shape[i - lead] == 1 ? null : t.Lengths()[i - lead];
     }
 
     private static Variable SwapLast(Variable v)

@@ -50,12 +50,12 @@ public sealed class PermuteRowElements : Op
         {
             for (int a = 0; a < x.dim() - 1; a++)
             {
-                if (x.shape[a] != y.shape[a]
-                    && ((x.shape[a] == 1 && node.Inputs[0].Type.Shape[a] != 1)
-                        || (y.shape[a] == 1 && node.Inputs[1].Type.Shape[a] != 1)))
+                if (x.Lengths()[a] != y.Lengths()[a]
+                    && ((x.Lengths()[a] == 1 && node.Inputs[0].Type.Shape[a] != 1)
+                        || (y.Lengths()[a] == 1 && node.Inputs[1].Type.Shape[a] != 1)))
                 {
                     throw new ArgumentException(
-                        $"{this}: shapes {Kernels.Kernels.Show(x.shape)} and {Kernels.Kernels.Show(y.shape)} differ on " +
+                        $"{this}: shapes {Kernels.Kernels.Show(x.Lengths())} and {Kernels.Kernels.Show(y.Lengths())} differ on " +
                         $"axis {a}; only axes of static length 1 broadcast");
                 }
             }

@@ -55,14 +55,14 @@ public sealed class Reshape(int ndim) : Op
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
     {
         var shape = inputs[1];
-        if (shape.dim() != 1 || shape.shape[0] != Ndim)
+        if (shape.dim() != 1 || shape.Lengths()[0] != Ndim)
         {
-            throw new ArgumentException($"{this}: expected a shape of length {Ndim}; got {Kernels.Kernels.Show(shape.shape)}");
+            throw new ArgumentException($"{this}: expected a shape of length {Ndim}; got {Kernels.Kernels.Show(shape.Lengths())}");
         }
         using var asLong = shape.to_type(torch.ScalarType.Int64);
         var values = asLong.data<long>().ToArray();
         var result = Kernels.Kernels.Reshape(inputs[0], values);
-        if (node.Outputs[0].Type.Mismatch(result.shape) is { } why)
+        if (node.Outputs[0].Type.Mismatch(result.Lengths()) is { } why)
         {
             result.Dispose();
             throw new ArgumentException($"{this}: result does not fit its static type: {why}");

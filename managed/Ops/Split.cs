@@ -62,10 +62,10 @@ public sealed class Split(int lenSplits, int axis) : Op
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
     {
         var splits = inputs[1];
-        if (splits.dim() != 1 || splits.shape[0] != LenSplits)
+        if (splits.dim() != 1 || splits.Lengths()[0] != LenSplits)
         {
             throw new ArgumentException(
-                $"{this}: expected {LenSplits} lengths; got splits of shape {Kernels.Kernels.Show(splits.shape)}");
+                $"{this}: expected {LenSplits} lengths; got splits of shape {Kernels.Kernels.Show(splits.Lengths())}");
         }
         using var asLong = splits.to_type(torch.ScalarType.Int64);
         return Kernels.Kernels.Split(inputs[0], Normalized(node.Inputs[0].Ndim), asLong.data<long>().ToArray());

@@ -176,7 +176,7 @@ internal static class StructureSupport
                 if (array is Constant mask)
                 {
                     using var found = mask.Value.nonzero();
-                    count = found.shape[0];
+                    count = found.Lengths()[0];
                 }
                 arrayShapes.Add([count]);
                 axis += array.Ndim;

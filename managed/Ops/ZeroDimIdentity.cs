@@ -29,7 +29,7 @@ public abstract class ZeroDimIdentity : Op, IRemovableOp
     {
         if (inputs[0].dim() != 0)
         {
-            throw new ArgumentException($"{this}: expected a 0-d tensor; got shape {Kernels.Kernels.Show(inputs[0].shape)}");
+            throw new ArgumentException($"{this}: expected a 0-d tensor; got shape {Kernels.Kernels.Show(inputs[0].Lengths())}");
         }
         return [inputs[0].alias()];
     }

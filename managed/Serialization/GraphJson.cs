@@ -416,8 +416,8 @@ public static class GraphJson
             throw new GraphJsonException($"{where}: expected an object {{dtype, shape}}; got {e.ValueKind}");
         }
         var dtype = Json.DType(Json.Required(e, "dtype", where), $"{where}.dtype");
-        var shape = Json.Array(Json.Required(e, "shape", where), $"{where}.shape")
-            .Select((n, i) => n.ValueKind == JsonValueKind.Null ? (long?)null : Json.Length(n, $"{where}.shape[{i}]"))
+        var shape = Json.Array(Json.Required(e, "shape", where), $"{where}.Lengths()")
+            .Select((n, i) => n.ValueKind == JsonValueKind.Null ? (long?)null : Json.Length(n, $"{where}.Lengths()[{i}]"))
             .ToArray();
         return new TensorType(dtype, shape);
     }
@@ -449,7 +449,7 @@ public static class GraphJson
         {
             throw new GraphJsonException($"{where}.value: dtype {dtype.Name()} does not match the type {type}");
         }
-        if (type.Mismatch(value.shape) is { } why)
+        if (type.Mismatch(value.Lengths()) is { } why)
         {
             throw new GraphJsonException($"{where}.value: {why}");
         }

@@ -23,7 +23,7 @@ internal static class TensorCodec
         writer.WriteStartObject();
         writer.WriteString("dtype", dtype.Name());
         writer.WriteStartArray("shape");
-        foreach (long n in t.shape)
+        foreach (long n in t.Lengths())
         {
             writer.WriteNumberValue(n);
         }
@@ -48,9 +48,9 @@ internal static class TensorCodec
         var shapeElement = Json.Required(e, "shape", where);
         if (shapeElement.ValueKind != JsonValueKind.Array)
         {
-            throw new GraphJsonException($"{where}.shape: expected a list of lengths; got {shapeElement.GetRawText()}");
+            throw new GraphJsonException($"{where}.Lengths(): expected a list of lengths; got {shapeElement.GetRawText()}");
         }
-        var shape = shapeElement.EnumerateArray().Select((n, i) => Json.Length(n, $"{where}.shape[{i}]")).ToArray();
+        var shape = shapeElement.EnumerateArray().Select((n, i) => Json.Length(n, $"{where}.Lengths()[{i}]")).ToArray();
         long count = shape.Aggregate(1L, (a, n) => checked(a * n));
         if (e.TryGetProperty("data", out var data))
         {

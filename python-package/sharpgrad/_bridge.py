@@ -222,8 +222,8 @@ def to_numpy(results):
 
 
 def c_array(value, dtype=None):
-    """``value`` as a C-contiguous numpy array (0-d stays 0-d, unlike ``np.ascontiguousarray``)."""
-    return np.require(np.asarray(value, dtype=dtype), requirements="C")
+    """``value`` as an aligned C-contiguous numpy array (0-d stays 0-d, unlike ``np.ascontiguousarray``)."""
+    return np.require(np.asarray(value, dtype=dtype), requirements="CA")
 
 
 def as_long_array(values):

@@ -24,7 +24,7 @@ public sealed class BinomialRV(RandomState state) : RandomVariable(state, "binom
     /// <inheritdoc/>
     protected override torch.Tensor Draw(torch.Generator generator, Apply node, torch.Tensor[] inputs)
     {
-        var shape = SampleShape("binomial", inputs[0], inputs[1].shape, inputs[2].shape);
+        var shape = SampleShape("binomial", inputs[0], inputs[1].Lengths(), inputs[2].Lengths());
         return Kernels.Kernels.Binomial(generator, inputs[1], inputs[2], shape);
     }
 }

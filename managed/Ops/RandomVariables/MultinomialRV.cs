@@ -34,7 +34,7 @@ public sealed class MultinomialRV(RandomState state) : RandomVariable(state, "mu
     protected override torch.Tensor Draw(torch.Generator generator, Apply node, torch.Tensor[] inputs)
     {
         var pvals = inputs[2];
-        var batch = SampleShape("multinomial", inputs[0], pvals.shape.Take(pvals.shape.Length - 1).ToArray());
+        var batch = SampleShape("multinomial", inputs[0], pvals.Lengths().Take(pvals.Lengths().Length - 1).ToArray());
         using var n = inputs[1].to_type(torch.ScalarType.Int64);
         return Kernels.Kernels.Multinomial(generator, n.item<long>(), pvals, batch);
     }

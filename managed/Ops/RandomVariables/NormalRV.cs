@@ -29,7 +29,7 @@ public sealed class NormalRV(RandomState state, DType dtype) : RandomVariable(st
     /// <inheritdoc/>
     protected override torch.Tensor Draw(torch.Generator generator, Apply node, torch.Tensor[] inputs)
     {
-        var shape = SampleShape("normal", inputs[0], inputs[1].shape, inputs[2].shape);
+        var shape = SampleShape("normal", inputs[0], inputs[1].Lengths(), inputs[2].Lengths());
         return Kernels.Kernels.Normal(generator, inputs[1], inputs[2], shape, DType);
     }
 }

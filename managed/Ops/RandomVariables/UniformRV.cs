@@ -29,7 +29,7 @@ public sealed class UniformRV(RandomState state, DType dtype) : RandomVariable(s
     /// <inheritdoc/>
     protected override torch.Tensor Draw(torch.Generator generator, Apply node, torch.Tensor[] inputs)
     {
-        var shape = SampleShape("uniform", inputs[0], inputs[1].shape, inputs[2].shape);
+        var shape = SampleShape("uniform", inputs[0], inputs[1].Lengths(), inputs[2].Lengths());
         return Kernels.Kernels.Uniform(generator, inputs[1], inputs[2], shape, DType);
     }
 }

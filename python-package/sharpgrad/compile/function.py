@@ -2,17 +2,57 @@
 
 from __future__ import annotations
 
+import ctypes
 import warnings
 
 import numpy as np
 
-from .._bridge import DTYPE_INDEX, api, c_array, call, to_numpy
+from .._bridge import DTYPE_NAMES, _python_exception, api, c_array, call
 from ..tensor.var import TensorVariable, as_tensor_variable
+from ..graph.utils import MissingInputError  # Aesara's home of this error: aesara.graph.utils
+from Gradient.Interop import FastCall  # noqa: E402,I100  (importable once _bridge has started .NET)
 
 __all__ = ["function", "Function", "MissingInputError", "UnusedInputError"]
 
+# Status codes of the engine's call entry point (interop/FastCall.cs).
+_DONE, _NEW_LAYOUT, _FAILED, _ADMIT_IN_PYTHON = 0, 1, 2, 3
 
-from ..graph.utils import MissingInputError  # noqa: E402  (Aesara's home of this error: aesara.graph.utils)
+
+class _EntryPoints:
+    """The engine's call entry points, called through ctypes with the GIL held (one crossing per call)."""
+
+    def __init__(self):
+        FastCall.Initialize(id(np.ndarray))
+        call_at, layout_at, copy_at = (int(a) for a in FastCall.EntryPoints())
+        self.call = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.py_object, ctypes.py_object)(call_at)
+        self._layout = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_int)(layout_at)
+        self.copy_pending = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.py_object)(copy_at)
+
+    def pending_layout(self):
+        """The (shape, dtype) of each result waiting on this thread."""
+        buffer = np.empty(64, np.int64)
+        length = self._layout(buffer.ctypes.data, len(buffer))
+        if length > len(buffer):
+            buffer = np.empty(length, np.int64)
+            self._layout(buffer.ctypes.data, len(buffer))
+        layout, at = [], 1
+        for _ in range(int(buffer[0])):
+            dtype, rank = DTYPE_NAMES[buffer[at]], int(buffer[at + 1])
+            layout.append((tuple(int(n) for n in buffer[at + 2:at + 2 + rank]), np.dtype(dtype)))
+            at += 2 + rank
+        return tuple(layout)
+
+    @staticmethod
+    def raise_error():
+        """Raise the exception of the last failed call on this thread as the Python exception Aesara users expect."""
+        error = FastCall.TakeError()
+        if type(error).__name__ == "PythonException":
+            # Raised by Python code the engine called (a Python Op): re-raise it as it was.
+            raise error.Value
+        raise _python_exception(error) from None
+
+
+_ENTRY = _EntryPoints()
 
 
 class UnusedInputError(Exception):
@@ -50,12 +90,16 @@ class Function:
         self._dtypes = [np.dtype(v.dtype) for v in inputs]
         self.name = name
         self.maker = FunctionMaker(compiled.Function, inputs, outputs)
+        self._handle = FastCall.Handle(compiled)
+        self._layout = ()  # (shape, dtype) of each output of the last call
 
     def __call__(self, *args, **kwargs):
         """Run the function.
 
-        Each argument may be a numpy array, a list or a Python number; it is
-        converted to the input's dtype when that loses nothing (or always, with
+        Each argument may be a numpy array (any dtype that converts without
+        loss, C- or Fortran-ordered or strided: its memory is read in place),
+        a numpy scalar, a list or a Python number; it is converted to the
+        input's dtype when that loses nothing (or always, with
         ``allow_input_downcast=True``). Inputs may also be given by name.
 
         Parameters
@@ -68,7 +112,8 @@ class Function:
         Returns
         -------
         numpy.ndarray or list of numpy.ndarray
-            One array for a function of a single output, else a list.
+            New arrays that own their memory: one for a single output, a list
+            for a list of outputs.
 
         Raises
         ------
@@ -78,28 +123,50 @@ class Function:
         ValueError
             For a wrong rank or shape, or shapes the graph cannot combine.
         """
-        args = list(args)
         if kwargs:
-            names = [v.name for v in self._inputs]
-            for key, value in kwargs.items():
-                if key not in names:
-                    raise TypeError(f"{self._label()}: unknown input name {key!r}; inputs are {names}")
-                index = names.index(key)
-                while len(args) <= index:
-                    args.append(_MISSING)
-                if args[index] is not _MISSING:
-                    raise TypeError(f"{self._label()}: input {key!r} given twice")
-                args[index] = value
+            args = self._by_name(args, kwargs)
+        # Output arrays are allocated ahead, shaped like the last call's; the engine writes into them when they fit.
+        outs = tuple([np.empty(shape, dtype) for shape, dtype in self._layout])
+        code = _ENTRY.call(self._handle, args, outs)
+        if code == _ADMIT_IN_PYTHON:
+            args = self._admit_all(args)
+            code = _ENTRY.call(self._handle, args, outs)
+        if code != _DONE:
+            outs = self._finish(code)
+        return outs[0] if self._single else list(outs)
+
+    def _by_name(self, args, kwargs):
+        args = list(args)
+        names = [v.name for v in self._inputs]
+        for key, value in kwargs.items():
+            if key not in names:
+                raise TypeError(f"{self._label()}: unknown input name {key!r}; inputs are {names}")
+            index = names.index(key)
+            while len(args) <= index:
+                args.append(_MISSING)
+            if args[index] is not _MISSING:
+                raise TypeError(f"{self._label()}: input {key!r} given twice")
+            args[index] = value
+        return tuple(args)
+
+    def _admit_all(self, args):
         if len(args) != len(self._inputs) or any(a is _MISSING for a in args):
             raise TypeError(f"{self._label()}: expected {len(self._inputs)} argument(s) "
                             f"({', '.join(map(repr, self._inputs))}); got {len(args)}")
-        arrays = [self._admit(i, a) for i, a in enumerate(args)]
-        packed = [len(arrays)]
-        for a in arrays:
-            packed += [a.ctypes.data, DTYPE_INDEX[a.dtype.name], a.ndim, *a.shape]
-        results = call(self._compiled.CallPacked, packed)
-        outputs = to_numpy(results)
-        return outputs[0] if self._single else outputs
+        return tuple([self._admit(i, a) for i, a in enumerate(args)])
+
+    def _finish(self, code):
+        """Outputs whose layout changed since the last call (or the call's exception)."""
+        if code == _NEW_LAYOUT:
+            layout = _ENTRY.pending_layout()
+            outs = tuple([np.empty(shape, dtype) for shape, dtype in layout])
+            code = _ENTRY.copy_pending(outs)
+            if code == _DONE:
+                self._layout = layout
+                return outs
+        if code == _FAILED:
+            _ENTRY.raise_error()
+        raise RuntimeError(f"{self._label()}: unexpected status {code} from the engine")
 
     def _label(self):
         return f"function {self.name}" if self.name else "function"
