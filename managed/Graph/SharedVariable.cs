@@ -48,13 +48,13 @@ public sealed class SharedVariable : Variable, IDisposable
         ArgumentNullException.ThrowIfNull(value);
         if (Type.Mismatch(value.Lengths()) is { } why)
         {
-            throw new ArgumentException($"shared {Name}.set_value: {why}", nameof(value));
+            throw new ArgumentException($"{Describe()}.set_value: {why}", nameof(value));
         }
         var dtype = DTypes.FromTorch(value.dtype);
         if (dtype != DType && !DTypes.CanCastSafely(dtype, DType))
         {
             throw new ArgumentException(
-                $"shared {Name}.set_value: expected dtype {DType.Name()}; got {dtype.Name()}, which would lose precision",
+                $"{Describe()}.set_value: expected dtype {DType.Name()}; got {dtype.Name()}, which would lose precision",
                 nameof(value));
         }
         if (dtype == DType)
@@ -94,7 +94,9 @@ public sealed class SharedVariable : Variable, IDisposable
     public void Dispose() => _value.Dispose();
 
     /// <inheritdoc/>
-    public override string ToString() => Name ?? $"<SharedVariable {Type}>";
+    public override string ToString() => Name ?? $"<{Type}>";
+
+    private string Describe() => Name is null ? $"shared variable <{Type}>" : $"shared variable {Name}";
 
     private static torch.Tensor Own(torch.Tensor value, bool borrow)
     {

@@ -251,16 +251,7 @@ _APPLY_SHAPE, _VAR_SHAPE = "ellipse", "box"
 
 def _update_targets(function):
     """The shared variables a compiled function updates, in the order their new values follow its outputs."""
-    from .tensor.var import wrap
-
-    try:  # the Python Function does not keep its update pairs; the engine's compiled function does
-        from System.Reflection import BindingFlags
-
-        compiled = function._compiled.Function
-        field = compiled.GetType().GetField("_updates", BindingFlags.NonPublic | BindingFlags.Instance)
-        return [] if field is None else [wrap(entry.Item1) for entry in field.GetValue(compiled)]
-    except Exception:  # noqa: BLE001 - without them, new values are drawn as plain outputs
-        return []
+    return [target for target, _ in function.maker.updates]
 
 
 def _dot_quote(value):

@@ -69,27 +69,29 @@ class AliasedMemoryError(Exception):
 
 
 class FunctionMaker:
-    """What built a :class:`Function`; holds the rewritten graph as ``fgraph`` (Aesara's ``FunctionMaker``)."""
+    """What built a :class:`Function`: the rewritten graph as ``fgraph`` (Aesara's ``FunctionMaker``), the inputs,
+    outputs and the ``(shared variable, new value)`` update pairs."""
 
-    def __init__(self, compiled, inputs, outputs):
+    def __init__(self, compiled, inputs, outputs, updates=()):
         from ..graph.fg import FunctionGraph
 
         self.fgraph = FunctionGraph._from_compiled(compiled)
         self.inputs = inputs
         self.outputs = outputs
+        self.updates = list(updates)
 
 
 class Function:
     """A compiled graph. Call it with one value per input; it returns numpy arrays."""
 
-    def __init__(self, compiled, inputs, outputs, single, allow_input_downcast, name):
+    def __init__(self, compiled, inputs, outputs, single, allow_input_downcast, name, updates=()):
         self._compiled = compiled
         self._inputs = inputs
         self._single = single
         self._allow_downcast = allow_input_downcast
         self._dtypes = [np.dtype(v.dtype) for v in inputs]
         self.name = name
-        self.maker = FunctionMaker(compiled.Function, inputs, outputs)
+        self.maker = FunctionMaker(compiled.Function, inputs, outputs, updates)
         self._handle = FastCall.Handle(compiled)
         self._layout = ()  # (shape, dtype) of each output of the last call
 
@@ -281,7 +283,8 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
                     bool(allow_input_downcast), name)
     if policy == "warn":
         _warn_unused(inputs, compiled)
-    return Function(compiled, list(inputs), outs, single, allow_input_downcast, name)
+    return Function(compiled, list(inputs), outs, single, allow_input_downcast, name,
+                    [(target, as_tensor_variable(value)) for target, value in update_pairs])
 
 
 def _warn_unused(inputs, compiled):

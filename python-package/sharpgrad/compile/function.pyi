@@ -26,7 +26,9 @@ class FunctionMaker:
     fgraph: FunctionGraph
     inputs: List[TensorVariable]
     outputs: List[TensorVariable]
-    def __init__(self, compiled: Any, inputs: List[TensorVariable], outputs: List[TensorVariable]) -> None: ...
+    updates: List[Tuple[SharedVariable, TensorVariable]]
+    def __init__(self, compiled: Any, inputs: List[TensorVariable], outputs: List[TensorVariable],
+                 updates: Sequence[Tuple[SharedVariable, TensorVariable]] = ...) -> None: ...
 
 class Function:
     """A compiled graph. Call it with one value per input; it returns numpy arrays."""
@@ -34,7 +36,8 @@ class Function:
     name: Optional[str]
     maker: FunctionMaker
     def __init__(self, compiled: Any, inputs: List[TensorVariable], outputs: List[TensorVariable], single: bool,
-                 allow_input_downcast: Optional[bool], name: Optional[str]) -> None: ...
+                 allow_input_downcast: Optional[bool], name: Optional[str],
+                 updates: Sequence[Tuple[SharedVariable, TensorVariable]] = ...) -> None: ...
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
 def function(inputs: Sequence[TensorVariable], outputs: Union[TensorVariable, Sequence[TensorVariable], None] = None,
