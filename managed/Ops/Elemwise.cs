@@ -223,28 +223,45 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     private void CheckRuntimeBroadcast(Apply node, torch.Tensor[] inputs)
     {
         int ndim = node.Outputs[0].Ndim;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            if (inputs[i].dim() != ndim)
+            {
+                throw new ArgumentException(
+                    $"{this}: input {i} expected rank {ndim}; got shape {Kernels.Kernels.Show(inputs[i].Lengths())}");
+            }
+        }
         for (int axis = 0; axis < ndim; axis++)
         {
-            long? length = null;
+            // Only axes where two inputs may differ at run time need a look at the values: libtorch would broadcast a
+            // length-1 axis that Aesara's types say does not broadcast. Static lengths were checked upstream.
+            int first = -1;
+            bool unknown = false, compare = false;
             for (int i = 0; i < inputs.Length; i++)
             {
-                if (inputs[i].dim() != ndim)
-                {
-                    throw new ArgumentException(
-                        $"{this}: input {i} expected rank {ndim}; got shape {Kernels.Kernels.Show(inputs[i].Lengths())}");
-                }
-                if (node.Inputs[i].Type.Shape[axis] == 1)
+                var n = node.Inputs[i].Type.Shape[axis];
+                if (n == 1)
                 {
                     continue;
                 }
-                long n = inputs[i].size(axis);
-                if (length is long l && l != n)
+                unknown |= n is null;
+                compare |= first >= 0 && unknown;
+                first = first < 0 ? i : first;
+            }
+            if (!compare)
+            {
+                continue;
+            }
+            long length = inputs[first].size(axis);
+            for (int i = first + 1; i < inputs.Length; i++)
+            {
+                if (node.Inputs[i].Type.Shape[axis] != 1 && inputs[i].size(axis) != length)
                 {
                     throw new ArgumentException(
                         $"{this}: input shapes {string.Join(" and ", inputs.Select(t => Kernels.Kernels.Show(t.Lengths())))} " +
-                        $"do not match on axis {axis} ({l} != {n}); only axes of static length 1 broadcast");
+                        $"do not match on axis {axis} ({length} != {inputs[i].size(axis)}); only axes of static length 1 " +
+                        "broadcast");
                 }
-                length = n;
             }
         }
     }
