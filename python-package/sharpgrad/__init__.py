@@ -20,9 +20,11 @@ from . import gradient  # noqa: E402
 from . import graph  # noqa: E402
 from . import printing  # noqa: E402
 from .compile import function  # noqa: E402
+from .compile.io import In  # noqa: E402
+from .graph.basic import clone_replace  # noqa: E402
 from .compile.sharedvalue import shared  # noqa: E402
 from .gradient import Lop, Rop, grad, subgraph_grad  # noqa: E402
 from .printing import debugprint, dprint, pp, pprint  # noqa: E402
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad", "printing", "debugprint", "dprint", "pp", "pprint",
-           "__version__"]
+           "__version__", "In", "clone_replace"]

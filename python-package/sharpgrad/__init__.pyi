@@ -7,6 +7,8 @@ from . import graph as graph
 from . import printing as printing
 from . import tensor as tensor
 from .compile import function as function
+from .compile.io import In as In
+from .graph.basic import clone_replace as clone_replace
 from .compile.sharedvalue import shared as shared
 from .configparser import Config
 from .gradient import Lop as Lop
@@ -22,4 +24,4 @@ __version__: str
 config: Config
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad",
-           "printing", "debugprint", "dprint", "pp", "pprint", "__version__"]
+           "printing", "debugprint", "dprint", "pp", "pprint", "__version__", "In", "clone_replace"]

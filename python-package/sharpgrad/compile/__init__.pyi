@@ -5,7 +5,9 @@ from .function import Function as Function
 from .function import MissingInputError as MissingInputError
 from .function import UnusedInputError as UnusedInputError
 from .function import function as function
+from . import io as io
+from .io import In as In
 from .sharedvalue import SharedVariable as SharedVariable
 from .sharedvalue import shared as shared
 
-__all__ = ["function", "Function", "MissingInputError", "UnusedInputError", "shared", "SharedVariable"]
+__all__ = ["function", "Function", "MissingInputError", "UnusedInputError", "shared", "SharedVariable", "In"]

@@ -218,8 +218,10 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
 
     Parameters
     ----------
-    inputs : list of TensorVariable
+    inputs : list of TensorVariable or In
         The symbolic inputs, in call order (shared variables are implicit).
+        An :class:`~sharpgrad.compile.io.In` gives an input a default value
+        (the call may leave it out) or a name to give it by.
     outputs : TensorVariable or list of TensorVariable, optional
         What the function returns: one array for a single output, a list for
         a list (or for None: an empty list).
@@ -252,6 +254,10 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
             raise NotImplementedError(f"function: the option {option}={value!r} is not implemented yet")
     if not isinstance(inputs, (list, tuple)):
         raise TypeError(f"function: inputs must be a list of variables; got {type(inputs).__name__}")
+    from .io import In
+
+    specs = [v if isinstance(v, In) else None for v in inputs]
+    inputs = [v.variable if isinstance(v, In) else v for v in inputs]
     for i, v in enumerate(inputs):
         if not isinstance(v, TensorVariable):
             raise TypeError(f"function: input {i} must be a TensorVariable; got {type(v).__name__}")
@@ -283,8 +289,62 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
                     bool(allow_input_downcast), name)
     if policy == "warn":
         _warn_unused(inputs, compiled)
-    return Function(compiled, list(inputs), outs, single, allow_input_downcast, name,
-                    [(target, as_tensor_variable(value)) for target, value in update_pairs])
+    kept_updates = [(target, as_tensor_variable(value)) for target, value in update_pairs]
+    if not any(specs):
+        return Function(compiled, list(inputs), outs, single, allow_input_downcast, name, kept_updates)
+    return _FunctionWithDefaults(compiled, list(inputs), outs, single, allow_input_downcast, name, kept_updates,
+                                 specs)
+
+
+class _FunctionWithDefaults(Function):
+    """A :class:`Function` some of whose inputs are :class:`~sharpgrad.compile.io.In` (defaults, names).
+
+    A call binds its arguments to the inputs (positional first, then by
+    name, then the defaults) and makes the plain positional call.
+    """
+
+    def __init__(self, compiled, inputs, outputs, single, allow_input_downcast, name, updates, specs):
+        super().__init__(compiled, inputs, outputs, single, allow_input_downcast, name, updates)
+        self._specs = []  # (name, default, has_default, variable) per input
+        for i, (variable, spec) in enumerate(zip(inputs, specs)):
+            if spec is None:
+                self._specs.append((variable.name, None, False, variable))
+            elif spec.value is None:
+                self._specs.append((spec.name, None, False, variable))
+            else:
+                # Checked and converted once, as a call converts its arguments.
+                default = np.array(self._admit(i, spec.value), copy=True)
+                if default.ndim != variable.ndim or any(n is not None and n != d for n, d in
+                                                        zip(variable.static_shape, default.shape)):
+                    raise TypeError(f"function: the default value of input {i} ({variable!r}, {variable.type}) "
+                                    f"has shape {default.shape}")
+                self._specs.append((spec.name, default, True, variable))
+
+    def __call__(self, *args, **kwargs):
+        """Run the function; the inputs given a default by ``In(x, value=...)`` may be left out.
+
+        Parameters
+        ----------
+        *args : array_like
+            Values of the first inputs, in order.
+        **kwargs : array_like
+            Values of inputs by name (an ``In``'s ``name``, else the
+            variable's name).
+
+        Returns
+        -------
+        numpy.ndarray or list of numpy.ndarray
+            As for :meth:`Function.__call__`.
+
+        Raises
+        ------
+        TypeError
+            For too many arguments, an unknown or ambiguous name, an input
+            given twice, or a missing input that has no default.
+        """
+        from .io import _bind
+
+        return Function.__call__(self, *_bind(self._specs, args, kwargs, self._label()))
 
 
 def _warn_unused(inputs, compiled):

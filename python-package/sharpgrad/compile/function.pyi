@@ -4,6 +4,7 @@ from typing import Any, Iterable, List, Mapping, Optional, Sequence, Tuple, Unio
 
 from ..graph.fg import FunctionGraph
 from ..tensor.var import TensorVariable, _TensorLike
+from .io import In
 from .sharedvalue import SharedVariable
 
 __all__ = ["function", "Function", "MissingInputError", "UnusedInputError"]
@@ -40,7 +41,7 @@ class Function:
                  updates: Sequence[Tuple[SharedVariable, TensorVariable]] = ...) -> None: ...
     def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
 
-def function(inputs: Sequence[TensorVariable], outputs: Union[TensorVariable, Sequence[TensorVariable], None] = None,
+def function(inputs: Sequence[Union[TensorVariable, In]], outputs: Union[TensorVariable, Sequence[TensorVariable], None] = None,
              mode: Any = None, updates: Optional[_Updates] = None, givens: Optional[_Givens] = None,
              no_default_updates: bool = False, accept_inplace: bool = False, name: Optional[str] = None,
              rebuild_strict: bool = True, allow_input_downcast: Optional[bool] = None, profile: Any = None,

@@ -1,6 +1,6 @@
 """Type stubs for :mod:`sharpgrad.graph.basic`: graph nodes as Python objects."""
 
-from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Collection, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, overload
 
 from numpy.typing import ArrayLike
 
@@ -8,7 +8,8 @@ from ..tensor.type import TensorType
 from ..tensor.var import TensorVariable, _TensorLike
 from .op import Op
 
-__all__ = ["Apply", "Constant", "Variable", "ancestors", "graph_inputs", "OpView"]
+__all__ = ["Apply", "Constant", "Variable", "ancestors", "graph_inputs", "OpView", "io_toposort", "vars_between",
+           "applys_between", "orphans_between", "is_in_ancestors", "equal_computations", "clone_replace"]
 
 Variable = TensorVariable
 
@@ -41,8 +42,28 @@ class Apply:
     def nout(self) -> int: ...
     @property
     def out(self) -> TensorVariable: ...
+    def __eq__(self, other: object) -> bool: ...
+    def __hash__(self) -> int: ...
 
 def ancestors(graphs: Iterable[TensorVariable],
               blockers: Optional[Iterable[TensorVariable]] = None) -> List[TensorVariable]: ...
 def graph_inputs(graphs: Iterable[TensorVariable],
                  blockers: Optional[Iterable[TensorVariable]] = None) -> List[TensorVariable]: ...
+
+def io_toposort(inputs: Iterable[TensorVariable], outputs: Iterable[TensorVariable],
+                orderings: Optional[Mapping[Any, Sequence[Any]]] = None,
+                clients: Optional[Dict[Any, List[Any]]] = None) -> List[Apply]: ...
+def vars_between(ins: Collection[TensorVariable], outs: Iterable[TensorVariable]) -> Iterator[TensorVariable]: ...
+def orphans_between(ins: Collection[TensorVariable], outs: Iterable[TensorVariable]) -> Iterator[TensorVariable]: ...
+def applys_between(ins: Collection[TensorVariable], outs: Iterable[TensorVariable]) -> Iterator[Apply]: ...
+def is_in_ancestors(l_apply: Apply, f_node: Apply) -> bool: ...
+def equal_computations(xs: Sequence[Any], ys: Sequence[Any], in_xs: Optional[Sequence[TensorVariable]] = None,
+                       in_ys: Optional[Sequence[TensorVariable]] = None) -> bool: ...
+
+_Replace = Union[Mapping[TensorVariable, Any], Sequence[Tuple[TensorVariable, Any]], None]
+
+@overload
+def clone_replace(output: TensorVariable, replace: _Replace = None, **rebuild_kwds: bool) -> TensorVariable: ...
+@overload
+def clone_replace(output: Sequence[TensorVariable], replace: _Replace = None,
+                  **rebuild_kwds: bool) -> List[TensorVariable]: ...

@@ -86,6 +86,53 @@ from .type import zrow as zrow
 from .type import zcol as zcol
 from .type import ztensor3 as ztensor3
 from .type import ztensor4 as ztensor4
+from .type import scalars as scalars
+from .type import vectors as vectors
+from .type import matrices as matrices
+from .type import rows as rows
+from .type import cols as cols
+from .type import tensor3s as tensor3s
+from .type import tensor4s as tensor4s
+from .type import fscalars as fscalars
+from .type import fvectors as fvectors
+from .type import fmatrices as fmatrices
+from .type import frows as frows
+from .type import fcols as fcols
+from .type import ftensor3s as ftensor3s
+from .type import ftensor4s as ftensor4s
+from .type import dscalars as dscalars
+from .type import dvectors as dvectors
+from .type import dmatrices as dmatrices
+from .type import drows as drows
+from .type import dcols as dcols
+from .type import dtensor3s as dtensor3s
+from .type import dtensor4s as dtensor4s
+from .type import iscalars as iscalars
+from .type import ivectors as ivectors
+from .type import imatrices as imatrices
+from .type import irows as irows
+from .type import icols as icols
+from .type import itensor3s as itensor3s
+from .type import itensor4s as itensor4s
+from .type import lscalars as lscalars
+from .type import lvectors as lvectors
+from .type import lmatrices as lmatrices
+from .type import lrows as lrows
+from .type import lcols as lcols
+from .type import ltensor3s as ltensor3s
+from .type import ltensor4s as ltensor4s
+from .type import int_types as int_types
+from .type import float_types as float_types
+from .type import complex_types as complex_types
+from .type import int_scalar_types as int_scalar_types
+from .type import float_scalar_types as float_scalar_types
+from .type import complex_scalar_types as complex_scalar_types
+from .type import int_vector_types as int_vector_types
+from .type import float_vector_types as float_vector_types
+from .type import complex_vector_types as complex_vector_types
+from .type import int_matrix_types as int_matrix_types
+from .type import float_matrix_types as float_matrix_types
+from .type import complex_matrix_types as complex_matrix_types
 from .math import add as add
 from .math import sub as sub
 from .math import mul as mul
@@ -258,7 +305,14 @@ __all__ = [
     "lscalar", "lvector", "lmatrix", "lrow", "lcol", "ltensor3", "ltensor4", "fscalar", "fvector", "fmatrix",
     "frow", "fcol", "ftensor3", "ftensor4", "dscalar", "dvector", "dmatrix", "drow", "dcol", "dtensor3", "dtensor4",
     "cscalar", "cvector", "cmatrix", "crow", "ccol", "ctensor3", "ctensor4", "zscalar", "zvector", "zmatrix",
-    "zrow", "zcol", "ztensor3", "ztensor4", "softmax", "log_softmax", "prod", "var", "std", "min", "argmax",
+    "zrow", "zcol", "ztensor3", "ztensor4",
+    "scalars", "vectors", "matrices", "rows", "cols", "tensor3s", "tensor4s", "fscalars", "fvectors", "fmatrices",
+    "frows", "fcols", "ftensor3s", "ftensor4s", "dscalars", "dvectors", "dmatrices", "drows", "dcols", "dtensor3s",
+    "dtensor4s", "iscalars", "ivectors", "imatrices", "irows", "icols", "itensor3s", "itensor4s", "lscalars",
+    "lvectors", "lmatrices", "lrows", "lcols", "ltensor3s", "ltensor4s", "int_types", "float_types",
+    "complex_types", "int_scalar_types", "float_scalar_types", "complex_scalar_types", "int_vector_types",
+    "float_vector_types", "complex_vector_types", "int_matrix_types", "float_matrix_types", "complex_matrix_types",
+    "softmax", "log_softmax", "prod", "var", "std", "min", "argmax",
     "argmin", "max_and_argmax", "all", "any", "matmul", "outer", "tensordot", "batched_dot", "dot", "cumsum",
     "cumprod", "alloc", "zeros", "ones", "eye", "identity_like", "tri", "tril", "triu", "join", "concatenate",
     "stack", "split", "arange", "diag", "roll", "tile", "specify_shape", "unbroadcast", "rebroadcast",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 from .._bridge import api, call
 from .var import TensorVariable, as_tensor_variable, wrap
 
@@ -225,21 +227,52 @@ def dot(a, b):
     return _binary("dot", a, b)
 
 
-def transpose(x):
-    """Reverse the axes of ``x``.
+def transpose(x, axes=None):
+    """Permute the axes of ``x``: reverse them, or put them in the order ``axes`` gives (Aesara's ``transpose``).
 
     Parameters
     ----------
     x : TensorVariable or array_like
         The input.
+    axes : sequence of int, optional
+        The new order of the axes: axis ``i`` of the result is axis
+        ``axes[i]`` of ``x`` (negative numbers count from the end, as in
+        numpy). None reverses them. As in Aesara this is a ``dimshuffle``,
+        so ``'x'`` entries insert broadcastable axes.
 
     Returns
     -------
     TensorVariable
-        ``x`` with its axes in reverse order (a matrix's transpose).
+        ``x`` with its axes permuted (for a matrix and no ``axes``, its
+        transpose).
+
+    Raises
+    ------
+    ValueError
+        When an axis is out of range or repeated.
     """
     x = as_tensor_variable(x)
-    return wrap(call(api.Transpose, x._v))
+    reverse = list(range(x.ndim - 1, -1, -1))
+    if axes is None:
+        result = wrap(call(api.Transpose, x._v))
+    else:
+        order = []
+        for a in axes:
+            if isinstance(a, str) and a == "x":
+                order.append(a)
+                continue
+            if not isinstance(a, numbers.Integral) or isinstance(a, bool):
+                raise TypeError(f"transpose: axes must be ints; got {a!r} in {axes!r}")
+            if not -x.ndim <= a < x.ndim:
+                raise ValueError(f"transpose: axis {a} is out of range for a tensor of {x.ndim} dimensions")
+            order.append(int(a) % x.ndim)
+        given = [a for a in order if a != "x"]
+        if len(set(given)) != len(given):
+            raise ValueError(f"transpose: repeated axis in {list(axes)!r}")
+        result = x.dimshuffle(*order)
+    if x.name and (axes is None or axes == reverse):  # Aesara names a full reversal (axes None or that list)
+        result.name = x.name + ".T"
+    return result
 
 
 def cast(x, dtype):

@@ -1,11 +1,22 @@
 """Constructors of symbolic tensors (Aesara's ``aesara.tensor.type``).
 
-Each constructor exists un-prefixed (dtype ``config.floatX`` unless
-``dtype=`` is given) and with Aesara's prefixes: ``b`` int8, ``w`` int16,
-``i`` int32, ``l`` int64, ``f`` float32, ``d`` float64, ``c`` complex64,
-``z`` complex128. Ranks: ``scalar`` (), ``vector`` (None,), ``matrix``
-(None, None), ``row`` (1, None), ``col`` (None, 1), ``tensor3``,
-``tensor4``. A static length of 1 makes an axis broadcastable.
+As in Aesara, each constructor exists un-prefixed, as a function whose
+dtype is ``config.floatX`` at call time unless ``dtype=`` is given, and
+with Aesara's prefixes as a :class:`TensorType` object (``dmatrix =
+TensorType('float64', shape=(None, None))``; calling it makes a variable,
+so ``at.dmatrix('x').type == at.dmatrix``): ``b`` int8, ``w`` int16, ``i``
+int32, ``l`` int64, ``f`` float32, ``d`` float64, ``c`` complex64, ``z``
+complex128. Ranks: ``scalar`` (), ``vector`` (None,), ``matrix`` (None,
+None), ``row`` (1, None), ``col`` (None, 1), ``tensor3``, ``tensor4``. A
+static length of 1 makes an axis broadcastable.
+
+The plural constructors (``scalars``, ``dscalars``, ``matrices``,
+``fmatrices``, ... for the un-prefixed and the ``f``, ``d``, ``i`` and
+``l`` ones) make several variables at once, with Aesara's rules: an int
+``n`` gives a list of ``n`` unnamed variables; several names give one
+variable per name; a single string gives one variable per character
+(``dscalars('xy')``), and a single one-character name gives the variable
+itself, not a list.
 """
 
 from __future__ import annotations
@@ -22,7 +33,15 @@ _PREFIXES = {"b": "int8", "w": "int16", "i": "int32", "l": "int64", "f": "float3
 _RANKS = {"scalar": (), "vector": (None,), "matrix": (None, None), "row": (1, None), "col": (None, 1),
           "tensor3": (None,) * 3, "tensor4": (None,) * 4}
 
-__all__ = ["tensor", "TensorType"] + list(_RANKS) + [p + r for p in _PREFIXES for r in _RANKS]
+_PLURALS = {"scalar": "scalars", "vector": "vectors", "matrix": "matrices", "row": "rows", "col": "cols",
+            "tensor3": "tensor3s", "tensor4": "tensor4s"}
+_PLURAL_PREFIXES = ("", "f", "d", "i", "l")  # Aesara's plurals exist for these prefixes only
+_TYPE_GROUPS = ("int_types", "float_types", "complex_types", "int_scalar_types", "float_scalar_types",
+                "complex_scalar_types", "int_vector_types", "float_vector_types", "complex_vector_types",
+                "int_matrix_types", "float_matrix_types", "complex_matrix_types")
+
+__all__ = (["tensor", "TensorType"] + list(_RANKS) + [p + r for p in _PREFIXES for r in _RANKS]
+           + [p + _PLURALS[r] for p in _PLURAL_PREFIXES for r in _RANKS] + list(_TYPE_GROUPS))
 
 _SUPPORTED = ("bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
               "complex64", "complex128")
@@ -127,48 +146,75 @@ def tensor(dtype=None, shape=None, name=None, broadcastable=None):
     return TensorType(dtype, shape=shape, broadcastable=broadcastable)(name)
 
 
-def _constructor(dtype, shape, kind):
-    if dtype is None:
-        def make(name=None, dtype=None, shape=shape):
-            """A symbolic {kind} of dtype config.floatX unless ``dtype`` is given (static shape {shape}).
+def _constructor(shape, kind):
+    def make(name=None, dtype=None, shape=shape):
+        """A symbolic {kind} of dtype config.floatX unless ``dtype`` is given (static shape {shape}).
 
-            Parameters
-            ----------
-            name : str, optional
-                A name for printing and for gradient names such as ``(dcost/dx)``.
-            dtype : str, optional
-                The dtype; ``config.floatX`` when None.
-            shape : tuple of (int or None)
-                The static shape; a length of 1 makes the axis broadcastable.
+        Parameters
+        ----------
+        name : str, optional
+            A name for printing and for gradient names such as ``(dcost/dx)``.
+        dtype : str, optional
+            The dtype; ``config.floatX`` (read at call time) when None.
+        shape : tuple of (int or None)
+            The static shape; a length of 1 makes the axis broadcastable.
 
-            Returns
-            -------
-            TensorVariable
-                A new input variable.
-            """
-            return tensor(dtype, shape, name)
-    else:
-        def make(name=None):
-            """A symbolic {kind} of dtype {dtype} (static shape {shape}).
-
-            Parameters
-            ----------
-            name : str, optional
-                A name for printing and for gradient names such as ``(dcost/dx)``.
-
-            Returns
-            -------
-            TensorVariable
-                A new input variable.
-            """
-            return tensor(dtype, shape, name)
+        Returns
+        -------
+        TensorVariable
+            A new input variable.
+        """
+        return tensor(dtype, shape, name)
 
     make.__name__ = make.__qualname__ = kind
-    make.__doc__ = make.__doc__.format(kind=kind, dtype=dtype, shape=shape)
+    make.__doc__ = make.__doc__.format(kind=kind, shape=shape)
+    return make
+
+
+def _plural(single, kind, plural):
+    def make(*names):
+        """Several symbolic {kind} variables at once (Aesara's ``{plural}``).
+
+        Parameters
+        ----------
+        *names : str or int
+            Several names (one variable each); or one string, one variable
+            per character (``'xy'`` makes ``x`` and ``y``); or one list of
+            names; or an int ``n``, ``n`` unnamed variables.
+
+        Returns
+        -------
+        TensorVariable or list of TensorVariable
+            A list of the new variables, except for a single one-character
+            name, which gives the variable itself (as in Aesara).
+        """
+        if names and isinstance(names[0], (int, np.integer)):
+            return [single() for _ in range(names[0])]
+        if len(names) == 1:
+            names = names[0]
+        if len(names) == 1:
+            return single(names if isinstance(names, str) else names[0])
+        return [single(name) for name in names]
+
+    make.__name__ = make.__qualname__ = plural
+    make.__doc__ = make.__doc__.format(kind=kind, plural=plural)
     return make
 
 
 for _rank, _shape in _RANKS.items():
-    globals()[_rank] = _constructor(None, _shape, _rank)
+    globals()[_rank] = _constructor(_shape, _rank)
     for _prefix, _dtype in _PREFIXES.items():
-        globals()[_prefix + _rank] = _constructor(_dtype, _shape, _prefix + _rank)
+        globals()[_prefix + _rank] = TensorType(_dtype, shape=_shape)
+    for _prefix in _PLURAL_PREFIXES:
+        _name = _prefix + _PLURALS[_rank]
+        globals()[_name] = _plural(globals()[_prefix + _rank], _prefix + _rank, _name)
+
+int_types = int_scalar_types = (bscalar, wscalar, iscalar, lscalar)  # noqa: F821 - made in the loop above
+float_types = float_scalar_types = (fscalar, dscalar)  # noqa: F821
+complex_types = complex_scalar_types = (cscalar, zscalar)  # noqa: F821
+int_vector_types = (bvector, wvector, ivector, lvector)  # noqa: F821
+float_vector_types = (fvector, dvector)  # noqa: F821
+complex_vector_types = (cvector, zvector)  # noqa: F821
+int_matrix_types = (bmatrix, wmatrix, imatrix, lmatrix)  # noqa: F821
+float_matrix_types = (fmatrix, dmatrix)  # noqa: F821
+complex_matrix_types = (cmatrix, zmatrix)  # noqa: F821
