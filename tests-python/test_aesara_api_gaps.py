@@ -427,3 +427,17 @@ def test_compile_function_is_callable_and_a_module_path():
     assert aesara.compile.function([x], x + 1)(1.0) == 2.0
     with pytest.raises(UnusedInputError):
         aesara.compile.function([x, at.dscalar("unused")], x + 1)
+
+
+def test_variable_transpose_method_and_graph_clone_replace():
+    import sharpgrad as aesara
+    import sharpgrad.tensor as at
+
+    x = at.dtensor3("x")
+    value = np.arange(24.0).reshape(2, 3, 4)
+    for axes, expected in (((), value.transpose()), ((1, 0, 2), value.transpose(1, 0, 2)),
+                           (([2, 0, 1],), value.transpose(2, 0, 1))):
+        np.testing.assert_array_equal(aesara.function([x], x.transpose(*axes))(value), expected)
+    y = at.dvector("y")
+    doubled = aesara.graph.clone_replace(y + 1, {y: 2 * y})
+    np.testing.assert_array_equal(aesara.function([y], doubled)(np.array([1.0, 2.0])), [3.0, 5.0])

@@ -8,8 +8,9 @@ from .basic import Apply as Apply
 from .basic import Constant as Constant
 from .basic import Variable as Variable
 from .basic import ancestors as ancestors
+from .basic import clone_replace as clone_replace
 from .basic import graph_inputs as graph_inputs
 from .fg import FunctionGraph as FunctionGraph
 from .op import Op as Op
 
-__all__ = ["Apply", "Constant", "Variable", "FunctionGraph", "Op", "ancestors", "graph_inputs"]
+__all__ = ["Apply", "Constant", "Variable", "FunctionGraph", "Op", "ancestors", "clone_replace", "graph_inputs"]

@@ -114,6 +114,23 @@ class TensorVariable:
         from .math import transpose
         return transpose(self)
 
+    def transpose(self, *axes):
+        """The axes permuted (reversed when none are given), as ``numpy.ndarray.transpose``.
+
+        Parameters
+        ----------
+        *axes : int or sequence of int
+            The new order of the axes, as separate ints or one sequence.
+
+        Returns
+        -------
+        TensorVariable
+        """
+        from .math import transpose
+        if len(axes) == 1 and isinstance(axes[0], (list, tuple)):
+            axes = tuple(axes[0])
+        return transpose(self, axes if axes else None)
+
     @property
     def shape(self):
         """The symbolic shape: an int64 vector (``x.shape[0]`` is an int64 scalar); disconnected for gradients."""
