@@ -48,11 +48,13 @@ test: deps build venv
 	@$(SYSTEM_PYTHON) tools/test_summary.py $(RESULTS)
 
 # Measurements, never assertions: writes bench/results.md.
-bench: build
+bench: build venv
 	$(DOTNET) out/bin/Gradient.Bench.dll --out bench
+	$(PY) bench/python_overhead.py --out bench
 
-bench-smoke: build
+bench-smoke: build venv
 	$(DOTNET) out/bin/Gradient.Bench.dll --smoke --out out/bench-smoke
+	$(PY) bench/python_overhead.py --smoke --out out/bench-smoke
 
 clean:
 	rm -rf out $(VENV) */obj */bin examples/*/obj python-package/*.egg-info
