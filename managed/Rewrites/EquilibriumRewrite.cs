@@ -32,6 +32,9 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
     /// <inheritdoc/>
     public bool Apply(FunctionGraph graph) => new Run(graph, this).Execute();
 
+    /// <summary>How many element-wise nodes above a rewired node are offered to the rules again (see <c>Swap</c>).</summary>
+    private const int RequeueAbove = 32;
+
     /// <summary>The state of one application to one graph.</summary>
     private sealed class Run
     {
@@ -297,6 +300,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     Enqueue(reader);
                 }
             }
+            EnqueueElemwiseAbove(readers);
             if (old.Owner is { } owner)
             {
                 Prune(owner);
@@ -334,6 +338,37 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     if (input.Owner is { } owner && !_inputs.Contains(input))
                     {
                         stack.Push(owner);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Requeues, breadth first and up to <see cref="RequeueAbove"/> nodes, the element-wise nodes that read (through
+        /// element-wise nodes) from the rewired <paramref name="readers"/>: their outputs keep their identity, but rules
+        /// that read a product or a sum through several element-wise nodes (<see cref="Product"/>) now see another one.
+        /// </summary>
+        private void EnqueueElemwiseAbove(IEnumerable<(Apply? Node, int Index)> readers)
+        {
+            var frontier = new Queue<Apply>(readers.Where(r => r.Node is { Op: Ops.Elemwise }).Select(r => r.Node!));
+            var seen = new HashSet<Apply>(frontier);
+            int left = RequeueAbove;
+            while (frontier.Count > 0 && left > 0)
+            {
+                var node = frontier.Dequeue();
+                foreach (var output in node.Outputs)
+                {
+                    if (!_clients.TryGetValue(output, out var clients))
+                    {
+                        continue;
+                    }
+                    foreach (var (client, _) in clients)
+                    {
+                        if (client is { Op: Ops.Elemwise } && _alive.Contains(client) && seen.Add(client) && left-- > 0)
+                        {
+                            Enqueue(client);
+                            frontier.Enqueue(client);
+                        }
                     }
                 }
             }
