@@ -11,7 +11,8 @@ namespace Gradient.Rewrites;
 /// Every node starts on the list, in topological order. A node taken from the list is first merged with an earlier
 /// identical node (equal op, same inputs) if there is one, otherwise offered to each rule in turn. When a rule
 /// replaces an output, the replacement's new nodes join the graph and the list, the readers of the output are
-/// rewired and go back on the list (their inputs changed, so new patterns or merges may appear), and nodes nothing
+/// rewired and go back on the list (their inputs changed, so new patterns or merges may appear) with a bounded number
+/// of the element-wise nodes above them (whose patterns may reach down to the change), and nodes nothing
 /// reads any more are dropped. Equal constants (same dtype, shape, values and weakness) are merged too. The driver
 /// keeps its own client index up to date through <see cref="FunctionGraph.Replace"/>, so no step rescans the graph.
 /// </remarks>
