@@ -56,7 +56,12 @@ public static partial class T
             $"and {trueDist.Type}", nameof(trueDist));
     }
 
-    /// <summary>Aesara's <c>binary_crossentropy(output, target)</c>: <c>-(t log(o) + (1 - t) log(1 - o))</c>.</summary>
+    /// <summary>
+    /// Aesara's <c>binary_crossentropy(output, target)</c>: <c>-(t log(o) + (1 - t) log(1 - o))</c>. Of a sigmoid output
+    /// the compiled function computes <c>t softplus(-z) + (1 - t) softplus(z)</c> and a finite gradient (the stabilising
+    /// rewrites <c>logsigm_to_softplus</c>, <c>local_1msigmoid</c> and the cancellation of common factors); of
+    /// probabilities given as data it computes the formula as written, infinite or NaN at exactly 0 or 1 as in Aesara.
+    /// </summary>
     public static Variable BinaryCrossentropy(Variable output, Variable target)
     {
         ArgumentNullException.ThrowIfNull(output);

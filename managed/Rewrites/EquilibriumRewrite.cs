@@ -11,7 +11,8 @@ namespace Gradient.Rewrites;
 /// Every node starts on the list, in topological order. A node taken from the list is first merged with an earlier
 /// identical node (equal op, same inputs) if there is one, otherwise offered to each rule in turn. When a rule
 /// replaces an output, the replacement's new nodes join the graph and the list, the readers of the output are
-/// rewired and go back on the list (their inputs changed, so new patterns or merges may appear), and nodes nothing
+/// rewired and go back on the list (their inputs changed, so new patterns or merges may appear) with a bounded number
+/// of the element-wise nodes above them (whose patterns may reach down to the change), and nodes nothing
 /// reads any more are dropped. Equal constants (same dtype, shape, values and weakness) are merged too. The driver
 /// keeps its own client index up to date through <see cref="FunctionGraph.Replace"/>, so no step rescans the graph.
 /// </remarks>
@@ -31,6 +32,9 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
 
     /// <inheritdoc/>
     public bool Apply(FunctionGraph graph) => new Run(graph, this).Execute();
+
+    /// <summary>How many element-wise nodes above a rewired node are offered to the rules again (see <c>Swap</c>).</summary>
+    private const int RequeueAbove = 32;
 
     /// <summary>The state of one application to one graph.</summary>
     private sealed class Run
@@ -297,6 +301,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     Enqueue(reader);
                 }
             }
+            EnqueueElemwiseAbove(readers);
             if (old.Owner is { } owner)
             {
                 Prune(owner);
@@ -334,6 +339,37 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     if (input.Owner is { } owner && !_inputs.Contains(input))
                     {
                         stack.Push(owner);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Requeues, breadth first and up to <see cref="RequeueAbove"/> nodes, the element-wise nodes that read (through
+        /// element-wise nodes) from the rewired <paramref name="readers"/>: their outputs keep their identity, but rules
+        /// that read a product or a sum through several element-wise nodes (<see cref="Product"/>) now see another one.
+        /// </summary>
+        private void EnqueueElemwiseAbove(IEnumerable<(Apply? Node, int Index)> readers)
+        {
+            var frontier = new Queue<Apply>(readers.Where(r => r.Node is { Op: Ops.Elemwise }).Select(r => r.Node!));
+            var seen = new HashSet<Apply>(frontier);
+            int left = RequeueAbove;
+            while (frontier.Count > 0 && left > 0)
+            {
+                var node = frontier.Dequeue();
+                foreach (var output in node.Outputs)
+                {
+                    if (!_clients.TryGetValue(output, out var clients))
+                    {
+                        continue;
+                    }
+                    foreach (var (client, _) in clients)
+                    {
+                        if (client is { Op: Ops.Elemwise } && _alive.Contains(client) && seen.Add(client) && left-- > 0)
+                        {
+                            Enqueue(client);
+                            frontier.Enqueue(client);
+                        }
                     }
                 }
             }

@@ -17,7 +17,9 @@ public static class Rewriter
 {
     /// <summary>
     /// The node rewrites of the default pipeline, in the order they are tried on each node: removal of ops with
-    /// nothing to do at run time, constant folding, canonical forms, shape folding, stabilisation.
+    /// nothing to do at run time, constant folding, canonical forms, shape folding, stabilisation (log1p, softplus,
+    /// softmax, logsumexp, the sigmoid forms), and the cancellation of common factors that makes stabilised gradients
+    /// finite.
     /// </summary>
     public static IReadOnlyList<ILocalRewrite> DefaultRules { get; } =
     [
@@ -32,6 +34,15 @@ public static class Rewriter
         new RecognizeSoftmax(),
         new LogSoftmaxOfSoftmax(),
         new LogSumExpOfSum(),
+        new ReciprocalOfOnePlusExp(),
+        new ExpOverOnePlusExp(),
+        new SigmoidTimesExp(),
+        new OneMinusSigmoid(),
+        new LogSigmoidToSoftplus(),
+        new LogOneMinusSigmoidToSoftplus(),
+        new Log1pNegSigmoidToSoftplus(),
+        new CancelCommonFactors(),
+        new DistributeToCancel(),
     ];
 
     /// <summary>

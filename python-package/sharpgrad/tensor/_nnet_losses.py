@@ -59,7 +59,13 @@ def categorical_crossentropy(coding_dist, true_dist):
 
 
 def binary_crossentropy(output, target):
-    """``-(target * log(output) + (1 - target) * log(1 - output))``.
+    """``-(target * log(output) + (1 - target) * log(1 - output))``, Aesara's definition.
+
+    When ``output`` is ``sigmoid(z)`` (or written by hand as ``1 / (1 + exp(-z))``)
+    the compiled function computes ``target * softplus(-z) + (1 - target) * softplus(z)``
+    and a gradient free of ``0 / 0``, so both stay finite for any ``z``. Given
+    probabilities as data, an output of exactly 0 or 1 gives ``inf`` or ``nan``,
+    as in Aesara.
 
     Parameters
     ----------

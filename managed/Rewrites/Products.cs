@@ -1,0 +1,246 @@
+using Gradient.Graph;
+using Gradient.Kernels;
+using Gradient.Ops;
+using static Gradient.Rewrites.RewriteHelpers;
+
+namespace Gradient.Rewrites;
+
+/// <summary>
+/// A float expression read as <c>± Π num / Π den</c> through the element-wise <c>mul</c>, <c>true_div</c>,
+/// <c>reciprocal</c>, <c>neg</c>, <c>sqr</c> and <c>pow</c> by a small integer constant nodes above it (Aesara's
+/// <c>AlgebraicCanonizer.get_num_denum</c>), for the rewrites that cancel or regroup factors. Factors are compared by
+/// reference: the merge step makes equal subexpressions one variable.
+/// </summary>
+/// <remarks>
+/// Reading stops at <see cref="MaxFactors"/> factors, so that a chain of thousands of products (the gradient of a deep
+/// network) costs a bounded amount per node; what lies below is kept as one factor. Only nodes whose output has the
+/// root's float dtype are read through, so a product is rebuilt in the dtype it was computed in.
+/// </remarks>
+internal sealed class Product
+{
+    /// <summary>How many factors a product is read into at most.</summary>
+    public const int MaxFactors = 32;
+
+    private Product(bool negative, List<Variable> num, List<Variable> den)
+    {
+        Negative = negative;
+        Num = num;
+        Den = den;
+    }
+
+    /// <summary>Whether the product is negated.</summary>
+    public bool Negative { get; set; }
+
+    /// <summary>The factors multiplied.</summary>
+    public List<Variable> Num { get; }
+
+    /// <summary>The factors divided by.</summary>
+    public List<Variable> Den { get; }
+
+    /// <summary>The number of factors.</summary>
+    public int Count => Num.Count + Den.Count;
+
+    /// <summary><paramref name="v"/> as a product (a single factor when it is not one); null unless it is float.</summary>
+    public static Product? Of(Variable v)
+    {
+        if (!v.DType.IsFloat())
+        {
+            return null;
+        }
+        var p = new Product(false, [], []);
+        // Depth-first, left to right, so that the factors keep the order in which they were written.
+        var pending = new Stack<(Variable V, bool Den)>();
+        pending.Push((v, false));
+        while (pending.Count > 0)
+        {
+            var (x, den) = pending.Pop();
+            var into = den ? p.Den : p.Num;
+            int room = MaxFactors - p.Count - pending.Count;
+            if (x.DType != v.DType || x.Owner is not { Op: Elemwise e } node || room < 2)
+            {
+                into.Add(x);
+                continue;
+            }
+            switch (e.Scalar.Name)
+            {
+                case "neg":
+                    p.Negative = !p.Negative;
+                    pending.Push((node.Inputs[0], den));
+                    break;
+                case "mul":
+                    pending.Push((node.Inputs[1], den));
+                    pending.Push((node.Inputs[0], den));
+                    break;
+                case "true_div":
+                    pending.Push((node.Inputs[1], !den));
+                    pending.Push((node.Inputs[0], den));
+                    break;
+                case "reciprocal":
+                    pending.Push((node.Inputs[0], !den));
+                    break;
+                case "sqr":
+                    pending.Push((node.Inputs[0], den));
+                    pending.Push((node.Inputs[0], den));
+                    break;
+                case "pow" when SmallPower(node.Inputs[1]) is int n && n <= room:
+                    for (int i = 0; i < n; i++)
+                    {
+                        pending.Push((node.Inputs[0], den));
+                    }
+                    break;
+                default:
+                    into.Add(x);
+                    break;
+            }
+        }
+        return p;
+    }
+
+    /// <summary>A product of the one factor <paramref name="v"/>.</summary>
+    public static Product Single(Variable v) => new(false, [v], []);
+
+    /// <summary>Removes the factors that appear both multiplied and divided by; returns those removed (one of each pair).</summary>
+    public List<Variable> Cancel()
+    {
+        var removed = new List<Variable>();
+        for (int i = Num.Count - 1; i >= 0; i--)
+        {
+            int j = IndexOf(Den, Num[i]);
+            if (j >= 0)
+            {
+                removed.Add(Num[i]);
+                Den.RemoveAt(j);
+                Num.RemoveAt(i);
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>The expression <c>± Π num / Π den</c> (1 for an empty product).</summary>
+    public Variable Build()
+    {
+        var num = Multiply(Num) ?? T.Constant(1L);
+        var result = Multiply(Den) is { } den ? T.TrueDiv(num, den) : num;
+        return Negative ? Negate(result) : result;
+    }
+
+    /// <summary>
+    /// <see cref="Build"/> as a replacement of <paramref name="old"/>: cast to its dtype, and, when the factors that
+    /// were dropped gave it its static shape, broadcast like one of <paramref name="shapeDonors"/> (Aesara's fill).
+    /// </summary>
+    public Variable? BuildFor(Variable old, IEnumerable<Variable> shapeDonors)
+    {
+        var built = Build();
+        if (Fit(built, old) is { } fit)
+        {
+            return fit;
+        }
+        foreach (var donor in shapeDonors)
+        {
+            if (donor.Ndim == old.Ndim && Fit(T.Second(donor, built), old) is { } filled)
+            {
+                return filled;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The position of <paramref name="v"/> (by reference) in <paramref name="list"/>, or -1.</summary>
+    public static int IndexOf(List<Variable> list, Variable v) => list.FindIndex(x => ReferenceEquals(x, v));
+
+    /// <summary><c>-x</c>, reading <c>-(-y)</c> as <c>y</c>.</summary>
+    public static Variable Negate(Variable x) => ElemwiseOwner(x, "neg") is { } inner ? inner.Inputs[0] : T.Neg(x);
+
+    /// <summary>True when <paramref name="a"/> is <c>-b</c> or <paramref name="b"/> is <c>-a</c>.</summary>
+    public static bool AreNegations(Variable a, Variable b) =>
+        (ElemwiseOwner(a, "neg") is { } na && ReferenceEquals(na.Inputs[0], b))
+        || (ElemwiseOwner(b, "neg") is { } nb && ReferenceEquals(nb.Inputs[0], a));
+
+    private static Variable? Multiply(List<Variable> factors)
+    {
+        Variable? result = null;
+        foreach (var f in factors)
+        {
+            result = result is null ? f : T.Mul(result, f);
+        }
+        return result;
+    }
+
+    /// <summary>The exponent when <paramref name="exponent"/> is a constant 2, 3 or 4, else null.</summary>
+    private static int? SmallPower(Variable exponent)
+    {
+        for (int n = 2; n <= 4; n++)
+        {
+            if (IsFilledWith(exponent, n))
+            {
+                return n;
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>
+/// A float expression read as a signed sum of terms through the element-wise <c>add</c>, <c>sub</c> and <c>neg</c>
+/// nodes above it (Aesara's <c>local_add_canonizer.get_num_denum</c>), each term read as a <see cref="Product"/>.
+/// </summary>
+internal sealed class SignedSum
+{
+    /// <summary>How many terms a sum is read into at most.</summary>
+    public const int MaxTerms = 16;
+
+    private SignedSum(List<Product> terms) => Terms = terms;
+
+    /// <summary>The terms; a negative term carries its sign in <see cref="Product.Negative"/>.</summary>
+    public List<Product> Terms { get; }
+
+    /// <summary><paramref name="v"/> as a sum of at least two terms, or null when it is not a float sum.</summary>
+    public static SignedSum? Of(Variable v)
+    {
+        if (!v.DType.IsFloat() || v.Owner is not { Op: Elemwise { Scalar.Name: "add" or "sub" } })
+        {
+            return null;
+        }
+        var terms = new List<Product>();
+        var pending = new Stack<(Variable V, bool Negative)>();
+        pending.Push((v, false));
+        while (pending.Count > 0)
+        {
+            var (x, negative) = pending.Pop();
+            bool room = terms.Count + pending.Count + 2 <= MaxTerms;
+            var name = x.DType == v.DType && x.Owner is { Op: Elemwise e } ? e.Scalar.Name : null;
+            if (room && name is "add" or "sub")
+            {
+                pending.Push((x.Owner!.Inputs[1], name == "sub" ? !negative : negative));
+                pending.Push((x.Owner!.Inputs[0], negative));
+            }
+            else if (name == "neg")
+            {
+                pending.Push((x.Owner!.Inputs[0], !negative));
+            }
+            else
+            {
+                var term = Product.Of(x) ?? Product.Single(x);
+                term.Negative ^= negative;
+                terms.Add(term);
+            }
+        }
+        return new SignedSum(terms);
+    }
+
+    /// <summary>The sum of the terms, each built by <see cref="Product.Build"/> after cancelling its common factors.</summary>
+    public Variable Build()
+    {
+        Variable? result = null;
+        foreach (var term in Terms)
+        {
+            term.Cancel();
+            bool negative = term.Negative;
+            term.Negative = false;
+            var value = term.Build();
+            result = result is null ? (negative ? Product.Negate(value) : value)
+                : negative ? T.Sub(result, value) : T.Add(result, value);
+        }
+        return result!;
+    }
+}
