@@ -25,11 +25,12 @@ internal sealed class OpSweep(Checker check, TextWriter log)
 
     private const long MaxJacobianSize = 4096;
 
-    public void Run(int every)
+    public void Run(int every, string filter)
     {
-        var cases = LoadTables(log).Where((_, i) => i % every == 0).ToList();
+        var cases = LoadTables(log).Where((c, i) => i % every == 0 && ($"{c.Table} {c.Name}").Contains(filter, StringComparison.Ordinal))
+            .ToList();
         log.WriteLine($"== op sweep: {cases.Count} cases × value, Grad, Lop, Rop, Jacobian, Hessian, float32" +
-                      (every > 1 ? $" (every {every}th case)" : ""));
+                      (every > 1 ? $" (every {every}th case)" : "") + (filter.Length > 0 ? $" (matching '{filter}')" : ""));
         int before = check.Failures;
         foreach (var c in cases)
         {

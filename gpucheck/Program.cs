@@ -6,10 +6,11 @@ using Gradient.Graph;
 using Gradient.Kernels;
 using TorchSharp;
 
-// Usage: Gradient.GpuCheck [--device cuda] [--reference cpu] [--runs N] [--every K]
+// Usage: Gradient.GpuCheck [--device cuda] [--reference cpu] [--runs N] [--every K] [--filter TEXT]
 //   Compares every result on --device with the same graph on --reference (placement, benchmark cases, the op sweep),
-//   times the benchmark cases on both and ends with "N comparisons, N failed" (exit 0 when none failed). With
-//   --device cpu it runs everywhere (CPU against CPU): that is how the test suite checks this program.
+//   times the benchmark cases on both (median of N runs) and ends with "N comparisons, N failed" (exit 0 when none
+//   failed). --every K sweeps every Kth op case only; --filter sweeps the cases whose table or name contains TEXT.
+//   With --device cpu it runs everywhere (CPU against CPU): that is how the test suite checks this program.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
@@ -27,6 +28,7 @@ catch (ArgumentException e)
 }
 int runs = int.Parse(Option("--runs", "20"), CultureInfo.InvariantCulture);
 int every = int.Parse(Option("--every", "1"), CultureInfo.InvariantCulture);
+string filter = Option("--filter", "");
 
 log.WriteLine($"Gradient GPU check: {Devices.Name(device)} against {Devices.Name(reference)}");
 log.WriteLine($".NET {Environment.Version}; TorchSharp {typeof(torch).Assembly.GetName().Version}; " +
@@ -53,7 +55,7 @@ foreach (var (name, onReference, onDevice) in times)
 {
     log.WriteLine($"| {name} | {onReference:0.000} | {onDevice:0.000} | {onReference / onDevice:0.00}× |");
 }
-new OpSweep(check, log).Run(every);
+new OpSweep(check, log).Run(every, filter);
 log.WriteLine($"{check.Comparisons} comparisons, {check.Failures} failed");
 return check.Failures == 0 ? 0 : 1;
 
