@@ -191,11 +191,14 @@ public sealed class DeviceTests : ScopedTests
     public void Kernels_never_create_tensors_without_saying_where()
     {
         // On the CPU a tensor made without a device lands where everything else is; on a GPU it does not, and only a
-        // GPU run would notice. So every factory call in the kernels names its device, or says why it is the host's.
+        // GPU run would notice. So every factory call in the kernels and ops names its device, or says why it is the
+        // host's (a graph constant, memory read from the host, a draw from the CPU generator).
         var root = RepositoryRoot();
         var factory = new Regex(@"(?<![\w.])(?:torch\.)?(zeros|ones|empty|full|arange|eye|tensor|randn|rand|randint|randperm|linspace|sparse_coo_tensor)\(");
         var offenders = new List<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "kernels"), "*.cs"))
+        var files = Directory.GetFiles(Path.Combine(root, "kernels"), "*.cs")
+            .Concat(Directory.GetFiles(Path.Combine(root, "managed", "Ops"), "*.cs", SearchOption.AllDirectories));
+        foreach (var file in files)
         {
             var lines = File.ReadAllLines(file);
             for (int i = 0; i < lines.Length; i++)
