@@ -10,7 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all deps build venv demo test bench bench-smoke clean
+.PHONY: all deps build venv demo test bench bench-smoke gpu-bundle clean
 
 all: build
 
@@ -55,6 +55,12 @@ bench: build venv
 bench-smoke: build venv
 	$(DOTNET) out/bin/Gradient.Bench.dll --smoke --out out/bench-smoke
 	$(PY) bench/python_overhead.py --smoke --out out/bench-smoke
+
+# A folder to carry to a machine with a GPU (at most 60 MB, git-ignored): the .NET runtime, the engine without libtorch,
+# the check program and run.sh, which compares every result on the GPU with the CPU's and times the benchmark cases
+# (README, "GPU"). Reuses out/bin; the compressed runtime is cached in out/gpu-bundle-cache.
+gpu-bundle: build
+	tools/gpu_bundle.sh out/gpu-bundle
 
 clean:
 	rm -rf out $(VENV) */obj */bin examples/*/obj python-package/*.egg-info

@@ -21,6 +21,24 @@ public static partial class PyApi
     /// <summary>Sets <see cref="Config.FloatX"/> ('float32' or 'float64').</summary>
     public static void SetFloatX(string dtype) => Config.FloatX = DTypes.Parse(dtype);
 
+    /// <summary>
+    /// Sets <see cref="Config.Device"/> ('cpu', 'cuda', 'cuda:N', 'cudaN'); a CUDA device this process cannot use
+    /// raises <see cref="DeviceUnavailableException"/> saying what was looked for.
+    /// </summary>
+    public static void SetDevice(string device) => Config.Device = device;
+
+    /// <summary>The canonical name of a device ('cpu', 'cuda:N'); the spelling only is checked.</summary>
+    public static string DeviceName(string device) => Devices.Name(Devices.Parse(device));
+
+    /// <summary>Whether libtorch can run kernels on a CUDA GPU in this process.</summary>
+    public static bool CudaAvailable() => Devices.CudaAvailable;
+
+    /// <summary>What libtorch reports about CUDA in this process, and which libraries were looked for.</summary>
+    public static string CudaReport() => Devices.CudaReport();
+
+    /// <summary>The device a compiled function runs on ('cpu', 'cuda:N').</summary>
+    public static string FunctionDevice(PyFunction function) => function.Function.Device;
+
     /// <summary>A symbolic tensor; -1 in <paramref name="shape"/> marks an unknown length.</summary>
     public static Variable Tensor(string dtype, long[] shape, string? name) =>
         T.Tensor(DTypes.Parse(dtype), shape.Select(n => n < 0 ? (long?)null : n).ToArray(), name);
@@ -90,11 +108,12 @@ public static partial class PyApi
 
     /// <summary>
     /// Compiles a function. Updates and givens come as parallel arrays of keys and values; the policy is 'raise',
-    /// 'warn' or 'ignore'.
+    /// 'warn' or 'ignore'; <paramref name="device"/> is a device name, or null for <see cref="Config.Device"/>. Outputs
+    /// are read back to numpy from any device.
     /// </summary>
     public static PyFunction Compile(Variable[] inputs, Variable[] outputs, SharedVariable[] updateTargets,
         Variable[] updateValues, Variable[] givenKeys, Variable[] givenValues, string onUnusedInput,
-        bool allowInputDowncast, string? name)
+        bool allowInputDowncast, string? name, string? device = null)
     {
         if (updateTargets.Length != updateValues.Length || givenKeys.Length != givenValues.Length)
         {
@@ -125,6 +144,7 @@ public static partial class PyApi
             },
             AllowInputDowncast = allowInputDowncast,
             Name = name,
+            Device = device,
         };
         return new PyFunction(Function.Compile(inputs, outputs, options));
     }

@@ -104,7 +104,7 @@ public sealed class PythonOp : Op
                 }
                 var t = Kernels.Kernels.FromPointer(new IntPtr(pointer.As<long>()), shape.ToArray(),
                     DTypes.Parse(dtype.As<string>()));
-                if (device is not null && t.device.type != device.type)
+                if (device is not null && !Devices.IsOn(t, device))
                 {
                     var moved = t.to(device);
                     t.Dispose();

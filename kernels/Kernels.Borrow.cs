@@ -83,7 +83,7 @@ public static partial class Kernels
     /// <summary>An export of the LibTorchSharp library TorchSharp itself loaded.</summary>
     private static IntPtr Export(string name)
     {
-        torch.empty(0).Dispose(); // makes TorchSharp load its native library first
+        torch.empty(0).Dispose(); // host: makes TorchSharp load its native library first
         var library = NativeLibrary.Load("LibTorchSharp", typeof(torch).Assembly, DllImportSearchPath.AssemblyDirectory);
         return NativeLibrary.GetExport(library, name);
     }

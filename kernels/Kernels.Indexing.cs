@@ -90,7 +90,7 @@ public static partial class Kernels
     {
         using var scope = torch.NewDisposeScope();
         // Index the flat positions of x the same way: each selected element learns where it lives in x.
-        var positions = torch.arange(x.NumberOfElements, dtype: ScalarType.Int64).reshape(x.Lengths());
+        var positions = torch.arange(x.NumberOfElements, dtype: ScalarType.Int64, device: x.device).reshape(x.Lengths());
         var (sliced, index, _) = PrepareIndex(op, positions, entries, arrays);
         var linear = sliced.index(index);
         var target = linear.Lengths();
@@ -117,7 +117,7 @@ public static partial class Kernels
             return result.MoveToOuterDisposeScope();
         }
         // Where a position is written more than once, the last write wins, as in numpy.
-        var where = flatIndex.cpu().data<long>().ToArray();
+        var where = HostLongs(flatIndex);
         var last = new Dictionary<long, int>();
         for (int j = 0; j < where.Length; j++)
         {
@@ -125,8 +125,8 @@ public static partial class Kernels
         }
         if (last.Count < where.Length)
         {
-            var keep = torch.tensor(last.Values.OrderBy(j => j).Select(j => (long)j).ToArray(), ScalarType.Int64)
-                .to(flatIndex.device);
+            var keep = torch.tensor(last.Values.OrderBy(j => j).Select(j => (long)j).ToArray(), ScalarType.Int64,
+                device: flatIndex.device);
             flatIndex = flatIndex.index_select(0, keep);
             values = values.index_select(0, keep);
         }
@@ -159,7 +159,7 @@ public static partial class Kernels
             }
             if (entry is { } integer)
             {
-                array = torch.tensor(integer.Index!.Value, ScalarType.Int64);
+                array = torch.tensor(integer.Index!.Value, ScalarType.Int64, device: x.device);
             }
             else if (next < arrays.Count)
             {

@@ -128,7 +128,7 @@ public static partial class Kernels
         }
         catch (ArgumentException) when (nanOnError)
         {
-            return torch.full(x.Lengths(), double.NaN, x.dtype).MoveToOuterDisposeScope();
+            return torch.full(x.Lengths(), double.NaN, x.dtype, device: x.device).MoveToOuterDisposeScope();
         }
         var result = lower ? factor : factor.transpose(0, 1);
         return result.contiguous().MoveToOuterDisposeScope();
@@ -151,15 +151,15 @@ public static partial class Kernels
 
     /// <summary>
     /// A <paramref name="n"/>×<paramref name="m"/> matrix of <paramref name="dtype"/> with ones at and below diagonal
-    /// <paramref name="k"/> and zeros elsewhere (numpy's <c>tri</c>).
+    /// <paramref name="k"/> and zeros elsewhere (numpy's <c>tri</c>), on <paramref name="device"/> (the CPU when null).
     /// </summary>
-    public static Tensor Tri(long n, long m, long k, DType dtype)
+    public static Tensor Tri(long n, long m, long k, DType dtype, Device? device = null)
     {
         if (n < 0 || m < 0)
         {
             throw new ArgumentException($"tri: expected non-negative lengths; got N={n}, M={m}");
         }
-        using var ones = torch.ones(n, m, dtype.ToTorch());
+        using var ones = torch.ones(n, m, dtype.ToTorch(), device: device ?? torch.CPU);
         return ones.tril(k);
     }
 

@@ -6,7 +6,9 @@ namespace Gradient.Kernels;
 /// <summary>
 /// Random draws from a given <see cref="Generator"/>: parameters are checked (domain, broadcasting against the
 /// requested shape) before libtorch sees them, so bad input is an <see cref="ArgumentException"/> naming the
-/// distribution. The numbers come from libtorch's generators and differ from numpy's for the same seed.
+/// distribution. The numbers come from libtorch's generators and differ from numpy's for the same seed. The draws are
+/// made on the CPU, where the generators live; <c>RandomVariable</c> moves parameters and samples to and from a
+/// function's device, so a seed gives the same numbers on every device.
 /// </summary>
 public static partial class Kernels
 {
@@ -19,7 +21,7 @@ public static partial class Kernels
         {
             throw new ArgumentException("normal: scale must be non-negative", nameof(scale));
         }
-        var eps = torch.randn(shape, dtype.ToTorch(), generator: generator);
+        var eps = torch.randn(shape, dtype.ToTorch(), generator: generator); // host: the generator's device
         return eps.mul(s).add(m).MoveToOuterDisposeScope();
     }
 
@@ -28,7 +30,7 @@ public static partial class Kernels
     {
         using var scope = NewDisposeScope();
         var (a, b) = (ParamAs("uniform", "low", low, shape, dtype), ParamAs("uniform", "high", high, shape, dtype));
-        var u = torch.rand(shape, dtype.ToTorch(), generator: generator);
+        var u = torch.rand(shape, dtype.ToTorch(), generator: generator); // host: the generator's device
         return u.mul(b.sub(a)).add(a).MoveToOuterDisposeScope();
     }
 
@@ -84,7 +86,7 @@ public static partial class Kernels
         var full = torch.cat([probs.narrow(-1, 0, k - 1), last], -1);
         long rows = batch.Aggregate(1L, (a, b) => a * b);
         var flat = full.reshape(rows, k);
-        var counts = torch.zeros(rows, k, ScalarType.Int64);
+        var counts = torch.zeros(rows, k, ScalarType.Int64, device: probs.device);
         if (n > 0 && rows > 0)
         {
             var picks = torch.multinomial(flat, n, replacement: true, generator: generator);
@@ -138,14 +140,14 @@ public static partial class Kernels
                 throw new ArgumentException("choice: fewer non-zero entries in p than size", nameof(p));
             }
             picks = count == 0
-                ? torch.zeros(0, ScalarType.Int64)
+                ? torch.zeros(0, ScalarType.Int64, device: probs.device)
                 : torch.multinomial(probs, count, replacement: replace, generator: generator);
         }
         else
         {
             picks = replace
-                ? torch.randint(0, Math.Max(n, 1), [count], ScalarType.Int64, generator: generator)
-                : torch.randperm(n, ScalarType.Int64, generator: generator).narrow(0, 0, count);
+                ? torch.randint(0, Math.Max(n, 1), [count], ScalarType.Int64, generator: generator) // host: the generator's device
+                : torch.randperm(n, ScalarType.Int64, generator: generator).narrow(0, 0, count); // host: the generator's device
         }
         var result = a.dim() == 0 ? picks : a.index_select(0, picks);
         return result.reshape(shape).contiguous().MoveToOuterDisposeScope();
@@ -164,9 +166,9 @@ public static partial class Kernels
             {
                 throw new ArgumentException($"permutation: expected a non-negative length; got {n}", nameof(x));
             }
-            return torch.randperm(n, ScalarType.Int64, generator: generator);
+            return torch.randperm(n, ScalarType.Int64, generator: generator); // host: the generator's device
         }
-        using var order = torch.randperm(x.Lengths()[0], ScalarType.Int64, generator: generator);
+        using var order = torch.randperm(x.Lengths()[0], ScalarType.Int64, generator: generator); // host: the generator's device
         return x.index_select(0, order);
     }
 

@@ -39,7 +39,7 @@ public static partial class Kernels
         }
         if (dims.Length == 0)
         {
-            return torch.zeros(x.Lengths(), ScalarType.Int64);
+            return torch.zeros(x.Lengths(), ScalarType.Int64, device: x.device);
         }
         // libtorch has no argmax for booleans: compare them as bytes.
         using var comparable = x.dtype == ScalarType.Bool ? x.to_type(ScalarType.Byte) : x.alias();

@@ -6,21 +6,24 @@ namespace Gradient.Kernels;
 /// <summary>Shape, reshaping, basic indexing and max reductions, each checked before the native call.</summary>
 public static partial class Kernels
 {
-    /// <summary>The shape of <paramref name="x"/> as an int64 vector.</summary>
-    public static Tensor ShapeOf(Tensor x) => torch.tensor(x.Lengths(), ScalarType.Int64);
+    /// <summary>The shape of <paramref name="x"/> as an int64 vector, on x's device.</summary>
+    public static Tensor ShapeOf(Tensor x) => torch.tensor(x.Lengths(), ScalarType.Int64, device: x.device);
 
-    /// <summary>The length of axis <paramref name="axis"/> as an int64 scalar.</summary>
+    /// <summary>The length of axis <paramref name="axis"/> as an int64 scalar, on x's device.</summary>
     public static Tensor ShapeAt(Tensor x, int axis)
     {
         if (axis < 0 || axis >= x.dim())
         {
             throw new ArgumentException($"Shape_i: axis {axis} is out of range for a tensor of shape {Show(x.Lengths())}");
         }
-        return torch.tensor(x.Lengths()[axis], ScalarType.Int64);
+        return torch.tensor(x.Lengths()[axis], ScalarType.Int64, device: x.device);
     }
 
-    /// <summary>Stacks 0-d integer tensors into an int64 vector (Aesara's <c>MakeVector</c>).</summary>
-    public static Tensor MakeVector(Tensor[] items)
+    /// <summary>
+    /// Stacks 0-d integer tensors into an int64 vector (Aesara's <c>MakeVector</c>) on <paramref name="device"/>
+    /// (the items' device when null; the CPU when there are none).
+    /// </summary>
+    public static Tensor MakeVector(Tensor[] items, Device? device = null)
     {
         var values = new long[items.Length];
         for (int i = 0; i < items.Length; i++)
@@ -32,7 +35,7 @@ public static partial class Kernels
             using var asLong = items[i].to_type(ScalarType.Int64);
             values[i] = asLong.item<long>();
         }
-        return torch.tensor(values, ScalarType.Int64);
+        return torch.tensor(values, ScalarType.Int64, device: device ?? (items.Length > 0 ? items[0].device : torch.CPU));
     }
 
     /// <summary>

@@ -100,7 +100,7 @@ public static partial class Kernels
         // Scatter the stored values into their row (axis 1) or column (axis 0): a dense result, no dense matrix.
         using var indices = s.SparseIndices;
         using var keep = indices[axis == 0 ? 1 : 0];
-        using var into = zeros(s.Lengths()[axis == 0 ? 1 : 0], dtype.ToTorch());
+        using var into = zeros(s.Lengths()[axis == 0 ? 1 : 0], dtype.ToTorch(), device: x.device);
         using var cast = values.to_type(dtype.ToTorch());
         return into.index_add(0, keep, cast, 1);
     }
@@ -117,7 +117,7 @@ public static partial class Kernels
         using var values = sparse.SparseValues;
         using var ones = ones_like(values, g.dtype);
         using var indices = sparse.SparseIndices;
-        using var pattern = sparse_coo_tensor(indices, ones, sparse.Lengths());
+        using var pattern = sparse_coo_tensor(indices, ones, sparse.Lengths(), device: g.device);
         using var mask = pattern.to_dense();
         using var dg = g.is_sparse ? g.to_dense() : g.alias();
         return dg.mul(mask);

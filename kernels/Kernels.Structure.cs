@@ -76,11 +76,14 @@ public static partial class Kernels
         return spread.contiguous().clone();
     }
 
-    /// <summary>Aesara's <c>Eye</c>: an n×m matrix with ones on diagonal <paramref name="k"/> (above the main one when positive).</summary>
-    public static Tensor Eye(long n, long m, long k, DType dtype)
+    /// <summary>
+    /// Aesara's <c>Eye</c>: an n×m matrix with ones on diagonal <paramref name="k"/> (above the main one when positive),
+    /// on <paramref name="device"/> (the CPU when null).
+    /// </summary>
+    public static Tensor Eye(long n, long m, long k, DType dtype, Device? device = null)
     {
         CheckLengths("Eye", n, m);
-        var result = torch.zeros(n, m, dtype: dtype.ToTorch());
+        var result = torch.zeros(n, m, dtype: dtype.ToTorch(), device: device ?? torch.CPU);
         if (k < m && -k < n)
         {
             using var diagonal = result.diagonal(k, 0, 1);
@@ -157,7 +160,10 @@ public static partial class Kernels
         return Math.Max(0L, (long)Math.Ceiling((stop - start) / step));
     }
 
-    /// <summary>numpy's <c>arange</c>: <c>start + i * step</c> for i below the length, in <paramref name="dtype"/>.</summary>
+    /// <summary>
+    /// numpy's <c>arange</c>: <c>start + i * step</c> for i below the length, in <paramref name="dtype"/>, on the device of
+    /// <paramref name="start"/>.
+    /// </summary>
     public static Tensor ARange(Tensor start, Tensor stop, Tensor step, DType dtype)
     {
         double a = ScalarDouble(start, "ARange", "start"), b = ScalarDouble(stop, "ARange", "stop"),
@@ -166,12 +172,12 @@ public static partial class Kernels
         if (dtype.IsDiscrete())
         {
             long a0 = ScalarLong(start, "ARange", "start"), s0 = ScalarLong(step, "ARange", "step");
-            using var steps = torch.arange(n, dtype: ScalarType.Int64);
+            using var steps = torch.arange(n, dtype: ScalarType.Int64, device: start.device);
             using var scaled = steps.mul(s0);
             using var shifted = scaled.add(a0);
             return shifted.to_type(dtype.ToTorch());
         }
-        using var i = torch.arange(n, dtype: ScalarType.Float64);
+        using var i = torch.arange(n, dtype: ScalarType.Float64, device: start.device);
         using var scaledF = i.mul(s);
         using var values = scaledF.add(a);
         return values.to_type(dtype.ToTorch());
@@ -268,7 +274,7 @@ public static partial class Kernels
         {
             // Each row must hold every index 0..n-1 once: sorted, it is 0..n-1.
             var (sorted, _) = perm.sort(-1, false, false);
-            var expected = torch.arange(n, dtype: ScalarType.Int64).expand(perm.Lengths());
+            var expected = torch.arange(n, dtype: ScalarType.Int64, device: perm.device).expand(perm.Lengths());
             if (!sorted.eq(expected).all().item<bool>())
             {
                 throw new ArgumentException("PermuteRowElements: y is not a valid permutation of 0..n-1 in every row");

@@ -137,14 +137,29 @@ public static partial class Kernels
         return y;
     }
 
-    /// <summary>A 0-d tensor holding <paramref name="value"/>.</summary>
+    /// <summary>A 0-d tensor holding <paramref name="value"/>, on the CPU (a graph constant; functions move it).</summary>
     public static Tensor Scalar(double value, DType dtype) => dtype.IsFloat()
-        ? torch.tensor(value, dtype.ToTorch())
-        : torch.tensor((long)value, dtype.ToTorch());
+        ? torch.tensor(value, dtype.ToTorch()) // host: a graph constant
+        : torch.tensor((long)value, dtype.ToTorch()); // host: a graph constant
 
     /// <summary>
-    /// Copies a C-contiguous block of memory into a new tensor. Used by the Python bridge (numpy arrays arrive as a
-    /// pointer, shape and dtype).
+    /// The values of an integer (or bool) tensor as int64, read on the host: a tensor on another device is copied to
+    /// the CPU first (TorchSharp reads only CPU memory).
+    /// </summary>
+    public static long[] HostLongs(Tensor t)
+    {
+        using var scope = torch.NewDisposeScope();
+        var values = t.to_type(ScalarType.Int64);
+        if (values.device_type != DeviceType.CPU)
+        {
+            values = values.cpu();
+        }
+        return values.data<long>().ToArray();
+    }
+
+    /// <summary>
+    /// Copies a C-contiguous block of memory into a new tensor on the CPU. Used by the Python bridge (numpy arrays
+    /// arrive as a pointer, shape and dtype); compiled functions move their inputs to their device themselves.
     /// </summary>
     public static unsafe Tensor FromPointer(IntPtr data, long[] shape, DType dtype)
     {
@@ -155,7 +170,7 @@ public static partial class Kernels
                 throw new ArgumentException($"shape: expected non-negative lengths; got {Show(shape)}", nameof(shape));
             }
         }
-        var t = torch.empty(shape, dtype.ToTorch());
+        var t = torch.empty(shape, dtype.ToTorch()); // host: filled from host memory
         long bytes = t.NumberOfElements * dtype.ItemSize();
         if (bytes > 0)
         {

@@ -83,21 +83,37 @@ def test_device_cpu_is_the_default_and_can_be_set_again():
     assert aesara.config.device == "cpu"
 
 
-@pytest.mark.parametrize("device", ["cuda", "cuda0", "cuda1"])
-def test_a_cuda_device_is_refused_with_what_was_looked_for(device):
+CUDA = bool(api.CudaAvailable())
+without_cuda = pytest.mark.skipif(CUDA, reason="this machine has CUDA")
+
+
+@without_cuda
+@pytest.mark.parametrize("device", ["cuda", "cuda0", "cuda1", "cuda:1"])
+def test_a_cuda_device_without_cuda_is_refused_with_what_was_looked_for(device):
     with pytest.raises(ValueError) as info:
         aesara.config.device = device
     message = str(info.value)
-    assert message.startswith(f"config.device: expected 'cpu'; got {device!r}. CUDA was asked for, but this build "
-                              "of sharpgrad has only the CPU backend")
-    assert "torch.cuda.is_available()" in message  # what was looked for
-    assert message.endswith("Use device='cpu' (the default).")
+    assert message.startswith(f"config.device: {device!r} was asked for, but CUDA is not available: TorchSharp's "
+                              "torch.cuda.is_available() is false")  # what was asked, what libtorch said
+    assert "libtorch_cuda.so was looked for next to TorchSharp.dll" in message  # which library, where
+    assert "LD_LIBRARY_PATH" in message and "libLibTorchSharp.so" in message  # and which backend was loaded
+    assert message.endswith("Use device 'cpu' here.")
     assert aesara.config.device == "cpu"
 
 
-@pytest.mark.parametrize("device", ["gpu", "gpu0", "opencl0:0", "CPU", "cuda-0"])
+@pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU")
+@pytest.mark.parametrize("device", ["cuda", "cuda0", "cuda:0"])
+def test_a_cuda_device_is_accepted_where_libtorch_has_one(device):
+    with aesara.config.change_flags(device=device):
+        assert aesara.config.device == device
+        f = aesara.function([at.dvector("x")], at.dvector("x") * 2, on_unused_input="ignore")
+    assert f.device == "cuda:0"
+
+
+@pytest.mark.parametrize("device", ["gpu", "gpu0", "opencl0:0", "CPU", "cuda-0", "cuda:"])
 def test_other_device_names_are_refused(device):
-    with pytest.raises(ValueError, match=rf"config.device: expected 'cpu' .*; got {device!r}$"):
+    with pytest.raises(ValueError, match=rf"config.device: expected 'cpu', 'cuda', 'cuda:N' or Aesara's 'cudaN' "
+                                         rf"\(N a GPU number\); got {device!r}$"):
         aesara.config.device = device
     assert aesara.config.device == "cpu"
 
@@ -129,7 +145,7 @@ def test_change_flags_restores_after_an_exception():
 
 def test_change_flags_with_a_bad_value_raises_and_restores_what_it_had_set():
     with pytest.raises(ValueError, match="config.device"):
-        with aesara.config.change_flags(floatX="float32", device="cuda0"):
+        with aesara.config.change_flags(floatX="float32", device="gpu0"):
             pass  # not reached
     assert aesara.config.floatX == "float64"
     assert aesara.config.device == "cpu"
@@ -170,7 +186,7 @@ def test_reading_an_unknown_flag_is_an_attribute_error():
 def test_printing_the_config_lists_every_flag_with_its_value():
     text = str(aesara.config)
     assert "floatX (float64, float32)\n" in text and "    Value:  float64\n" in text
-    assert "device (cpu)\n" in text and "    Value:  cpu\n" in text
+    assert "device (cpu, cuda, cuda:N, cudaN)\n" in text and "    Value:  cpu\n" in text
     assert "exception_verbosity (low, high)\n" in text and "    Value:  low\n" in text
     assert repr(aesara.config) == "<sharpgrad.config floatX='float64', device='cpu', exception_verbosity='low'>"
 
@@ -256,13 +272,22 @@ def test_a_bad_value_in_the_variable_fails_the_import_with_a_value_error():
         "ValueError: AESARA_FLAGS: config.exception_verbosity: expected 'low' or 'high'; got 'max'")
 
 
+@without_cuda
 def test_a_cuda_device_in_the_variable_fails_the_import_clearly_without_crashing():
     done = _child(SHARPGRAD_FLAGS="device=cuda0")
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith("ValueError: SHARPGRAD_FLAGS: config.device: expected 'cpu'; got 'cuda0'. CUDA was asked "
-                           "for, but this build of sharpgrad has only the CPU backend")
-    assert "torch.cuda.is_available()" in last
+    assert last.startswith("ValueError: SHARPGRAD_FLAGS: config.device: 'cuda0' was asked for, but CUDA is not "
+                           "available: TorchSharp's torch.cuda.is_available() is false")
+    assert "libtorch_cuda.so" in last
+
+
+def test_the_device_in_the_variable_is_what_functions_run_on():
+    code = ("import sharpgrad, sharpgrad.tensor as at; x = at.dvector('x'); "
+            "print(sharpgrad.config.device, sharpgrad.function([x], x * 2).device)")
+    done = _child(code, SHARPGRAD_FLAGS="device=cpu")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["cpu", "cpu"]
 
 
 def test_flags_from_the_variable_can_still_be_changed_by_code():

@@ -34,4 +34,15 @@ public sealed record CompileOptions
 
     /// <summary>The rewrites to run; null runs <see cref="Rewriter.Default"/>, an empty list none.</summary>
     public IReadOnlyList<IGraphRewrite>? Rewrites { get; init; }
+
+    /// <summary>
+    /// The device every kernel of the function runs on: <c>cpu</c>, <c>cuda</c> (GPU 0), <c>cuda:N</c> or Aesara's
+    /// <c>cudaN</c>; null (the default) takes <see cref="Config.Device"/>. Constants and the values of shared variables
+    /// are moved there (a shared value once: it stays on the device of the function that used it last), arguments are
+    /// copied there on each call, and the outputs are tensors on that device unless <see cref="OutputsOnCpu"/>.
+    /// </summary>
+    public string? Device { get; init; }
+
+    /// <summary>Return the outputs on the CPU whatever the function's <see cref="Device"/> (a copy each call off the CPU).</summary>
+    public bool OutputsOnCpu { get; init; }
 }

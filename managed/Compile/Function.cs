@@ -11,6 +11,12 @@ namespace Gradient.Compile;
 /// only the outputs escape. Shared variables are read at the start of a call and updated after all outputs are
 /// computed, all together.
 /// </summary>
+/// <remarks>
+/// Every kernel runs on the function's <see cref="Device"/> (<see cref="CompileOptions.Device"/>, else
+/// <see cref="Config.Device"/>): constants are moved there when the function is compiled, shared values when it is
+/// compiled or when a call finds them elsewhere (then they stay), and arguments in each call. CPU and CUDA run the same
+/// schedule through the same code; only where the tensors live differs.
+/// </remarks>
 public sealed class Function
 {
     private readonly Variable[] _inputs;
@@ -23,6 +29,10 @@ public sealed class Function
     private readonly (SharedVariable Target, int Slot, bool Owned)[] _updates;
     private readonly bool _allowDowncast;
     private readonly string _label;
+    private readonly torch.Device _device;
+    private readonly string? _deviceSpelling;
+    private readonly bool _onCpu;
+    private readonly bool _outputsToCpu;
 
     /// <summary>One node of the schedule; <c>Overwrite</c> is the input whose dead buffer receives the output, or -1.</summary>
     private sealed record Step(Apply Node, int[] In, int[] Out, int[] FreeAfter, int Overwrite);
@@ -32,12 +42,18 @@ public sealed class Function
         _inputs = inputs;
         _allowDowncast = options.AllowInputDowncast;
         _label = options.Name is null ? "function" : $"function {options.Name}";
+        _device = options.Device is null ? Config.TorchDevice : Devices.Parse(options.Device, $"{_label}: device");
+        _deviceSpelling = options.Device;
+        _onCpu = _device.type == DeviceType.CPU;
+        _outputsToCpu = options.OutputsOnCpu && !_onCpu;
         var updates = options.Updates.ToArray();
         CheckUpdates(updates);
 
         Graph = FunctionGraph.Clone(inputs, outputs.Concat(updates.Select(u => u.Value)).ToArray(), options.Givens);
         CheckUnused(options.OnUnusedInput);
         Rewriter.Run(Graph, options.Rewrites);
+        // Which ops can run there is known without touching the device: say so first, then whether the device exists.
+        CheckDevice();
 
         var slots = new Dictionary<Variable, int>();
         int slotCount = 0;
@@ -45,7 +61,8 @@ public sealed class Function
         {
             slots[v] = slotCount++;
         }
-        var constants = new List<(int, torch.Tensor)>();
+        // Constants as the graph holds them (on the CPU), and whether the function made (owns) the tensor.
+        var constants = new List<(int Slot, torch.Tensor Value, bool Owned)>();
         var shared = new List<(int, SharedVariable)>();
         int Slot(Variable v)
         {
@@ -56,10 +73,11 @@ public sealed class Function
             switch (v)
             {
                 case Constant c:
-                    constants.Add((slots[v] = slotCount++, c.Value));
+                    constants.Add((slots[v] = slotCount++, c.Value, false));
                     return slots[v];
                 case SharedVariable sv:
                     shared.Add((slots[v] = slotCount++, sv));
+                    sv.AliasOn(_device).Dispose(); // moves the value to this device now, not in the first call
                     return slots[v];
             }
             throw new MissingInputException(
@@ -80,7 +98,7 @@ public sealed class Function
             if (!prepared.TryGetValue(key, out int preparedSlot))
             {
                 prepared[key] = preparedSlot = slotCount++;
-                constants.Add((preparedSlot, value.DetachFromDisposeScope()));
+                constants.Add((preparedSlot, value.DetachFromDisposeScope(), true));
             }
             else
             {
@@ -97,7 +115,21 @@ public sealed class Function
         }
         var results = Graph.Outputs.Select(Slot).ToArray();
         _slotCount = slotCount;
-        _constants = constants.ToArray();
+        // Only the constants something reads are placed on the device (a prepared constant replaces its original).
+        var read = steps.SelectMany(s => s.In).Concat(results).ToHashSet();
+        var placed = new List<(int, torch.Tensor)>();
+        foreach (var constant in constants)
+        {
+            if (read.Contains(constant.Slot))
+            {
+                placed.Add(Place(constant));
+            }
+            else if (constant.Owned)
+            {
+                constant.Value.Dispose();
+            }
+        }
+        _constants = placed.ToArray();
         _shared = shared.ToArray();
 
         // Free each computed value after its last reader, unless it is returned; reuse dead buffers in place.
@@ -131,6 +163,15 @@ public sealed class Function
         _updates = updates.Select((u, i) => (u.Key, results[outputs.Length + i], owned[outputs.Length + i])).ToArray();
     }
 
+    /// <summary>The device the function's kernels run on, by its canonical name (<c>cpu</c>, <c>cuda:N</c>).</summary>
+    public string Device => Devices.Name(_device);
+
+    /// <summary>Whether the outputs are returned on the CPU (<see cref="CompileOptions.OutputsOnCpu"/>).</summary>
+    public bool OutputsOnCpu => _outputsToCpu || _onCpu;
+
+    /// <summary>The devices of the constant values the function holds, by name (diagnostics: each is <see cref="Device"/>).</summary>
+    public IReadOnlyList<string> ConstantDevices => _constants.Select(c => Devices.Name(c.Value.device)).ToArray();
+
     /// <summary>Whether arguments of any dtype are converted to their input's, even with a loss of precision.</summary>
     public bool AllowInputDowncast => _allowDowncast;
 
@@ -149,7 +190,10 @@ public sealed class Function
     /// <summary>Compiles a function of <paramref name="inputs"/> that computes <paramref name="outputs"/>.</summary>
     /// <exception cref="MissingInputException">The outputs need a variable that is not among the inputs.</exception>
     /// <exception cref="UnusedInputException">An input is not needed and the policy is Raise.</exception>
-    /// <exception cref="ArgumentException">An input is a constant or a shared variable, or an update does not fit.</exception>
+    /// <exception cref="ArgumentException">An input is a constant or a shared variable, or an update does not fit, or the
+    /// device is not a device name.</exception>
+    /// <exception cref="NotSupportedException">An op of the graph cannot run on the function's device.</exception>
+    /// <exception cref="DeviceUnavailableException">The device cannot be used in this process (e.g. CUDA without a GPU).</exception>
     public static Function Compile(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs,
         CompileOptions? options = null)
     {
@@ -194,8 +238,9 @@ public sealed class Function
 
     /// <summary>
     /// Runs the graph on <paramref name="args"/>, one tensor per input. An argument whose dtype converts to the
-    /// input's without loss is converted; anything else that does not fit the input's type is rejected. The caller
-    /// owns (and disposes) the returned tensors; the arguments are not modified.
+    /// input's without loss is converted; anything else that does not fit the input's type is rejected. An argument on
+    /// another device is copied to the function's. The caller owns (and disposes) the returned tensors, which live on
+    /// the function's device (or the CPU, see <see cref="OutputsOnCpu"/>); the arguments are not modified.
     /// </summary>
     /// <exception cref="ArgumentException">Wrong argument count, dtype, rank or shape, or a failing kernel check.</exception>
     public torch.Tensor[] Call(params torch.Tensor[] args)
@@ -219,7 +264,7 @@ public sealed class Function
         }
         foreach (var (slot, shared) in _shared)
         {
-            values[slot] = shared.Current.alias();
+            values[slot] = shared.AliasOn(_device);
         }
         foreach (var step in _steps)
         {
@@ -251,7 +296,8 @@ public sealed class Function
         for (int i = 0; i < results.Length; i++)
         {
             var v = values[_outputSlots[i]]!;
-            results[i] = (_outputOwned[i] ? v : v.clone()).MoveToOuterDisposeScope();
+            // Moving to the CPU copies already: nothing is shared with the graph's own values then.
+            results[i] = (_outputsToCpu ? v.cpu() : _outputOwned[i] ? v : v.clone()).MoveToOuterDisposeScope();
         }
         if (_updates.Length > 0)
         {
@@ -398,17 +444,54 @@ public sealed class Function
             throw new ArgumentException($"{_label}: argument {i} ({Describe(input)}): {why}");
         }
         var dtype = DTypes.FromTorch(arg.dtype);
-        if (dtype == input.DType)
-        {
-            return arg.alias();
-        }
-        if (!_allowDowncast && !DTypes.CanCastSafely(dtype, input.DType))
+        if (dtype != input.DType && !_allowDowncast && !DTypes.CanCastSafely(dtype, input.DType))
         {
             throw new ArgumentException(
                 $"{_label}: argument {i} ({Describe(input)}): expected dtype {input.DType.Name()}; got {dtype.Name()}, " +
                 "which would lose precision (allow it with AllowInputDowncast)");
         }
-        return Kernels.Kernels.Cast(arg, input.DType);
+        // Checked first, moved second: a bad argument never costs a copy to the device.
+        var here = Devices.To(arg, _device);
+        if (dtype == input.DType)
+        {
+            return here;
+        }
+        using (here)
+        {
+            return Kernels.Kernels.Cast(here, input.DType);
+        }
+    }
+
+    /// <summary>A constant's value on the function's device: the value itself when it is there, else a copy the function owns.</summary>
+    private (int, torch.Tensor) Place((int Slot, torch.Tensor Value, bool Owned) constant)
+    {
+        if (Devices.IsOn(constant.Value, _device))
+        {
+            return (constant.Slot, constant.Value);
+        }
+        var moved = constant.Value.to(_device).DetachFromDisposeScope();
+        if (constant.Owned)
+        {
+            constant.Value.Dispose();
+        }
+        return (constant.Slot, moved);
+    }
+
+    /// <summary>
+    /// Refuses a graph with an op that cannot run on the device (naming every such op), then a device this process
+    /// cannot use. The first check reads only the graph, so it holds without a GPU.
+    /// </summary>
+    private void CheckDevice()
+    {
+        var bound = Graph.Toposort().Select(n => n.Op).Where(op => !op.RunsOn(_device.type))
+            .Select(op => $"{op} ({op.ClassName})").Distinct().ToArray();
+        if (bound.Length > 0)
+        {
+            throw new NotSupportedException(
+                $"{_label}: compiled for device '{Devices.Name(_device)}', but {string.Join(", ", bound)} " +
+                $"{(bound.Length == 1 ? "has" : "have")} no kernel there (CPU only); compile it for device 'cpu'");
+        }
+        Devices.Require(_device, $"{_label}: device", _deviceSpelling);
     }
 
     private void CheckUpdates(KeyValuePair<SharedVariable, Variable>[] updates)

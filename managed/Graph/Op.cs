@@ -84,6 +84,14 @@ public abstract class Op
     public virtual bool IsDeterministic => true;
 
     /// <summary>
+    /// Whether <see cref="Perform"/> runs on tensors of a <paramref name="device"/> (true by default: libtorch has CPU and
+    /// CUDA kernels for what the engine calls, and ops that need the host, such as random draws and Python ops, move
+    /// the data themselves). An op bound to the CPU says false for other devices, and compiling a function for such a
+    /// device then fails with a <see cref="NotSupportedException"/> naming the op, before any device is touched.
+    /// </summary>
+    public virtual bool RunsOn(DeviceType device) => true;
+
+    /// <summary>
     /// The batching rule (JAX's <c>vmap</c> rule): rebuilds this node for inputs of which some carry an extra leading
     /// batch axis (<c>Batched</c> true), returning each output and whether it carries the batch axis. Null (the
     /// default) means the op has no rule; vectorized Jacobians and Hessians through it then say so.

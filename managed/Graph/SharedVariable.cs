@@ -29,7 +29,8 @@ public sealed class SharedVariable : Variable, IDisposable
 
     /// <summary>
     /// The current value: a copy, or with <paramref name="borrow"/> the variable's own tensor (which a later update
-    /// replaces, never mutates).
+    /// replaces, never mutates). It lives on the device of the function that used the variable last (the CPU before
+    /// any did).
     /// </summary>
     public torch.Tensor GetValue(bool borrow = false)
     {
@@ -66,15 +67,22 @@ public sealed class SharedVariable : Variable, IDisposable
         Swap(Own(converted, borrow: true));
     }
 
-    /// <summary>The value a function reads in a call: the current tensor itself (functions never mutate it).</summary>
-    internal torch.Tensor Current
+    /// <summary>
+    /// A new handle on the value a function on <paramref name="device"/> reads: the current tensor, moved there first
+    /// when it lives elsewhere. The moved tensor replaces the stored one, so a value is moved once, not in every call
+    /// (it then lives where the function that used it last runs; <see cref="GetValue"/> returns it there).
+    /// </summary>
+    internal torch.Tensor AliasOn(torch.Device device)
     {
-        get
+        lock (_lock)
         {
-            lock (_lock)
+            if (!Devices.IsOn(_value, device))
             {
-                return _value;
+                var moved = _value.to(device).DetachFromDisposeScope();
+                _value.Dispose();
+                _value = moved;
             }
+            return _value.alias();
         }
     }
 

@@ -48,7 +48,7 @@ public sealed class Eye(string dtype) : Op
     /// <inheritdoc/>
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
         [Kernels.Kernels.Eye(Kernels.Kernels.ScalarLong(inputs[0], "Eye", "n"),
-            Kernels.Kernels.ScalarLong(inputs[1], "Eye", "m"), Kernels.Kernels.ScalarLong(inputs[2], "Eye", "k"), DType)];
+            Kernels.Kernels.ScalarLong(inputs[1], "Eye", "m"), Kernels.Kernels.ScalarLong(inputs[2], "Eye", "k"), DType, inputs[0].device)];
 
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null, null, null];

@@ -59,8 +59,7 @@ public sealed class Reshape(int ndim) : Op
         {
             throw new ArgumentException($"{this}: expected a shape of length {Ndim}; got {Kernels.Kernels.Show(shape.Lengths())}");
         }
-        using var asLong = shape.to_type(torch.ScalarType.Int64);
-        var values = asLong.data<long>().ToArray();
+        var values = Kernels.Kernels.HostLongs(shape);
         var result = Kernels.Kernels.Reshape(inputs[0], values);
         if (node.Outputs[0].Type.Mismatch(result.Lengths()) is { } why)
         {
@@ -105,10 +104,7 @@ public sealed class Reshape(int ndim) : Op
         switch (v)
         {
             case Constant c when c.Ndim == 1:
-                using (var asLong = c.Value.to_type(torch.ScalarType.Int64))
-                {
-                    return asLong.data<long>().Select(n => (long?)n).ToArray();
-                }
+                return Kernels.Kernels.HostLongs(c.Value).Select(n => (long?)n).ToArray();
             case { Owner: { Op: Shape } owner }:
                 return owner.Inputs[0].Type.Shape.ToArray();
             case { Owner: { Op: MakeVector } owner }:

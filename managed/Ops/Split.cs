@@ -67,8 +67,7 @@ public sealed class Split(int lenSplits, int axis) : Op
             throw new ArgumentException(
                 $"{this}: expected {LenSplits} lengths; got splits of shape {Kernels.Kernels.Show(splits.Lengths())}");
         }
-        using var asLong = splits.to_type(torch.ScalarType.Int64);
-        return Kernels.Kernels.Split(inputs[0], Normalized(node.Inputs[0].Ndim), asLong.data<long>().ToArray());
+        return Kernels.Kernels.Split(inputs[0], Normalized(node.Inputs[0].Ndim), Kernels.Kernels.HostLongs(splits));
     }
 
     /// <inheritdoc/>

@@ -47,14 +47,14 @@ internal static class StructureSupport
     /// <summary>A 0-d int64 constant.</summary>
     public static Constant Long(long value)
     {
-        using var t = torch.tensor(value, torch.ScalarType.Int64);
+        using var t = torch.tensor(value, torch.ScalarType.Int64); // host: a graph constant (functions move it)
         return new Constant(t);
     }
 
     /// <summary>An int64 vector constant.</summary>
     public static Constant Longs(IReadOnlyList<long> values)
     {
-        using var t = torch.tensor(values.ToArray(), torch.ScalarType.Int64);
+        using var t = torch.tensor(values.ToArray(), torch.ScalarType.Int64); // host: a graph constant (functions move it)
         return new Constant(t);
     }
 

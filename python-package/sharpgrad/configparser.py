@@ -4,10 +4,12 @@ Flags
 -----
 floatX : {'float64', 'float32'}
     Float type of un-prefixed constructors and of bare float constants.
-device : 'cpu'
-    Where graphs run. Aesara's CUDA spellings (``'cuda'``, ``'cuda0'``, ...)
-    are recognised and refused with a ValueError that says so: this build
-    has only the CPU backend.
+device : 'cpu', 'cuda', 'cuda:N' or Aesara's 'cudaN'
+    Where compiled functions run (``function(..., device=...)`` overrides it
+    per function). A CUDA device is accepted when libtorch can use it in
+    this process; otherwise setting it raises a ValueError that says what
+    was looked for: TorchSharp's ``torch.cuda.is_available()``, and where
+    libtorch's CUDA library ``libtorch_cuda.so`` was searched.
 exception_verbosity : {'low', 'high'}
     ``'high'`` appends the .NET exception type and stack trace to the message
     of an error raised in the engine; ``'low'`` (the default) shows only the
@@ -52,12 +54,14 @@ __all__ = ["Config", "AesaraConfigWarning", "ConfigAccessViolation", "parse_conf
 
 _FLAG_DOCS = {
     "floatX": "Float type of un-prefixed constructors and of bare float constants: 'float64' (default) or 'float32'.",
-    "device": "Where graphs run: 'cpu' (default; the only backend of this build). 'cuda', 'cuda0', ... are refused.",
+    "device": "Where compiled functions run: 'cpu' (default), 'cuda' (GPU 0), 'cuda:N' or Aesara's 'cudaN'; a CUDA "
+              "device is accepted only when libtorch can use it in this process.",
     "exception_verbosity": "'low' (default): engine errors show their message only; 'high': the .NET exception type "
                            "and stack trace are appended.",
 }
-_OPTIONS = {"floatX": ("float64", "float32"), "device": ("cpu",), "exception_verbosity": ("low", "high")}
-_CUDA_DEVICE = re.compile(r"cuda[0-9]*\Z")
+_OPTIONS = {"floatX": ("float64", "float32"), "device": ("cpu", "cuda", "cuda:N", "cudaN"),
+            "exception_verbosity": ("low", "high")}
+_DEVICE_NAME = re.compile(r"(cpu|cuda(:?[0-9]+)?)\Z")
 _UNSET = object()
 
 
@@ -123,27 +127,6 @@ def flags_from_environment(environ=None):
         for key, value in parse_config_string(environ.get(variable, "")).items():
             flags[key] = (value, variable)
     return flags
-
-
-def _cuda_refusal(device):
-    """The message for a CUDA device: what was asked for, what libtorch reports, what to do instead."""
-    try:
-        import TorchSharp  # noqa: E402  (a .NET namespace, importable once the engine is loaded)
-
-        cuda = TorchSharp.torch.cuda
-        available, count, failure = bool(cuda.is_available()), int(cuda.device_count()), None
-    except Exception as exc:  # noqa: BLE001 - any failure to ask is reported, not raised
-        available, count, failure = False, 0, f"{type(exc).__name__}: {exc}"
-    head = (f"config.device: expected 'cpu'; got {device!r}. CUDA was asked for, but this build of sharpgrad has "
-            "only the CPU backend")
-    if failure is not None:
-        found = f"asking libtorch (through TorchSharp) for CUDA devices failed: {failure}"
-    elif available:
-        found = (f"libtorch sees {count} CUDA device(s), but sharpgrad cannot run graphs on them yet")
-    else:
-        found = ("it looked for a CUDA device through libtorch (TorchSharp's torch.cuda.is_available()) and found "
-                 "none; this build ships libtorch's CPU libraries (libtorch-cpu) only")
-    return f"{head}: {found}. Use device='cpu' (the default)."
 
 
 class Config:
@@ -243,20 +226,24 @@ class Config:
 
     @property
     def device(self):
-        """Where graphs run: ``'cpu'``; ``'cuda'``, ``'cuda0'``, ... raise ValueError (no CUDA backend here)."""
+        """Where compiled functions run: ``'cpu'`` (default), ``'cuda'``, ``'cuda:N'`` or Aesara's ``'cudaN'``.
+
+        Setting a CUDA device raises ValueError when libtorch cannot use it in
+        this process; the message says what was looked for (TorchSharp's
+        ``torch.cuda.is_available()``, and where ``libtorch_cuda.so`` was
+        searched). The value keeps the spelling it was given.
+        """
         return self._device
 
     @device.setter
     def device(self, value):
         if not isinstance(value, str):
             raise TypeError(f"config.device: expected a string such as 'cpu'; got {type(value).__name__} {value!r}")
-        if value == "cpu":
-            object.__setattr__(self, "_device", value)
-        elif _CUDA_DEVICE.match(value):
-            raise ValueError(_cuda_refusal(value))
-        else:
-            raise ValueError(f"config.device: expected 'cpu' (or Aesara's CUDA spelling 'cuda', 'cuda0', 'cuda1', ..., "
-                             f"which this build refuses); got {value!r}")
+        if not _DEVICE_NAME.match(value):
+            raise ValueError(f"config.device: expected 'cpu', 'cuda', 'cuda:N' or Aesara's 'cudaN' (N a GPU number); "
+                             f"got {value!r}")
+        call(api.SetDevice, value)  # asks libtorch whether the device can be used; a ValueError says why not
+        object.__setattr__(self, "_device", value)
 
     @property
     def exception_verbosity(self):

@@ -35,7 +35,7 @@ public sealed class Tri(DType dtype) : Op
 
     /// <inheritdoc/>
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
-        [Kernels.Kernels.Tri(Long(inputs[0]), Long(inputs[1]), Long(inputs[2]), DType)];
+        [Kernels.Kernels.Tri(Long(inputs[0]), Long(inputs[1]), Long(inputs[2]), DType, inputs[0].device)];
 
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients) => [null, null, null];

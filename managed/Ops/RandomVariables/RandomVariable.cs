@@ -43,9 +43,22 @@ public abstract class RandomVariable : Op
     /// <inheritdoc/>
     public override bool IsDeterministic => false;
 
-    /// <inheritdoc/>
-    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
-        [State.Draw(generator => Draw(generator, node, inputs))];
+    /// <summary>
+    /// Draws on the CPU, where the generator lives, so that a seed gives the same numbers on every device: off the CPU
+    /// the parameters are copied to the CPU and the sample back to the inputs' device.
+    /// </summary>
+    public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
+    {
+        var device = inputs.Length > 0 ? inputs[0].device : torch.CPU;
+        if (device.type == DeviceType.CPU)
+        {
+            return [State.Draw(generator => Draw(generator, node, inputs))];
+        }
+        using var scope = torch.NewDisposeScope();
+        var host = inputs.Select(t => t.cpu()).ToArray();
+        var sample = State.Draw(generator => Draw(generator, node, host));
+        return [sample.to(device).MoveToOuterDisposeScope()];
+    }
 
     /// <summary>Draws the sample for <paramref name="node"/> from <paramref name="generator"/>.</summary>
     protected abstract torch.Tensor Draw(torch.Generator generator, Apply node, torch.Tensor[] inputs);
@@ -70,8 +83,7 @@ public abstract class RandomVariable : Op
     {
         if (size.NumberOfElements > 0)
         {
-            using var asLong = size.to_type(torch.ScalarType.Int64);
-            var values = asLong.data<long>().ToArray();
+            var values = Kernels.Kernels.HostLongs(size);
             if (values.Any(n => n < 0))
             {
                 throw new ArgumentException($"{what}: size must be non-negative; got {Kernels.Kernels.Show(values)}");
@@ -96,8 +108,7 @@ public abstract class RandomVariable : Op
         {
             if (size is Constant c)
             {
-                using var asLong = c.Value.to_type(torch.ScalarType.Int64);
-                return asLong.data<long>().Select(v => (long?)v).ToArray();
+                return Kernels.Kernels.HostLongs(c.Value).Select(v => (long?)v).ToArray();
             }
             return Enumerable.Repeat<long?>(null, (int)n).ToArray();
         }

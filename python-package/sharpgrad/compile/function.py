@@ -91,6 +91,8 @@ class Function:
         self._allow_downcast = allow_input_downcast
         self._dtypes = [np.dtype(v.dtype) for v in inputs]
         self.name = name
+        self.device = str(compiled.Function.Device)
+        """The device the function runs on, by its canonical name: ``'cpu'`` or ``'cuda:N'``."""
         self.maker = FunctionMaker(compiled.Function, inputs, outputs, updates)
         self._handle = FastCall.Handle(compiled)
         self._layout = ()  # (shape, dtype) of each output of the last call
@@ -213,7 +215,7 @@ def _pairs(mapping, what):
 
 def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_default_updates=False,
              accept_inplace=False, name=None, rebuild_strict=True, allow_input_downcast=None, profile=None,
-             on_unused_input=None):
+             on_unused_input=None, device=None):
     """Compile a function from ``inputs`` to ``outputs`` (Aesara's ``aesara.function``).
 
     Parameters
@@ -239,6 +241,15 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
         What to do with an input the outputs do not need; 'raise' by default.
     name : str, optional
         A name used in error messages.
+    device : str, optional
+        Where this function runs (beyond Aesara): ``'cpu'``, ``'cuda'``,
+        ``'cuda:N'`` or ``'cudaN'``; None (the default) takes
+        ``config.device``. Arguments are copied to the device in each call,
+        constants once, the values of shared variables when first used there
+        (they stay until a function on another device uses them); results
+        come back as numpy arrays. A CUDA device libtorch cannot use here
+        raises ValueError saying what was looked for; an op that has no
+        kernel on the device raises NotImplementedError naming it.
     mode, no_default_updates, accept_inplace, rebuild_strict, profile
         Accepted for Aesara compatibility; only their default values are
         supported (others raise NotImplementedError).
@@ -281,12 +292,14 @@ def function(inputs, outputs=None, mode=None, updates=None, givens=None, no_defa
             raise TypeError(f"function: givens key {key!r} is not a variable")
         given_keys.append(key._v)
         given_values.append(as_tensor_variable(value)._v)
+    if device is not None and not isinstance(device, str):
+        raise TypeError(f"function: device must be a string such as 'cpu' or 'cuda'; got {type(device).__name__}")
     policy = "raise" if on_unused_input is None else on_unused_input
     if policy not in ("raise", "warn", "ignore"):
         raise ValueError(f"function: on_unused_input must be 'raise', 'warn' or 'ignore'; got {policy!r}")
     compiled = call(api.Compile, [v._v for v in inputs], [v._v for v in outs], targets, values,
                     given_keys, given_values, "ignore" if policy == "warn" else policy,
-                    bool(allow_input_downcast), name)
+                    bool(allow_input_downcast), name, device)
     if policy == "warn":
         _warn_unused(inputs, compiled)
     kept_updates = [(target, as_tensor_variable(value)) for target, value in update_pairs]

@@ -35,6 +35,7 @@ class Function:
     """A compiled graph. Call it with one value per input; it returns numpy arrays."""
 
     name: Optional[str]
+    device: str
     maker: FunctionMaker
     def __init__(self, compiled: Any, inputs: List[TensorVariable], outputs: List[TensorVariable], single: bool,
                  allow_input_downcast: Optional[bool], name: Optional[str],
@@ -45,4 +46,4 @@ def function(inputs: Sequence[Union[TensorVariable, In]], outputs: Union[TensorV
              mode: Any = None, updates: Optional[_Updates] = None, givens: Optional[_Givens] = None,
              no_default_updates: bool = False, accept_inplace: bool = False, name: Optional[str] = None,
              rebuild_strict: bool = True, allow_input_downcast: Optional[bool] = None, profile: Any = None,
-             on_unused_input: Optional[str] = None) -> Function: ...
+             on_unused_input: Optional[str] = None, device: Optional[str] = None) -> Function: ...
