@@ -85,9 +85,9 @@ w = at.dvector("w")
 cost = at.tanh(at.dot(x, w)).sum() + (w ** 2).sum()
 f = sharpgrad.function([x, w], sharpgrad.grad(cost, w))
 g = f(np.ones(3), np.array([0.1, 0.2, 0.3]))
-loaded = sorted({line.split()[-1] for line in open("/proc/self/maps")
-                 if line.rstrip().endswith((".so", ".so.1", ".dll"))
-                 and any(k in line for k in ("torch", "Torch", "c10", "gomp", "Gradient", "Python.Runtime"))})
+paths = {line.split()[-1] for line in open("/proc/self/maps") if len(line.split()) >= 6}
+ours = ("libtorch", "libLibTorchSharp", "libc10", "libgomp", "TorchSharp", "Gradient", "Python.Runtime")
+loaded = sorted(p for p in paths if p.rsplit("/", 1)[-1].startswith(ours))
 print(json.dumps({"file": sharpgrad.__file__, "bin": str(_bridge.bin_dir()), "grad": g.tolist(),
                   "loaded": loaded, "path": sys.path}))
 """
