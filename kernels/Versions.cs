@@ -10,7 +10,7 @@ namespace Gradient.Kernels;
 /// </summary>
 public static class Versions
 {
-    /// <summary>The engine's version (the <c>VERSION</c> file of the source tree; all its assemblies share it).</summary>
+    /// <summary>The engine's version: the <c>VERSION</c> file of the source tree (all assemblies share it).</summary>
     public static string Gradient => Informational(typeof(Versions).Assembly);
 
     /// <summary>The .NET runtime running the engine, e.g. <c>.NET 10.0.12</c>.</summary>
@@ -22,7 +22,8 @@ public static class Versions
     /// <summary>The libtorch version TorchSharp reports (<c>torch.__version__</c>), e.g. <c>2.10.0</c>.</summary>
     public static string LibTorch => torch.__version__;
 
-    /// <summary>Where TorchSharp (and, next to it in a flat output folder, the native libraries) was loaded from.</summary>
+    /// <summary>Where TorchSharp was loaded from (in a flat output folder, its native libraries are beside it).
+    /// </summary>
     public static string TorchSharpLocation => typeof(torch).Assembly.Location;
 
     /// <summary>The devices the kernels can use here: <c>cpu</c>, and <c>cuda</c> when libtorch finds a GPU.</summary>

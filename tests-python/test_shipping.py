@@ -185,7 +185,7 @@ def test_nuget_packages_restore_from_a_local_feed_and_compute_a_gradient(tmp_pat
     env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_NOLOGO="1")
     for project in ("kernels/Gradient.Kernels.csproj", "managed/Gradient.csproj"):
         _run(["dotnet", "pack", project, "-c", "Release", "--no-build", "-nologo", "-v:q", f"-p:Version={version}",
-              "-o", feed], cwd=ROOT, env=env)
+              f"-p:NuspecOutputPath={tmp_path / 'nuspec'}/", "-o", feed], cwd=ROOT, env=env)
     kernels = feed / f"Gradient.Kernels.{version}.nupkg"
     engine = feed / f"Gradient.{version}.nupkg"
     with zipfile.ZipFile(kernels) as z:

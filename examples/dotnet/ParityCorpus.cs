@@ -77,7 +77,7 @@ internal static class ParityCorpus
         .Where(t => t.IsSubclassOf(typeof(Op)) && !t.IsAbstract && t.IsPublic)
         .Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>Records the op classes (C# type names) and scalar ops (<c>scalar:NAME</c>) of <paramref name="nodes"/>.</summary>
+    /// <summary>Records the op classes (C# type names) and scalar ops (<c>scalar:NAME</c>) of the nodes.</summary>
     private static void Record(IEnumerable<Apply> nodes, SortedSet<string> seen)
     {
         foreach (var node in nodes)
@@ -90,7 +90,8 @@ internal static class ParityCorpus
         }
     }
 
-    private static void RunCase(string name, string text, string work, SortedSet<string> seen, SortedSet<string> compiled)
+    private static void RunCase(string name, string text, string work, SortedSet<string> seen,
+        SortedSet<string> compiled)
     {
         using var scope = torch.NewDisposeScope();
         using var document = JsonDocument.Parse(text);
@@ -102,7 +103,8 @@ internal static class ParityCorpus
         var loaded = GraphJson.Read(root.GetProperty("graph").GetRawText());
         var values = GraphJson.ReadValues(root.GetProperty("inputs").GetRawText());
         bool random = root.TryGetProperty("random", out var randomSpec);
-        var graph = new LoadedGraph(loaded.Inputs, [.. loaded.Outputs, .. random ? RandomDraws(randomSpec, loaded) : []]);
+        var draws = random ? RandomDraws(randomSpec, loaded) : [];
+        var graph = new LoadedGraph(loaded.Inputs, [.. loaded.Outputs, .. draws]);
         var outputs = new List<Variable>(graph.Outputs);
         var report = new Dictionary<string, string>();
         var numeric = new List<Func<torch.Tensor[]>>();
@@ -205,7 +207,9 @@ internal static class ParityCorpus
         {
             case "grad":
             {
-                var cost = spec.TryGetProperty("cost", out var c) && c.ValueKind != JsonValueKind.Null ? Ref(c, graph) : null;
+                var cost = spec.TryGetProperty("cost", out var c) && c.ValueKind != JsonValueKind.Null
+                    ? Ref(c, graph)
+                    : null;
                 var known = spec.TryGetProperty("known_grads", out var kg)
                     ? kg.EnumerateArray().Select(pair => new KeyValuePair<Variable, Variable>(
                         Ref(pair[0], graph), Ref(pair[1], graph))).ToArray()
@@ -255,8 +259,8 @@ internal static class ParityCorpus
     /// cost by <see cref="NumericGrad"/>. And <see cref="Autodiff.VerifyGrad"/> itself (its own random projections),
     /// whose verdict goes to the report.
     /// </summary>
-    private static void VerifyGradStyle(JsonElement spec, LoadedGraph graph, torch.Tensor[] values, List<Variable> outputs,
-        List<Func<torch.Tensor[]>> numeric, Dictionary<string, string> report, int k)
+    private static void VerifyGradStyle(JsonElement spec, LoadedGraph graph, torch.Tensor[] values,
+        List<Variable> outputs, List<Func<torch.Tensor[]>> numeric, Dictionary<string, string> report, int k)
     {
         var output = Ref(spec.GetProperty("output"), graph);
         var wrt = Refs(spec, "wrt", graph);
@@ -303,7 +307,8 @@ internal static class ParityCorpus
         }
     }
 
-    /// <summary><paramref name="output"/> rebuilt with each key of <paramref name="map"/> replaced by its value.</summary>
+    /// <summary><paramref name="output"/> rebuilt with each key of <paramref name="map"/> replaced by its value.
+    /// </summary>
     private static Variable Rebuild(Variable output, Dictionary<Variable, Variable> map)
     {
         foreach (var node in GraphOrder.Toposort([output], map.Keys.ToHashSet()))
