@@ -723,9 +723,7 @@ def write(c, index, corpus=CORPUS):
     random_ops = {"normal": "NormalRV", "uniform": "UniformRV", "binomial": "BinomialRV",
                   "multinomial": "MultinomialRV", "choice": "ChoiceRV", "permutation": "PermutationRV"}
     ops = sorted(set(_ops(graph)) | ({random_ops[d["dist"]] for d in c.random["draws"]} if c.random else set()))
-    derived = [] if c.random else _ops(json.loads(serialize.dump(inputs, everything)))
     head = {"format": parity.FORMAT, "version": 1, "name": c.name, "ops": ops,
-            "derived_ops": sorted(set(derived) - set(ops)),
             "apis": sorted({d["api"] for d in c.derive}), "exact": c.exact}
     if not c.exact:
         head["why"] = c.why
