@@ -4,13 +4,14 @@ DOTNET ?= dotnet
 SYSTEM_PYTHON := /usr/bin/python3
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := python3-numpy python3-pytest python3-venv python3-setuptools python3-wheel python3-pip graphviz python3-mypy
+APT_PACKAGES := python3-numpy python3-pytest python3-venv python3-setuptools python3-wheel python3-pip graphviz python3-mypy binutils
 RESULTS := out/test-results
+VERSION := $(shell cat VERSION)
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all deps build venv demo test bench bench-smoke gpu-bundle clean
+.PHONY: all deps build venv demo test bench bench-smoke gpu-bundle wheel nupkg nuget-sample clean
 
 all: build
 
@@ -62,5 +63,28 @@ bench-smoke: build venv
 gpu-bundle: build
 	tools/gpu_bundle.sh out/gpu-bundle
 
+# The Python wheel: sharpgrad with the .NET assemblies, TorchSharp, pythonnet and the libtorch CPU libraries inside
+# (sharpgrad/_bin), tagged py3-none-linux_x86_64 (setup.py). `pip install dist/sharpgrad-*.whl` needs no network
+# and no checkout; the machine needs a .NET 10 runtime.
+wheel: deps build
+	rm -rf dist/sharpgrad-*.whl build/lib/sharpgrad
+	$(SYSTEM_PYTHON) -m pip wheel -q --no-build-isolation --no-deps --no-index . -w dist
+	@ls -l dist/sharpgrad-*.whl
+
+# The NuGet packages Gradient and Gradient.Kernels (version: the VERSION file) in out/nupkg.
+nupkg: build
+	rm -f out/nupkg/Gradient.*.nupkg
+	$(DOTNET) pack kernels/Gradient.Kernels.csproj -c Release --no-build -nologo -v:q
+	$(DOTNET) pack managed/Gradient.csproj -c Release --no-build -nologo -v:q
+	@ls -l out/nupkg/*.nupkg
+
+# The sample console app outside the solution restores the packages from out/nupkg (samples/nuget-consumer).
+# Packages rebuilt under an unchanged version would be taken from the NuGet cache: drop ours (only ours) first.
+nuget-sample: nupkg
+	rm -rf samples/nuget-consumer/bin samples/nuget-consumer/obj
+	@cache=$$($(DOTNET) nuget locals global-packages --list | sed 's/^global-packages: //'); \
+	  rm -rf "$$cache/gradient/$(VERSION)" "$$cache/gradient.kernels/$(VERSION)"
+	$(DOTNET) run --project samples/nuget-consumer -c Release
+
 clean:
-	rm -rf out $(VENV) */obj */bin examples/*/obj python-package/*.egg-info
+	rm -rf out $(VENV) */obj */bin examples/*/obj python-package/*.egg-info build dist samples/*/bin samples/*/obj samples/*/.packages

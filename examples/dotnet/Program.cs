@@ -10,12 +10,19 @@ using TorchSharp;
 //        Gradient.Examples json-eval G1 V1 [G2 V2 ...]
 //                                     — evaluates each graph file Gi (docs/graph-json.md) on the values file Vi,
 //                                       printing one values document of its outputs per line
+//        Gradient.Examples parity-corpus CORPUS_DIR WORK_DIR [CASE ...]
+//                                     — derives, evaluates and writes every case of the parity corpus
+//                                       (tests-parity/corpus), reading back what Python wrote (ParityCorpus.cs)
 //        Gradient.Examples json-write GRAPH INPUTS OUTPUTS
 //                                     — builds a small MLP loss and its gradient, writes the graph, input values
 //                                       and the outputs C# computes from them (see JsonModes.cs)
 if (args.Length > 0 && args[0] == "parity")
 {
     Parity();
+}
+else if (args.Length > 0 && args[0] == "parity-corpus")
+{
+    Environment.Exit(Gradient.Examples.ParityCorpus.Run(args));
 }
 else if (args.Length > 0 && args[0] is "json-eval" or "json-write")
 {

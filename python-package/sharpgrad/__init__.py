@@ -9,8 +9,7 @@ unchanged::
     f([1., 2., 3.])   # array([2., 4., 6.])
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__  # noqa: E402  (the VERSION file)
 from .configparser import Config as _Config  # noqa: E402
 
 config = _Config()

@@ -1149,7 +1149,7 @@ def _check_forward(inputs, cost, cost_fn, points, uniform, eps, abs_tol, rel_tol
     from .compile.function import function
     from .tensor.type import TensorType
 
-    directions = [np.asarray(uniform(p.shape)) - 0.5 for p in points]
+    directions = [(np.asarray(uniform(p.shape)) - 0.5).astype(p.dtype) for p in points]  # in the inputs' dtypes
     tangents = [TensorType(str(p.dtype), shape=tuple(1 if n == 1 else None for n in p.shape))(name=f"tangent {i}")
                 for i, p in enumerate(points)]
     derivative = Rop(cost, inputs, tangents, disconnected_outputs="ignore")

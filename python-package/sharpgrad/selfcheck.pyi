@@ -1,0 +1,9 @@
+from typing import Any, Dict, List, Optional
+
+import numpy as np
+
+__all__ = ["versions", "gradient_check", "main"]
+
+def versions() -> Dict[str, str]: ...
+def gradient_check() -> np.ndarray[Any, Any]: ...
+def main(argv: Optional[List[str]] = ...) -> int: ...
