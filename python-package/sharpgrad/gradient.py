@@ -805,7 +805,16 @@ def grad_not_implemented(op, x_pos, x, comment=""):
     return wrap(call(api.MakeNullGradient, as_tensor_variable(x)._v, why))
 
 
-def _control_class(name, engine_name, doc, params=()):
+def _control_class(name, engine_name, args_doc="None: this op has no parameters.", params=()):
+    doc = f"""The op of :func:`{engine_name}`.
+
+    Parameters
+    ----------
+    *args
+        {args_doc}
+    handle : engine op, optional
+        Internal: the engine op that a view of an existing node wraps.
+    """
     from .graph.basic import OpView, register_op_class
 
     def __init__(self, *args, handle=None):  # noqa: N807
@@ -853,60 +862,14 @@ def _control_class(name, engine_name, doc, params=()):
     return cls
 
 
-ZeroGrad = _control_class("ZeroGrad", "zero_grad", """The op of :func:`zero_grad`.
-
-    Parameters
-    ----------
-    *args
-        None: this op has no parameters.
-    handle : engine op, optional
-        Internal: the engine op that a view of an existing node wraps.
-    """)
-DisconnectedGrad = _control_class("DisconnectedGrad", "disconnected_grad", """The op of :func:`disconnected_grad`.
-
-    Parameters
-    ----------
-    *args
-        None: this op has no parameters.
-    handle : engine op, optional
-        Internal: the engine op that a view of an existing node wraps.
-    """)
-ConsiderConstant = _control_class("ConsiderConstant", "consider_constant", """The op of :func:`consider_constant`.
-
-    Parameters
-    ----------
-    *args
-        None: this op has no parameters.
-    handle : engine op, optional
-        Internal: the engine op that a view of an existing node wraps.
-    """)
-UndefinedGrad = _control_class("UndefinedGrad", "undefined_grad", """The op of :func:`undefined_grad`.
-
-    Parameters
-    ----------
-    *args
-        None: this op has no parameters.
-    handle : engine op, optional
-        Internal: the engine op that a view of an existing node wraps.
-    """)
-GradClip = _control_class("GradClip", "grad_clip", """The op of :func:`grad_clip`.
-
-    Parameters
-    ----------
-    *args
-        ``clip_lower_bound, clip_upper_bound`` (floats): the bounds of the gradient.
-    handle : engine op, optional
-        Internal: the engine op that a view of an existing node wraps.
-    """, ("clip_lower_bound", "clip_upper_bound"))
-GradScale = _control_class("GradScale", "grad_scale", """The op of :func:`grad_scale`.
-
-    Parameters
-    ----------
-    *args
-        ``multiplier`` (float): the factor of the gradient.
-    handle : engine op, optional
-        Internal: the engine op that a view of an existing node wraps.
-    """, ("multiplier",))
+ZeroGrad = _control_class("ZeroGrad", "zero_grad")
+DisconnectedGrad = _control_class("DisconnectedGrad", "disconnected_grad")
+ConsiderConstant = _control_class("ConsiderConstant", "consider_constant")
+UndefinedGrad = _control_class("UndefinedGrad", "undefined_grad")
+GradClip = _control_class("GradClip", "grad_clip", "``clip_lower_bound, clip_upper_bound`` (floats): the bounds of the "
+                          "gradient.", ("clip_lower_bound", "clip_upper_bound"))
+GradScale = _control_class("GradScale", "grad_scale", "``multiplier`` (float): the factor of the gradient.",
+                           ("multiplier",))
 
 
 # --- numerical checks ---------------------------------------------------------------------------------------------
