@@ -251,6 +251,12 @@ public static partial class Autodiff
         var connected = new Dictionary<Apply, bool[][]>();
         foreach (var node in order)
         {
+            // A node none of whose inputs leads to wrt is not asked for its pattern (nothing flows through it): an
+            // op whose pattern depends on its derivative rule (an OpFromGraph with overrides) is then not built.
+            if (!node.Inputs.Any(dependsOnWrt.Contains))
+            {
+                continue;
+            }
             var pattern = node.Op.ConnectionPattern(node);
             connected[node] = pattern;
             for (int o = 0; o < node.Outputs.Count; o++)
@@ -266,7 +272,10 @@ public static partial class Autodiff
         for (int n = order.Count - 1; n >= 0; n--)
         {
             var node = order[n];
-            var pattern = connected[node];
+            if (!connected.TryGetValue(node, out var pattern))
+            {
+                continue;
+            }
             var withGradient = Enumerable.Range(0, node.Outputs.Count).Where(o => grads.ContainsKey(node.Outputs[o])).ToArray();
             // An input takes part when it leads to wrt and some output that has a gradient depends on it.
             var reached = Enumerable.Range(0, node.Inputs.Count)

@@ -111,7 +111,7 @@ public static class Checkpoint
     }
 
     /// <summary>The variables <paramref name="outputs"/> need beyond <paramref name="bound"/>, constants and shared ones.</summary>
-    internal static List<Variable> FreeVariables(IReadOnlyList<Variable> outputs, IReadOnlyList<Variable> bound)
+    public static List<Variable> FreeVariables(IReadOnlyList<Variable> outputs, IReadOnlyList<Variable> bound)
     {
         var boundSet = bound.ToHashSet();
         return GraphOrder.GraphInputs(outputs, boundSet)

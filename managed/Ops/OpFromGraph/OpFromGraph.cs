@@ -483,7 +483,7 @@ public sealed class OpFromGraph : Op
     /// Copies the graph of <paramref name="outputs"/>, with each key of <paramref name="replace"/> replaced by its
     /// value: every node between them is new (same op, same output types), the rest is shared.
     /// </summary>
-    internal static Variable[] CloneReplace(IReadOnlyList<Variable> outputs, IReadOnlyDictionary<Variable, Variable> replace)
+    public static Variable[] CloneReplace(IReadOnlyList<Variable> outputs, IReadOnlyDictionary<Variable, Variable> replace)
     {
         var memo = new Dictionary<Variable, Variable>(replace);
         foreach (var node in GraphOrder.Toposort(outputs, replace.Keys.ToHashSet()))
@@ -500,7 +500,7 @@ public sealed class OpFromGraph : Op
     }
 
     /// <summary>Entry [i][o]: whether inner output o depends on inner input i through connected paths.</summary>
-    internal static bool[][] IoPattern(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs)
+    public static bool[][] IoPattern(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs)
     {
         var reach = new Dictionary<Variable, bool[]>();
         for (int i = 0; i < inputs.Count; i++)
@@ -511,6 +511,11 @@ public sealed class OpFromGraph : Op
         }
         foreach (var node in GraphOrder.Toposort(outputs, inputs.ToHashSet()))
         {
+            // A node that no input reaches is not asked (its pattern may need its derivative rule built).
+            if (!node.Inputs.Any(reach.ContainsKey))
+            {
+                continue;
+            }
             var pattern = node.Op.ConnectionPattern(node);
             for (int o = 0; o < node.Outputs.Count; o++)
             {
@@ -739,7 +744,8 @@ public sealed class OpFromGraph : Op
     /// <summary>
     /// A derivative rule turned into an op: terms (one per input for a pullback, per output for a pushforward) that
     /// are graphs of a pool of variables (the node's inputs, outputs, gradients or tangents, as inner stand-ins). The
-    /// op takes only the pool entries its graph reads; special terms (disconnected, undefined) are not computed.
+    /// op takes the node's inputs and, of the rest, only the pool entries its graph reads (an output or gradient it
+    /// does not read is not kept alive for it); special terms (disconnected, undefined) are not computed.
     /// </summary>
     private sealed class Derivative
     {
@@ -780,7 +786,9 @@ public sealed class OpFromGraph : Op
             var used = computed.Length == 0
                 ? []
                 : GraphOrder.GraphInputs(computed, stop).Where(stop.Contains).ToHashSet();
-            var args = candidates.Where(k => used.Contains(pool[k])).ToArray();
+            // The node's own inputs are always arguments, as in Aesara (whose derivative ops take them all): a
+            // function of the derivative then needs them even where the value does not (a linear op's gradient).
+            var args = candidates.Where(k => k < owner._innerInputs.Length || used.Contains(pool[k])).ToArray();
             OpFromGraph? op = null;
             if (computed.Length > 0)
             {
