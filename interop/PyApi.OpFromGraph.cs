@@ -165,31 +165,7 @@ public static partial class PyApi
         return OpFromGraph.CloneReplace(outputs, replace);
     }
 
-    /// <summary>
-    /// Whether any of <paramref name="outputs"/> depends on the values (not only the shapes) of
-    /// <paramref name="inputs"/>: through connected inputs of each op, except the first input of an element-wise
-    /// <c>second</c> (<c>fill</c>), which gives only its shape.
-    /// </summary>
-    public static bool DependsOnValuesOf(Variable[] inputs, Variable[] outputs)
-    {
-        var dependent = new HashSet<Variable>(inputs);
-        foreach (var node in GraphOrder.Toposort(outputs, dependent))
-        {
-            if (!node.Inputs.Any(dependent.Contains))
-            {
-                continue;
-            }
-            var pattern = node.Op.ConnectionPattern(node);
-            bool fill = node.Op is Elemwise { Scalar.Name: "second" };
-            for (int o = 0; o < node.Outputs.Count; o++)
-            {
-                if (Enumerable.Range(0, node.Inputs.Count)
-                    .Any(i => pattern[i][o] && !(fill && i == 0) && dependent.Contains(node.Inputs[i])))
-                {
-                    dependent.Add(node.Outputs[o]);
-                }
-            }
-        }
-        return outputs.Any(dependent.Contains);
-    }
+    /// <summary>Whether <paramref name="outputs"/> depend on the values of <paramref name="inputs"/> (see <see cref="CustomDerivatives.DependsOnValuesOf"/>).</summary>
+    public static bool DependsOnValuesOf(Variable[] inputs, Variable[] outputs) =>
+        CustomDerivatives.DependsOnValuesOf(inputs, outputs);
 }

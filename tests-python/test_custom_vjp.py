@@ -98,6 +98,13 @@ def test_custom_vjp_with_residuals_saved_from_the_forward_pass_checks_numericall
 
     softplus.defvjp(fwd, bwd)
     verify_grad(lambda x: softplus(x) * x, [X], rng=np.random.default_rng(0))
+    # Reverse over reverse: the gradient of the rule's graph flows through the residuals into fwd's graph.
+    x = at.dvector("x")
+    g = aesara.grad((softplus(x) * x).sum(), x)
+    second = aesara.grad((g * at.sin(x)).sum(), x)
+    s = 1 / (1 + np.exp(-X))
+    expected = (2 * s + X * s * (1 - s)) * np.sin(X) + (np.log1p(np.exp(X)) + X * s) * np.cos(X)
+    np.testing.assert_allclose(_f([x], second)(X), expected, rtol=1e-12)
 
 
 def test_custom_vjp_on_several_arguments_and_nested_outputs():

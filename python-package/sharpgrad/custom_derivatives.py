@@ -153,7 +153,9 @@ class custom_vjp:  # noqa: N801 - JAX's name
         self.__dict__["_building"] = True
         try:
             out_leaves, out_def = _pytree.flatten(self.fun(*full))
-            pair = self.fwd(*full)
+            # The residuals are computed in the outer graph, on the real arguments, and passed to the node: the
+            # forward pass keeps them, and a second derivative differentiates through fwd's graph.
+            pair = self.fwd(*_with(args, positions, primals))
         finally:
             self.__dict__["_building"] = False
         out_leaves = _pytree.tensor_leaves(out_leaves, f"{name}: output")
@@ -163,14 +165,15 @@ class custom_vjp:  # noqa: N801 - JAX's name
                             f"got {pair!r}")
         res_leaves, res_def = _pytree.flatten(pair[1])
         res_leaves = _pytree.tensor_leaves(res_leaves, f"{name}: residual")
-        free = _pytree.free_variables(out_leaves + res_leaves, stand_ins)
-        n_out, n_diff = len(out_leaves), len(stand_ins)
+        res_stand_ins = [_pytree.stand_in(r) for r in res_leaves]
+        free = _pytree.free_variables(out_leaves, stand_ins)
+        n_diff, n_res = len(stand_ins), len(res_leaves)
         bwd, cache = self.bwd, {}
 
         def cotangents(inputs, outputs, grads):
             if "cts" not in cache:
-                residuals = _pytree.unflatten(res_def, outputs[n_out:])
-                g = _pytree.unflatten(out_def, grads[:n_out])
+                residuals = _pytree.unflatten(res_def, inputs[n_diff:n_diff + n_res])
+                g = _pytree.unflatten(out_def, grads)
                 cts = bwd(*nondiff, residuals, g)
                 if not isinstance(cts, (tuple, list)) or len(cts) != n_diff:
                     raise TypeError(f"Custom VJP bwd rule must produce a tuple of length equal to the number of "
@@ -179,10 +182,10 @@ class custom_vjp:  # noqa: N801 - JAX's name
             return cache["cts"]
 
         lop = [functools.partial(lambda k, i, o, g: cotangents(i, o, g)[k], k) for k in range(n_diff)]
-        lop += ["default"] * len(free)
-        op = _build(name, stand_ins + free, out_leaves + res_leaves, lop=lop)
-        outputs = op(*(primals + free), return_list=True)
-        return _pytree.unflatten(out_def, outputs[:n_out])
+        lop += [None] * n_res + ["default"] * len(free)
+        op = _build(name, stand_ins + res_stand_ins + free, out_leaves, lop=lop)
+        outputs = op(*(primals + res_leaves + free), return_list=True)
+        return _pytree.unflatten(out_def, outputs)
 
 
 class custom_jvp:  # noqa: N801 - JAX's name
