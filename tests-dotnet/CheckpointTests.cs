@@ -1,5 +1,6 @@
 using Gradient.Compile;
 using Gradient.Graph;
+using Gradient.Kernels;
 using Gradient.Ops;
 using NUnit.Framework;
 using TorchSharp;
@@ -180,5 +181,26 @@ public sealed class CheckpointTests : ScopedTests
         f.Call(value);
         Assert.That(outer.PeakBytes, Is.GreaterThanOrEqualTo(2 * 8000));
         Assert.That(outer.LiveBuffers, Is.EqualTo(0));
+    }
+
+    [TestCase(DType.Float32)]
+    [TestCase(DType.Int64)]
+    [TestCase(DType.Int32)]
+    [TestCase(DType.Int16)]
+    [TestCase(DType.Int8)]
+    [TestCase(DType.UInt8)]
+    [TestCase(DType.Float16)]
+    [TestCase(DType.Complex128)]
+    public void The_probe_counts_every_dtype_and_booleans(DType dtype)
+    {
+        var x = T.Tensor(dtype, [null]);
+        var doubled = x + x;
+        var flag = dtype.IsComplex() ? T.Eq(doubled, x) : T.Lt(doubled, x);
+        var f = Function.Compile([x], [T.Sum(T.Cast(doubled, DType.Float64)), flag]);
+        var value = torch.ones(100, dtype: dtype.ToTorch());
+        using var probe = MemoryProbe.Start();
+        f.Call(value);
+        Assert.That(probe.PeakBytes, Is.GreaterThanOrEqualTo(100 * dtype.ItemSize()));
+        Assert.That(probe.LiveBytes, Is.EqualTo(0));
     }
 }

@@ -269,6 +269,11 @@ public sealed class OpFromGraphTests : ScopedTests
         Assert.That(GradCheck.Doubles(results[1]), Is.EqualTo(new[] { 7.0, 7.0 }));
         var kept = Function.Compile([a], [new OpFromGraph([x], [T.Exp(x)]).Call(a)]);
         Assert.That(kept.Toposort().Select(n => n.Op).OfType<OpFromGraph>().Count(), Is.EqualTo(1));
+        // An input of another static type than the inner one keeps the node (its inner graph was typed for that).
+        var fixedLength = T.Tensor(DType.Float64, [2], "fixed");
+        var specific = Function.Compile([fixedLength], [inline.Call(fixedLength)]);
+        Assert.That(specific.Toposort().Select(n => n.Op).OfType<OpFromGraph>().Count(), Is.EqualTo(1));
+        Assert.That(GradCheck.Doubles(specific.Call(Vec(0, 1))[0]), Is.EqualTo(new[] { 1.0, Math.E }).Within(1e-15));
         // Without rewrites an inline op runs like any other.
         var raw = Function.Compile([a], [y], new CompileOptions { Rewrites = [] });
         Assert.That(GradCheck.Doubles(raw.Call(Vec(0, 1))[0]), Is.EqualTo(new[] { 1.0, Math.E }).Within(1e-15));

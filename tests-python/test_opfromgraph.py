@@ -266,6 +266,9 @@ def test_calls_and_constructions_are_checked_as_in_aesara():
         OpFromGraph([aesara.shared(np.ones(2))], [x])
     with pytest.raises(NotImplementedError, match="Updates and givens are not allowed here"):
         OpFromGraph([x], [x], updates=[])
+    with pytest.raises(NotImplementedError, match="mode='FAST_RUN'"):
+        OpFromGraph([x], [x], mode="FAST_RUN")
+    OpFromGraph([x], [x], on_unused_input="ignore", mode=None, accept_inplace=False)
     with pytest.raises(ValueError, match="mutually exclusive"):
         OpFromGraph([x], [x], lop_overrides=lambda *a: a, grad_overrides=lambda *a: a)
     y = at.dvector("y")
@@ -344,3 +347,34 @@ def test_plain_ops_serialize_with_the_inner_graph_nested_and_overrides_are_refus
     overridden = OpFromGraph([x], [x * 2.0], lop_overrides=lambda i, o, g: [g[0]])
     with pytest.raises(NotImplementedError, match="OpFromGraph"):
         serialize.dump([v], [overridden(v)])
+
+
+def test_an_inner_graph_with_a_python_op_runs_and_differentiates():
+    from sharpgrad.graph.basic import Apply
+    from sharpgrad.graph.op import Op
+
+    class Triple(Op):
+        __props__ = ()
+
+        def make_node(self, x):
+            x = at.as_tensor_variable(x)
+            return Apply(self, [x], [x.type()])
+
+        def perform(self, node, inputs, output_storage):
+            output_storage[0][0] = inputs[0] * 3
+
+        def grad(self, inputs, output_grads):
+            return [output_grads[0] * 3]
+
+    x = at.dvector("x")
+    op = OpFromGraph([x], [Triple()(x) + x])
+    v = at.dvector("v")
+    y = op(v)
+    f = aesara.function([v], [y, aesara.grad(y.sum(), v)])
+    value, grad = f(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(value, [4.0, 8.0])
+    np.testing.assert_array_equal(grad, [4.0, 4.0])
+    from sharpgrad.graph import serialize
+
+    with pytest.raises(NotImplementedError, match="OpFromGraph"):
+        serialize.dump([v], [y])

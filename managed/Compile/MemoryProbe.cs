@@ -109,19 +109,29 @@ public sealed class MemoryProbe : IDisposable
         {
             return (t.Handle, t.NumberOfElements * t.ElementSize);
         }
-        return t.dtype switch
+        try
         {
-            torch.ScalarType.Float64 => Of(t.storage<double>()),
-            torch.ScalarType.Float32 => Of(t.storage<float>()),
-            torch.ScalarType.Int64 => Of(t.storage<long>()),
-            torch.ScalarType.Int32 => Of(t.storage<int>()),
-            torch.ScalarType.Int16 => Of(t.storage<short>()),
-            torch.ScalarType.Int8 => Of(t.storage<sbyte>()),
-            torch.ScalarType.Byte => Of(t.storage<byte>()),
-            torch.ScalarType.Bool => Of(t.storage<bool>()),
-            // No storage view for these element types in TorchSharp: count the tensor's own elements.
-            _ => (t.Handle, t.NumberOfElements * t.ElementSize),
-        };
+            switch (t.dtype)
+            {
+                case torch.ScalarType.Float64:
+                    return Of(t.storage<double>());
+                case torch.ScalarType.Float32:
+                    return Of(t.storage<float>());
+                case torch.ScalarType.Int64:
+                    return Of(t.storage<long>());
+                case torch.ScalarType.Int32:
+                    return Of(t.storage<int>());
+                case torch.ScalarType.Byte:
+                    return Of(t.storage<byte>());
+                case torch.ScalarType.Bool:
+                    return Of(t.storage<bool>());
+            }
+        }
+        catch (NotSupportedException)
+        {
+        }
+        // No storage view for this element type in TorchSharp: the tensor's own elements, keyed by its handle.
+        return (t.Handle, t.NumberOfElements * t.ElementSize);
 
         static (IntPtr, long) Of<T>(torch.Storage<T> storage) where T : unmanaged
         {

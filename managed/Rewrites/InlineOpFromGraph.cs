@@ -21,6 +21,15 @@ public sealed class InlineOpFromGraph : ILocalRewrite
         {
             return null;
         }
+        // The inner nodes were typed for the inner inputs: an input of another static shape (say a static length 1
+        // where the inner graph has an unknown one) could change what they do, so such a node keeps its inner function.
+        for (int i = 0; i < node.Inputs.Count; i++)
+        {
+            if (!node.Inputs[i].Type.Equals(op.InnerInputs[i].Type))
+            {
+                return null;
+            }
+        }
         var outputs = op.InlineInto(node.Inputs);
         var fitted = outputs.Select((v, o) => Fit(v, node.Outputs[o])).ToArray();
         return fitted.Any(v => v is null) ? null : fitted;

@@ -33,8 +33,8 @@ _TYPE_ERR_MSG = ("L_op/gradient override should be (single or list of)'default' 
 _ROP_TYPE_ERR_MSG = ("R_op overrides should be (single or list of)OpFromGraph | 'default' | None | 0 | callable, "
                      "got {}")
 _STYPE_ERR_MSG = "Overriding Variable instance can only have type of DisconnectedType or NullType, got {}"
-# Keyword arguments of the inner function that change nothing here (every input may be unused; no other mode).
-_ACCEPTED_KWARGS = {"on_unused_input": None, "mode": None, "accept_inplace": None, "name": None, "profile": None}
+# Options of the inner function accepted at these values only (every inner input may be unused anyway).
+_DEFAULT_ONLY_KWARGS = {"mode": (None,), "accept_inplace": (False,), "profile": (None, False)}
 
 
 def _is_default(spec):
@@ -125,9 +125,9 @@ class OpFromGraph(Op):
         if "updates" in kwargs or "givens" in kwargs:
             raise NotImplementedError("Updates and givens are not allowed here")
         for key, value in kwargs.items():
-            if key not in _ACCEPTED_KWARGS:
-                raise NotImplementedError(f"OpFromGraph: the inner function option {key}={value!r} is not supported")
-            if key not in ("on_unused_input", "name") and value is not _ACCEPTED_KWARGS[key] and value is not False:
+            if key == "on_unused_input":
+                continue
+            if key not in _DEFAULT_ONLY_KWARGS or not any(value is v for v in _DEFAULT_ONLY_KWARGS[key]):
                 raise NotImplementedError(f"OpFromGraph: the inner function option {key}={value!r} is not supported")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"OpFromGraph: name must be None or a string; got {name!r}")
