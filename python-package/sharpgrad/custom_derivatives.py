@@ -298,13 +298,14 @@ class custom_jvp:  # noqa: N801 - JAX's name
                                 f"container (pytree) structures; got {n_out} primal and {len(leaves)} tangent leaves")
             return [None if t is None else as_tensor_variable(t) for t in leaves]
 
+        inner = {}
+
         def rop(inputs, eval_points):
             tangents = tangent_out(inputs[:n_diff], eval_points[:n_diff])
             if free:
                 from .gradient import Rop
 
-                inner = _inner_outputs(op)
-                extra = Rop(inner, list(inputs[n_diff:n_diff + len(free)]),
+                extra = Rop(inner["outputs"], list(inputs[n_diff:n_diff + len(free)]),
                             list(eval_points[n_diff:n_diff + len(free)]), disconnected_outputs="ignore",
                             return_disconnected="None")
                 tangents = [e if t is None else t if e is None else t + e for t, e in zip(tangents, extra)]
@@ -339,9 +340,6 @@ class custom_jvp:  # noqa: N801 - JAX's name
         lop = [functools.partial(lambda k, i, o, g: transposed(i, o, g)[k], k) for k in range(n_diff)]
         lop += ["default"] * len(free)
         op = _build(name, stand_ins + free, out_leaves, lop=lop, rop=rop)
+        inner["outputs"] = op.inner_outputs  # what the R-op rule reads (not the op: the op keeps the rule)
         outputs = op(*(primals + free), return_list=True)
         return _pytree.unflatten(out_def, outputs)
-
-
-def _inner_outputs(op):
-    return op.inner_outputs

@@ -43,6 +43,8 @@ public sealed class OpFromGraph : Op
     private string? _json;
     private JsonElement? _jsonElement;
     private string? _whyNotSerializable;
+    // For an op made by Batch: which outputs carry the batch axis.
+    private bool[]? _batchedFlags;
 
     /// <summary>
     /// The op computing <paramref name="outputs"/> from <paramref name="inputs"/>. The graph is copied: the op's
@@ -381,8 +383,6 @@ public sealed class OpFromGraph : Op
         var outs = op.MakeNode(inputs.Select(i => i.Value).ToArray()).Outputs;
         return outs.Select((v, o) => (v, flags[o])).ToArray();
     }
-
-    private bool[]? _batchedFlags;
 
     /// <summary>The inner graph with its inputs replaced by <paramref name="inputs"/> (what inlining puts in place of a node).</summary>
     public Variable[] InlineInto(IReadOnlyList<Variable> inputs)

@@ -20,6 +20,9 @@ gradient (or R-op) op.
 
 from __future__ import annotations
 
+import functools
+import weakref
+
 import numpy as np
 
 from .._bridge import api, call
@@ -54,8 +57,10 @@ def _special_kind(spec):
     return None
 
 
-def _placeholder_kind(term):
-    return str(api.PlaceholderKind(term._v)) if isinstance(term, TensorVariable) else ""
+def _registered(engine):
+    """The live Python object recorded for an engine op, or None."""
+    ref = api.OpFromGraphObject(engine)
+    return None if ref is None else ref()
 
 
 class OpFromGraph(Op):
@@ -152,22 +157,28 @@ class OpFromGraph(Op):
         if connection_pattern is not None:
             rows = len(connection_pattern)
             flat = [bool(c) for row in connection_pattern for c in row]
-        lop_callback = None if _is_default(self._lop[0]) else _Callback(self._lop_terms, lambda groups: groups[0])
-        rop_callback = None if _is_default(self._rop) else _Callback(self._rop_terms,
-                                                                       lambda groups: self.inner_outputs)
+        # The engine op keeps the override callbacks; they must not reach back to the op (through self), or the op
+        # and this object would keep each other alive across the two runtimes.
+        inner = {}
+        lop_callback = None if _is_default(self._lop[0]) else _Callback(
+            functools.partial(_lop_terms, self._lop[0], self._lop[1], len(inputs)), lambda groups: groups[0])
+        rop_callback = None if _is_default(self._rop) else _Callback(
+            functools.partial(_rop_terms, self._rop, inner), lambda groups: inner["outputs"])
         engine = call(api.NewOpFromGraph, [v._v for v in inputs], [v._v for v in outputs], self.is_inline, name,
                       lop_callback, rop_callback, flat, rows)
+        inner["outputs"] = [wrap(v) for v in engine.InnerOutputs]
         self._attach(engine)
 
     def _attach(self, engine):
         self.__dict__["_sharpgrad_engine_op"] = engine
         self.__dict__["_fn"] = None
-        call(api.RegisterOpFromGraph, engine, self)
+        # Weakly: ``node.op`` is this object while it lives, a new view of the engine op after.
+        call(api.RegisterOpFromGraph, engine, weakref.ref(self))
 
     @classmethod
     def _view(cls, engine):
         """The Python object for an op the engine made (a gradient or R-op op, or one read from JSON)."""
-        found = api.OpFromGraphObject(engine)
+        found = _registered(engine)
         if found is not None:
             return found
         view = cls.__new__(cls)
@@ -342,107 +353,6 @@ class OpFromGraph(Op):
             inputs += self.shared_inputs
         return inputs
 
-    def _lop_terms(self, inputs, outputs, grads):
-        """The gradient terms the overrides give (called once, by the engine, with the inner variables)."""
-        spec, kind = self._lop
-        n = len(inputs)
-        args = (inputs, outputs, grads) if kind == "lop" else (inputs, grads)
-        flat = [v for group in args for v in group]
-        defaults = []
-
-        def default(i):
-            if not defaults:
-                handles = call(api.OpFromGraphDefaultGradients, [v._v for v in inputs], [v._v for v in outputs],
-                               [g._v for g in grads])
-                defaults.extend(wrap(h) for h in handles)
-            return defaults[i]
-
-        if isinstance(spec, OpFromGraph):
-            needed = len(flat)
-            got = len(spec.inner_inputs) - len(spec.shared_inputs)
-            if got != needed:
-                raise ValueError(f"expect overrider with {needed} inputs, got {got}")
-            return spec(*flat, return_list=True)
-        if _special_kind(spec) is not None:
-            return [spec] * n
-        if isinstance(spec, list):
-            explicit = int(self._engine.ExplicitInputCount)
-            if len(spec) not in (n, explicit):
-                raise ValueError(f"Need to override {explicit} gradients, got {len(spec)}", spec)
-            terms = []
-            for i, entry in enumerate(list(spec) + ["default"] * (n - len(spec))):
-                if _is_default(entry):
-                    terms.append(default(i))
-                elif entry is None or _special_kind(entry) is not None:
-                    terms.append(entry)
-                elif isinstance(entry, OpFromGraph):
-                    terms.append(entry(*flat))
-                elif callable(entry):
-                    terms.append(entry(*args))
-                else:
-                    raise TypeError(_TYPE_ERR_MSG.format(entry))
-            return terms
-        if not callable(spec):
-            raise TypeError(_TYPE_ERR_MSG.format(spec))
-        terms = spec(*args)
-        if not isinstance(terms, (list, tuple)):
-            raise TypeError(f'Gradient/L_op overriding function should return a list, got "{type(terms)}"')
-        terms = list(terms)
-        explicit = int(self._engine.ExplicitInputCount)
-        if len(terms) == explicit and n > explicit:
-            terms += [default(i) for i in range(explicit, n)]
-        if len(terms) != n:
-            raise ValueError(f"Gradient/L_op overriding function should return list of {n} outputs, got {len(terms)}")
-        return terms
-
-    def _rop_terms(self, inputs, eval_points):
-        """The R-op terms the overrides give (called once, by the engine, with the inner variables)."""
-        spec = self._rop
-        outputs = self.inner_outputs
-        m = len(outputs)
-        flat = list(inputs) + list(eval_points)
-        defaults = []
-
-        def default(o):
-            if not defaults:
-                from ..gradient import Rop
-
-                defaults.extend(Rop(outputs, list(inputs), list(eval_points), disconnected_outputs="ignore",
-                                    return_disconnected="None"))
-            return defaults[o]
-
-        if isinstance(spec, OpFromGraph):
-            got = len(spec.inner_inputs) - len(spec.shared_inputs)
-            if got != len(flat):
-                raise ValueError(f"expect overrider with {len(flat)} inputs, got {got}")
-            return spec(*flat, return_list=True)
-        if _special_kind(spec) is not None:
-            return [spec] * m
-        if isinstance(spec, list):
-            if len(spec) != m:
-                raise ValueError(f"Need to override {m} Rop, got {len(spec)}", spec)
-            terms = []
-            for o, entry in enumerate(spec):
-                if _is_default(entry):
-                    terms.append(default(o))
-                elif entry is None or _special_kind(entry) is not None:
-                    terms.append(entry)
-                elif isinstance(entry, OpFromGraph):
-                    terms.append(entry(*flat))
-                elif callable(entry):
-                    terms.append(entry(list(inputs), list(eval_points)))
-                else:
-                    raise TypeError(_ROP_TYPE_ERR_MSG.format(entry))
-            return terms
-        if not callable(spec):
-            raise TypeError(_ROP_TYPE_ERR_MSG.format(spec))
-        terms = spec(list(inputs), list(eval_points))
-        if not isinstance(terms, (list, tuple)):
-            raise TypeError(f'Rop overriding function should return a list, got "{type(terms)}"')
-        if len(terms) != m:
-            raise ValueError(f"Rop overriding function {spec} should return list of {m} outputs, got {len(terms)}")
-        return list(terms)
-
     def __eq__(self, other):
         return isinstance(other, OpFromGraph) and bool(self._engine.Equals(other._engine))
 
@@ -453,6 +363,104 @@ class OpFromGraph(Op):
         return str(self._engine.ToString())
 
     __repr__ = __str__
+
+
+def _lop_terms(spec, kind, explicit, inputs, outputs, grads):
+    """The gradient terms the override ``spec`` gives (called once, by the engine, with the inner variables)."""
+    n = len(inputs)
+    args = (inputs, outputs, grads) if kind == "lop" else (inputs, grads)
+    flat = [v for group in args for v in group]
+    defaults = []
+
+    def default(i):
+        if not defaults:
+            handles = call(api.OpFromGraphDefaultGradients, [v._v for v in inputs], [v._v for v in outputs],
+                           [g._v for g in grads])
+            defaults.extend(wrap(h) for h in handles)
+        return defaults[i]
+
+    if isinstance(spec, OpFromGraph):
+        needed = len(flat)
+        got = len(spec.inner_inputs) - len(spec.shared_inputs)
+        if got != needed:
+            raise ValueError(f"expect overrider with {needed} inputs, got {got}")
+        return spec(*flat, return_list=True)
+    if _special_kind(spec) is not None:
+        return [spec] * n
+    if isinstance(spec, list):
+        if len(spec) not in (n, explicit):
+            raise ValueError(f"Need to override {explicit} gradients, got {len(spec)}", spec)
+        terms = []
+        for i, entry in enumerate(list(spec) + ["default"] * (n - len(spec))):
+            if _is_default(entry):
+                terms.append(default(i))
+            elif entry is None or _special_kind(entry) is not None:
+                terms.append(entry)
+            elif isinstance(entry, OpFromGraph):
+                terms.append(entry(*flat))
+            elif callable(entry):
+                terms.append(entry(*args))
+            else:
+                raise TypeError(_TYPE_ERR_MSG.format(entry))
+        return terms
+    if not callable(spec):
+        raise TypeError(_TYPE_ERR_MSG.format(spec))
+    terms = spec(*args)
+    if not isinstance(terms, (list, tuple)):
+        raise TypeError(f'Gradient/L_op overriding function should return a list, got "{type(terms)}"')
+    terms = list(terms)
+    if len(terms) == explicit and n > explicit:
+        terms += [default(i) for i in range(explicit, n)]
+    if len(terms) != n:
+        raise ValueError(f"Gradient/L_op overriding function should return list of {n} outputs, got {len(terms)}")
+    return terms
+
+def _rop_terms(spec, inner, inputs, eval_points):
+    """The R-op terms the override ``spec`` gives (called once, by the engine, with the inner variables)."""
+    outputs = inner["outputs"]
+    m = len(outputs)
+    flat = list(inputs) + list(eval_points)
+    defaults = []
+
+    def default(o):
+        if not defaults:
+            from ..gradient import Rop
+
+            defaults.extend(Rop(outputs, list(inputs), list(eval_points), disconnected_outputs="ignore",
+                                return_disconnected="None"))
+        return defaults[o]
+
+    if isinstance(spec, OpFromGraph):
+        got = len(spec.inner_inputs) - len(spec.shared_inputs)
+        if got != len(flat):
+            raise ValueError(f"expect overrider with {len(flat)} inputs, got {got}")
+        return spec(*flat, return_list=True)
+    if _special_kind(spec) is not None:
+        return [spec] * m
+    if isinstance(spec, list):
+        if len(spec) != m:
+            raise ValueError(f"Need to override {m} Rop, got {len(spec)}", spec)
+        terms = []
+        for o, entry in enumerate(spec):
+            if _is_default(entry):
+                terms.append(default(o))
+            elif entry is None or _special_kind(entry) is not None:
+                terms.append(entry)
+            elif isinstance(entry, OpFromGraph):
+                terms.append(entry(*flat))
+            elif callable(entry):
+                terms.append(entry(list(inputs), list(eval_points)))
+            else:
+                raise TypeError(_ROP_TYPE_ERR_MSG.format(entry))
+        return terms
+    if not callable(spec):
+        raise TypeError(_ROP_TYPE_ERR_MSG.format(spec))
+    terms = spec(list(inputs), list(eval_points))
+    if not isinstance(terms, (list, tuple)):
+        raise TypeError(f'Rop overriding function should return a list, got "{type(terms)}"')
+    if len(terms) != m:
+        raise ValueError(f"Rop overriding function {spec} should return list of {m} outputs, got {len(terms)}")
+    return list(terms)
 
 
 class _Callback:

@@ -93,14 +93,14 @@ def register_op_class(name, cls):
 
 
 def _op_view(handle):
-    python_op = api.PythonOpObject(handle)
-    if python_op is not None:
-        return python_op  # an op defined in Python (sharpgrad.graph.op.Op) is its own view
     name = str(handle.ClassName)
     if name == "OpFromGraph":
         from ..compile.builders import OpFromGraph
 
         return OpFromGraph._view(api.AsOpFromGraph(handle))
+    python_op = api.PythonOpObject(handle)
+    if python_op is not None:
+        return python_op  # an op defined in Python (sharpgrad.graph.op.Op) is its own view
     cls = _op_classes.get(name)
     if cls is None:
         props = tuple(str(p.Key) for p in handle.Props)
