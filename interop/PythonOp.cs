@@ -342,6 +342,14 @@ public static partial class PyApi
     /// <summary>Builds a node of a built-in op with its own <see cref="Op.MakeNode"/>.</summary>
     public static Apply MakeNode(Op op, Variable[] inputs) => op.MakeNode(inputs);
 
-    /// <summary>The Python op object behind <paramref name="op"/>, or null for a built-in op.</summary>
-    public static PyObject? PythonOpObject(Op op) => op is PythonOp p ? p.PythonObject : null;
+    /// <summary>
+    /// The Python op object behind <paramref name="op"/>: the user's op for a Python op, the
+    /// <c>sharpgrad.compile.builders.OpFromGraph</c> recorded for an <see cref="Ops.OpFromGraph"/>; null otherwise.
+    /// </summary>
+    public static PyObject? PythonOpObject(Op op) => op switch
+    {
+        PythonOp p => p.PythonObject,
+        Ops.OpFromGraph g => OpFromGraphObject(g),
+        _ => null,
+    };
 }

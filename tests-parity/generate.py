@@ -691,6 +691,22 @@ random_case("random-choice", [inp("a", "float64", (5,), [1.5, 2.5, 3.5, 4.5, 5.5
 random_case("random-permutation", [inp("n", "int64", (), 6), U("X", "rperm", (4, 2))],
             [{"dist": "permutation", "args": ["i0"]}, {"dist": "permutation", "args": ["i1"]}])
 
+# --- OpFromGraph: an op defined by a graph, its inner graph nested in the document -----------------------------------
+
+def _opfromgraph(x, w, vx, vw):
+    from sharpgrad.compile.builders import OpFromGraph
+
+    a, b = at.dmatrix("a"), at.dmatrix("b")
+    inner = OpFromGraph([a], [at.tanh(a) * 2.0], name="inner")
+    op = OpFromGraph([a, b], [inner(at.dot(a, b)) + a.sum(), at.exp(b).sum(axis=0)])
+    y, z = op(x, w)
+    return [y, (y ** 2).sum() + (z * z).sum()]
+
+
+case("opfromgraph-nested", [U("x", "ofgx", (3, 4)), U("w", "ofgw", (4, 4)), U("vx", "ofgvx", (3, 4)),
+                            U("vw", "ofgvw", (4, 4))], _opfromgraph,
+     _grad_rop(2) + [{"api": "hessian", "cost": "o1", "wrt": ["i1"]}])
+
 # --- writing ------------------------------------------------------------------------------------------------------
 
 def _ops(document):

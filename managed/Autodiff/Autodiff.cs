@@ -163,6 +163,34 @@ public static partial class Autodiff
     }
 
     /// <summary>
+    /// Vector-Jacobian product in JAX's sense: the gradient of Σ_i ⟨f_i, v_i⟩ with respect to each wrt, where the
+    /// cotangent <paramref name="cotangents"/>[i] is shaped like f_i. Unlike <see cref="Lop"/> (whose eval points are
+    /// Aesara's known_grads, which replace), every cotangent adds to what flows into its f_i, so an f_i that another
+    /// f_j depends on gets both contributions. <paramref name="options"/> says what disconnected and undefined
+    /// gradients become (its cost-related settings are not used).
+    /// </summary>
+    public static Variable[] Vjp(IReadOnlyList<Variable> f, IReadOnlyList<Variable> wrt, IReadOnlyList<Variable> cotangents,
+        GradOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        ArgumentNullException.ThrowIfNull(wrt);
+        ArgumentNullException.ThrowIfNull(cotangents);
+        if (f.Count != cotangents.Count)
+        {
+            throw new ArgumentException($"vjp: expected one cotangent per f ({f.Count}); got {cotangents.Count}",
+                nameof(cotangents));
+        }
+        options = (options ?? new GradOptions()) with { AddNames = false, KnownGrads = [] };
+        var seeds = new Dictionary<Variable, Variable>();
+        for (int i = 0; i < f.Count; i++)
+        {
+            CheckLike("vjp", cotangents[i], f[i], i);
+            seeds[f[i]] = seeds.TryGetValue(f[i], out var sum) ? Accumulate(sum, cotangents[i]) : cotangents[i];
+        }
+        return Backpropagate(seeds, [], wrt, options, "outputs");
+    }
+
+    /// <summary>
     /// Jacobian-vector product (Aesara's <c>Rop</c>): the directional derivative of each f along
     /// <paramref name="evalPoints"/> (one per wrt, shaped like it), computed by one forward pass of pushforwards.
     /// </summary>
@@ -223,6 +251,12 @@ public static partial class Autodiff
         var connected = new Dictionary<Apply, bool[][]>();
         foreach (var node in order)
         {
+            // A node none of whose inputs leads to wrt is not asked for its pattern (nothing flows through it): an
+            // op whose pattern depends on its derivative rule (an OpFromGraph with overrides) is then not built.
+            if (!node.Inputs.Any(dependsOnWrt.Contains))
+            {
+                continue;
+            }
             var pattern = node.Op.ConnectionPattern(node);
             connected[node] = pattern;
             for (int o = 0; o < node.Outputs.Count; o++)
@@ -238,7 +272,10 @@ public static partial class Autodiff
         for (int n = order.Count - 1; n >= 0; n--)
         {
             var node = order[n];
-            var pattern = connected[node];
+            if (!connected.TryGetValue(node, out var pattern))
+            {
+                continue;
+            }
             var withGradient = Enumerable.Range(0, node.Outputs.Count).Where(o => grads.ContainsKey(node.Outputs[o])).ToArray();
             // An input takes part when it leads to wrt and some output that has a gradient depends on it.
             var reached = Enumerable.Range(0, node.Inputs.Count)

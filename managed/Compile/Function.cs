@@ -266,6 +266,7 @@ public sealed class Function
         {
             values[slot] = shared.AliasOn(_device);
         }
+        var probe = MemoryProbe.Current;
         foreach (var step in _steps)
         {
             var ins = new torch.Tensor[step.In.Length];
@@ -277,6 +278,8 @@ public sealed class Function
             {
                 // The input's buffer now holds the output: hand the handle over instead of freeing it.
                 values[step.Out[0]] = step.Node.Op.PerformInPlace(step.Node, ins, step.Overwrite);
+                probe?.Hold(values[step.Out[0]]!);
+                probe?.Release(ins[step.Overwrite]);
                 values[step.In[step.Overwrite]] = null;
             }
             var outs = step.Overwrite >= 0 ? [] : step.Node.Op.Perform(step.Node, ins);
@@ -285,11 +288,27 @@ public sealed class Function
                 // An op must return new handles: an input handle reused as an output would be freed twice. (Compared by
                 // reference: Tensor.Equals compares values, which sparse tensors do not support.)
                 values[step.Out[o]] = Array.Exists(ins, t => ReferenceEquals(t, outs[o])) ? outs[o].alias() : outs[o];
+                probe?.Hold(values[step.Out[o]]!);
             }
             foreach (int s in step.FreeAfter)
             {
+                probe?.Release(values[s]!);
                 values[s]!.Dispose();
                 values[s] = null;
+            }
+        }
+        if (probe is not null)
+        {
+            // What is left is returned or freed with the scope: the function holds nothing after the call.
+            foreach (var step in _steps)
+            {
+                foreach (int slot in step.Out)
+                {
+                    if (values[slot] is { } left)
+                    {
+                        probe.Release(left);
+                    }
+                }
             }
         }
         var results = new torch.Tensor[_outputSlots.Length];

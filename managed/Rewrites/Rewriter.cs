@@ -16,13 +16,14 @@ public interface IGraphRewrite
 public static class Rewriter
 {
     /// <summary>
-    /// The node rewrites of the default pipeline, in the order they are tried on each node: removal of ops with
-    /// nothing to do at run time, constant folding, canonical forms, shape folding, stabilisation (log1p, softplus,
-    /// softmax, logsumexp, the sigmoid forms), and the cancellation of common factors that makes stabilised gradients
-    /// finite.
+    /// The node rewrites of the default pipeline, in the order they are tried on each node: inlining of
+    /// <c>OpFromGraph</c>s made with inline=True, removal of ops with nothing to do at run time, constant folding,
+    /// canonical forms, shape folding, stabilisation (log1p, softplus, softmax, logsumexp, the sigmoid forms), and the
+    /// cancellation of common factors that makes stabilised gradients finite.
     /// </summary>
     public static IReadOnlyList<ILocalRewrite> DefaultRules { get; } =
     [
+        new InlineOpFromGraph(),
         new RemoveIdentityOps(),
         new ConstantFolding(),
         new RemoveNeutralElemwise(),

@@ -15,7 +15,8 @@ namespace Gradient.Serialization;
 /// and it has a public constructor whose parameters take, in order, the values of its <see cref="Op.Props"/>; an op
 /// without props may instead expose a static <c>Instance</c>. Prop values map to constructor parameters of type
 /// int, long, double, float, bool, string, their nullable forms, enums (by name; <see cref="DType"/> by its numpy
-/// name), <see cref="ScalarOp"/> (by name) and arrays or read-only lists of those.
+/// name), <see cref="ScalarOp"/> (by name), arrays or read-only lists of those, and <see cref="JsonElement"/> (a nested
+/// JSON value, e.g. the inner graph of an <see cref="OpFromGraph"/>).
 /// </summary>
 internal static class OpCodec
 {
@@ -44,6 +45,10 @@ internal static class OpCodec
     /// <exception cref="NotSupportedException">The op does not follow the convention.</exception>
     public static void EnsureRebuildable(Op op)
     {
+        if (op is OpFromGraph { WhyNotSerializable: { } why })
+        {
+            throw new NotSupportedException($"graph json: cannot serialize op {op} (OpFromGraph): {why}");
+        }
         if (!op.IsDeterministic)
         {
             throw new NotSupportedException(
@@ -155,6 +160,10 @@ internal static class OpCodec
                 break;
             case ScalarOp op:
                 writer.WriteStringValue(op.Name);
+                break;
+            case JsonElement element:
+                // A nested document (the inner graph of an OpFromGraph), written as it is.
+                element.WriteTo(writer);
                 break;
             case double or float:
                 double x = Convert.ToDouble(value, CultureInfo.InvariantCulture);
@@ -315,6 +324,10 @@ internal static class OpCodec
             throw new GraphJsonException($"{where}: expected {Describe(type)}; got null");
         }
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type == typeof(JsonElement))
+        {
+            return e.Clone();
+        }
         if (type == typeof(string))
         {
             return e.ValueKind == JsonValueKind.String ? e.GetString() : throw Mismatch(e, type, where);

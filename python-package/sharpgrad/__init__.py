@@ -24,6 +24,9 @@ from .graph.basic import clone_replace  # noqa: E402
 from .compile.sharedvalue import shared  # noqa: E402
 from .gradient import Lop, Rop, grad, subgraph_grad  # noqa: E402
 from .printing import debugprint, dprint, pp, pprint  # noqa: E402
+from .compile.builders import OpFromGraph  # noqa: E402
+from .custom_derivatives import custom_jvp, custom_vjp  # noqa: E402
+from .ad_checkpoint import checkpoint, remat  # noqa: E402
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad", "printing", "debugprint", "dprint", "pp", "pprint",
-           "__version__", "In", "clone_replace"]
+           "OpFromGraph", "custom_vjp", "custom_jvp", "checkpoint", "remat", "__version__", "In", "clone_replace"]

@@ -19,9 +19,17 @@ from .printing import debugprint as debugprint
 from .printing import dprint as dprint
 from .printing import pp as pp
 from .printing import pprint as pprint
+from . import ad_checkpoint as ad_checkpoint
+from . import custom_derivatives as custom_derivatives
+from .ad_checkpoint import checkpoint as checkpoint
+from .ad_checkpoint import remat as remat
+from .compile.builders import OpFromGraph as OpFromGraph
+from .custom_derivatives import custom_jvp as custom_jvp
+from .custom_derivatives import custom_vjp as custom_vjp
 
 __version__: str
 config: Config
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad",
-           "printing", "debugprint", "dprint", "pp", "pprint", "__version__", "In", "clone_replace"]
+           "printing", "debugprint", "dprint", "pp", "pprint", "OpFromGraph", "custom_vjp", "custom_jvp",
+           "checkpoint", "remat", "__version__", "In", "clone_replace"]

@@ -3,6 +3,7 @@
 from .function import Function, MissingInputError, UnusedInputError, function
 from .io import In
 from .sharedvalue import SharedVariable, shared
+from .builders import OpFromGraph
 from . import _function_types  # noqa: F401,E402  (registers sharpgrad.compile.function.types)
 from . import io  # noqa: F401,E402
 
@@ -11,4 +12,5 @@ from . import io  # noqa: F401,E402
 # as t`` reach that module too.
 function.types = _function_types
 
-__all__ = ["function", "Function", "MissingInputError", "UnusedInputError", "shared", "SharedVariable", "In"]
+__all__ = ["function", "Function", "MissingInputError", "UnusedInputError", "shared", "SharedVariable", "In",
+           "OpFromGraph"]

@@ -99,10 +99,14 @@ def register_op_class(name, cls):
 
 
 def _op_view(handle):
+    name = str(handle.ClassName)
+    if name == "OpFromGraph":
+        from ..compile.builders import OpFromGraph
+
+        return OpFromGraph._view(api.AsOpFromGraph(handle))
     python_op = api.PythonOpObject(handle)
     if python_op is not None:
         return python_op  # an op defined in Python (sharpgrad.graph.op.Op) is its own view
-    name = str(handle.ClassName)
     cls = _op_classes.get(name)
     if cls is None:
         props = tuple(str(p.Key) for p in handle.Props)
@@ -143,7 +147,9 @@ class Apply:
         if inputs is None:
             raise TypeError("Apply(op, inputs, outputs): inputs are missing")
         handles = [as_tensor_variable(v)._v for v in inputs]
-        if _is_python_op(op):
+        if _is_graph_op(op):
+            node = call(api.MakeNode, op._engine_op(), handles)  # the engine types an OpFromGraph's outputs
+        elif _is_python_op(op):
             if outputs is None:
                 raise TypeError(f"Apply({op}, inputs, outputs): outputs (e.g. [x.type()]) are missing")
             dtypes, shapes, ranks = [], [], []
@@ -206,6 +212,12 @@ def _is_python_op(op):
     from .op import Op
 
     return isinstance(op, Op)
+
+
+def _is_graph_op(op):
+    from ..compile.builders import OpFromGraph
+
+    return isinstance(op, OpFromGraph)
 
 
 def ancestors(graphs, blockers=None):
