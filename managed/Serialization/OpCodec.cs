@@ -15,7 +15,8 @@ namespace Gradient.Serialization;
 /// and it has a public constructor whose parameters take, in order, the values of its <see cref="Op.Props"/>; an op
 /// without props may instead expose a static <c>Instance</c>. Prop values map to constructor parameters of type
 /// int, long, double, float, bool, string, their nullable forms, enums (by name; <see cref="DType"/> by its numpy
-/// name), <see cref="ScalarOp"/> (by name) and arrays or read-only lists of those.
+/// name), <see cref="ScalarOp"/> (by name), arrays or read-only lists of those, and <see cref="JsonElement"/> for a nested
+/// document (a loop's inner graph).
 /// </summary>
 internal static class OpCodec
 {
@@ -155,6 +156,10 @@ internal static class OpCodec
                 break;
             case ScalarOp op:
                 writer.WriteStringValue(op.Name);
+                break;
+            case JsonElement element:
+                // A nested document (e.g. a loop's inner graph) is written as it is.
+                element.WriteTo(writer);
                 break;
             case double or float:
                 double x = Convert.ToDouble(value, CultureInfo.InvariantCulture);
@@ -306,6 +311,10 @@ internal static class OpCodec
 
     private static object? ConvertTo(JsonElement e, Type type, bool nullable, string where)
     {
+        if (type == typeof(JsonElement))
+        {
+            return e.Clone();
+        }
         if (e.ValueKind == JsonValueKind.Null)
         {
             if (Nullable.GetUnderlyingType(type) is not null || (!type.IsValueType && nullable))

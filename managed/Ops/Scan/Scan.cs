@@ -281,9 +281,14 @@ public sealed partial class Scan : Op
         return $"Scan{{{string.Join(", ", parts)}}}";
     }
 
-    /// <summary>This loop with other storage for its outputs (a rewrite's tool).</summary>
-    internal Scan WithLastOnly(IReadOnlyList<bool> lastOnly) =>
-        new(_innerInputs, _innerOutputs, NSeqs, _taps, NNitSot, Reverse, AsWhile, TruncateGradient, lastOnly, Name);
+    /// <summary>This loop with another inner graph of the same layout, possibly with more non-sequences (a rewrite's tool).</summary>
+    internal Scan With(IReadOnlyList<Variable> innerInputs, IReadOnlyList<Variable> innerOutputs) =>
+        new(innerInputs, innerOutputs, NSeqs, _taps, NNitSot, Reverse, AsWhile, TruncateGradient, _lastOnly, Name);
+
+    /// <summary>This loop's kind (direction, condition, truncation, name) over another inner graph and layout.</summary>
+    internal Scan With(IReadOnlyList<Variable> innerInputs, IReadOnlyList<Variable> innerOutputs, int nSeqs,
+        IReadOnlyList<IReadOnlyList<int>> taps, int nNitSot, IReadOnlyList<bool> lastOnly) =>
+        new(innerInputs, innerOutputs, nSeqs, taps, nNitSot, Reverse, AsWhile, TruncateGradient, lastOnly, Name);
 
     private object InnerDocument()
     {
