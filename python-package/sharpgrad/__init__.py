@@ -23,6 +23,9 @@ from .compile import function  # noqa: E402
 from .compile.sharedvalue import shared  # noqa: E402
 from .gradient import Lop, Rop, grad, subgraph_grad  # noqa: E402
 from .printing import debugprint, dprint, pp, pprint  # noqa: E402
+from . import updates  # noqa: E402
+from . import scan  # noqa: E402  (the package, callable as scan(...))
+from .scan.views import foldl, foldr, map, reduce  # noqa: E402,A004 - Aesara's names
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad", "printing", "debugprint", "dprint", "pp", "pprint",
-           "__version__"]
+           "__version__", "scan", "updates", "map", "reduce", "foldl", "foldr"]

@@ -17,9 +17,16 @@ from .printing import debugprint as debugprint
 from .printing import dprint as dprint
 from .printing import pp as pp
 from .printing import pprint as pprint
+from . import updates as updates
+from .scan.basic import scan as scan
+from .scan.views import foldl as foldl
+from .scan.views import foldr as foldr
+from .scan.views import map as map
+from .scan.views import reduce as reduce
 
 __version__: str
 config: Config
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad",
-           "printing", "debugprint", "dprint", "pp", "pprint", "__version__"]
+           "printing", "debugprint", "dprint", "pp", "pprint", "__version__", "scan", "updates", "map", "reduce",
+           "foldl", "foldr"]
