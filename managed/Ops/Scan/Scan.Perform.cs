@@ -150,6 +150,13 @@ public sealed partial class Scan
             {
                 throw new ArgumentException($"{label}: the initial value of recurrent output {k}: {why}");
             }
+            if (op._lastOnly[k] && _w == 1)
+            {
+                // Only the latest value: the step's own output tensor is kept, no copy.
+                _buffer = init.select(0, 0);
+                _capacity = 1;
+                return;
+            }
             if (op._lastOnly[k])
             {
                 // Ring: Y(s) at row s mod w; the initial rows are Y(-w)..Y(-1), or mirrored for a reverse loop.
@@ -174,11 +181,20 @@ public sealed partial class Scan
             : _op.Reverse ? _n - 1 - s
             : _w + s;
 
-        public torch.Tensor Read(long s) => _buffer.select(0, Row(s));
+        private bool Latest => _op._lastOnly[_k] && _w == 1;
+
+        public torch.Tensor Read(long s) => Latest ? _buffer : _buffer.select(0, Row(s));
 
         public void Write(long s, torch.Tensor value)
         {
             CheckShape(value, _state, _label, $"recurrent output {_k}", s);
+            if (Latest)
+            {
+                // The inner function's outputs are fresh tensors, never views of what it read.
+                _buffer.Dispose();
+                _buffer = value.MoveToOuterDisposeScope();
+                return;
+            }
             if (!_op._lastOnly[_k] && s >= _capacity)
             {
                 Grow();
@@ -198,6 +214,10 @@ public sealed partial class Scan
 
         public torch.Tensor Result(long steps)
         {
+            if (Latest)
+            {
+                return _buffer.alias();
+            }
             if (_op._lastOnly[_k])
             {
                 return _buffer.select(0, Row(steps - 1));
