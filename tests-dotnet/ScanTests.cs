@@ -324,4 +324,46 @@ public sealed class ScanTests
         Assert.That(GradCheck.Doubles(outs[0]), Is.EqualTo(new[] { 3.0, 6 }));
         Assert.That(outs[1].item<double>(), Is.EqualTo(9.0).Within(1e-12));
     }
+    [Test]
+    public void Vectorized_jacobian_and_hessian_through_a_loop_match_finite_differences()
+    {
+        using var scope = torch.NewDisposeScope();
+        var (x, h0, w, u) = (T.DMatrix("x"), T.DVector("h0"), T.DMatrix("w"), T.DMatrix("u"));
+        var h = Rnn(x, h0, w, u);
+        var loss = T.Sum(h * h) + T.Sum(h["-1"]);
+        var jacobian = Autodiff.Jacobian(h, [w, x]);
+        var hessian = Autodiff.Hessian(loss, [w])[0];
+        var gradient = Autodiff.Grad(loss, w);
+        Tensor[] args = [GradCheck.Uniform([4, 2], seed: 1), GradCheck.Uniform([3], seed: 2),
+            GradCheck.Uniform([3, 3], -0.5, 0.5, seed: 3), GradCheck.Uniform([2, 3], seed: 4)];
+        var outs = Function.Compile([x, h0, w, u], [.. jacobian, hessian]).Call(args);
+        Assert.That(outs[0].shape, Is.EqualTo(new long[] { 4, 3, 3, 3 }));
+        Assert.That(outs[1].shape, Is.EqualTo(new long[] { 4, 3, 4, 2 }));
+        Assert.That(outs[2].shape, Is.EqualTo(new long[] { 3, 3, 3, 3 }));
+        var value = Function.Compile([x, h0, w, u], [h], Lenient);
+        var grad = Function.Compile([x, h0, w, u], [gradient], Lenient);
+        foreach (var (which, fn, result) in new[] { (2, value, outs[0]), (0, value, outs[1]), (2, grad, outs[2]) })
+        {
+            var flat = GradCheck.Doubles(args[which]);
+            var columns = new List<double[]>();
+            for (int i = 0; i < flat.Length; i++)
+            {
+                double[] At(double delta)
+                {
+                    var changed = (double[])flat.Clone();
+                    changed[i] += delta;
+                    var shifted = args.ToArray();
+                    shifted[which] = GradCheck.FromDoubles(changed, args[which].shape);
+                    return GradCheck.Doubles(fn.Call(shifted)[0]);
+                }
+                var (plus, minus) = (At(1e-6), At(-1e-6));
+                columns.Add(plus.Zip(minus, (p, m) => (p - m) / 2e-6).ToArray());
+            }
+            // Row-major (*output, *wrt): element (o, i) of the Jacobian is column i at o.
+            var numeric = Enumerable.Range(0, columns[0].Length)
+                .SelectMany(o => columns.Select(c => c[o])).ToArray();
+            GradCheck.AssertClose(GradCheck.Doubles(result), result.shape, numeric, result.shape, 1e-6,
+                $"derivative wrt input {which}");
+        }
+    }
 }

@@ -301,3 +301,24 @@ def test_graph_with_scan_round_trips_through_json():
     actual = aesara.function(inputs, outputs)(xv)
     for e, a in zip(expected, actual):
         np.testing.assert_array_equal(a, e)
+
+
+def test_jacobian_and_hessian_through_scan():
+    """Vectorized (one batched reverse loop), not a scan over rows as in Aesara."""
+    from sharpgrad.gradient import hessian, jacobian
+
+    x = at.dvector("x")
+    a = at.dscalar("a")
+    h, _ = aesara.scan(lambda v, h, a: at.tanh(a * h + v), sequences=x, outputs_info=np.float64(0.1),
+                       non_sequences=a)
+    J = jacobian(h, x)
+    H = hessian((h ** 2).sum(), x)
+    xv, av = RNG.uniform(-1, 1, size=5), np.array(0.8)
+    jv, hv = aesara.function([x, a], [J, H])(xv, av)
+    f = aesara.function([x, a], h)
+    g = aesara.function([x, a], aesara.grad((h ** 2).sum(), x))
+    eye = np.eye(5)
+    np.testing.assert_allclose(jv, np.stack([numeric_jvp(lambda v: f(v, av), [xv], [eye[i]]) for i in range(5)],
+                                            axis=1), atol=1e-6)
+    np.testing.assert_allclose(hv, np.stack([numeric_jvp(lambda v: g(v, av), [xv], [eye[i]]) for i in range(5)],
+                                            axis=1), atol=1e-6)
