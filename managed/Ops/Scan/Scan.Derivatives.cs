@@ -189,7 +189,9 @@ public sealed partial class Scan
                 pieces.Add(ScanGraph.ZeroRows(x, offset!));
             }
             pieces.Add(rows);
-            bool exact = !truncated && StructureSupport.StaticInt(n) is long steps && x.Type.Shape[0] == steps;
+            // No padding when the loop ran over the whole sequence: equal static lengths, or n_steps is its length.
+            bool exact = !truncated && ((StructureSupport.StaticInt(n) is long steps && x.Type.Shape[0] == steps)
+                                        || (n.Owner is { Op: ShapeI { I: 0 } } length && length.Inputs[0] == x));
             if (!exact)
             {
                 pieces.Add(ScanGraph.ZeroRows(x, ScanGraph.Rows(x) - n));

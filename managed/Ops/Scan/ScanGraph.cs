@@ -51,7 +51,7 @@ internal static class ScanGraph
 
     /// <summary>A basic index with constant entries, in numpy notation (e.g. <c>"2:"</c>, <c>"-1"</c>).</summary>
     public static Variable Index(Variable x, params string[] entries) =>
-        entries.All(e => e == ":") ? x : new Subtensor(entries).Call(x);
+        entries.All(e => e is ":" or "0:") ? x : new Subtensor(entries).Call(x);
 
     /// <summary>x with a new leading axis of length 1.</summary>
     public static Variable PadLeft(Variable x) => T.DimShuffle(x, [-1, .. Enumerable.Range(0, x.Ndim)]);
