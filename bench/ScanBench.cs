@@ -61,8 +61,9 @@ public static class ScanBench
         }
         report.AppendLine().AppendLine(
             "Linux peak resident set size (VmHWM, reset through /proc/self/clear_refs before the call) minus the " +
-            "resident size before it; the inputs are allocated beforehand. Per step the loop stores h_t (the forward " +
-            "trace the reverse loop reads) and the rows of the gradients that are returned per step.").AppendLine();
+            "resident size before it; the inputs are allocated beforehand. Per step the graph keeps h_t (the forward " +
+            "trace the reverse loop reads) and the loss's gradient with respect to it; the reverse loop's carried " +
+            "gradients are kept at their last step only.").AppendLine();
         Dispose(values);
     }
 
