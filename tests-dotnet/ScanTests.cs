@@ -366,4 +366,41 @@ public sealed class ScanTests
                 $"derivative wrt input {which}");
         }
     }
+    [Test]
+    public void Loops_leave_no_tensor_handles_behind()
+    {
+        var (x, h0, w, u) = (T.DMatrix("x"), T.DVector("h0"), T.DMatrix("w"), T.DMatrix("u"));
+        var h = Rnn(x, h0, w, u);
+        // A while loop too, running past its first buffer of 64 rows (its buffers grow by doubling).
+        var s = T.Scan(p => new ScanStep([p[1] * 1.5 + T.Sum(p[0])], Until: T.Gt(p[1], T.Constant(1e300))),
+            sequences: [x], outputsInfo: [T.Sum(h0)]).Output;
+        var loss = T.Sum(h * h) + T.Sum(h["-1"]) + T.Sum(s);
+        var f = Function.Compile([x, h0, w, u], [loss, .. Autodiff.Grad(loss, [x, h0, w, u])]);
+        using var xv = torch.randn(70, 2, dtype: torch.float64);
+        using var hv = torch.randn(3, dtype: torch.float64);
+        using var wv = torch.randn(3, 3, dtype: torch.float64);
+        using var uv = torch.randn(2, 3, dtype: torch.float64);
+        void Run(int calls)
+        {
+            for (int i = 0; i < calls; i++)
+            {
+                foreach (var t in f.Call(xv, hv, wv, uv))
+                {
+                    t.Dispose();
+                }
+            }
+        }
+        Run(3);
+        long live = Settled();
+        Run(20);
+        Assert.That(Settled(), Is.EqualTo(live));
+    }
+
+    private static long Settled()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return torch.Tensor.TotalCount;
+    }
 }
