@@ -236,6 +236,23 @@ public sealed class ScanTests
     }
 
     [Test]
+    public void While_loop_longer_than_its_first_buffer_keeps_every_step()
+    {
+        using var scope = torch.NewDisposeScope();
+        // Counts up by one until 150: 150 steps of a loop allowed 1000, over a sequence of 1000 rows.
+        var s = T.DVector("s");
+        var c0 = T.DScalar("c0");
+        var r = T.Scan(p => new ScanStep([p[1] + 1.0, p[0] * p[1]], Until: T.Ge(p[1] + 1.0, T.Constant(150.0))),
+            sequences: [s], outputsInfo: [c0, null]);
+        var f = Function.Compile([s, c0], [r.Outputs[0], r.Outputs[1], Autodiff.Grad(T.Sum(r.Outputs[1]), s)]);
+        var outs = f.Call(torch.ones(1000, dtype: ScalarType.Float64) * 2.0, torch.tensor(0.0, ScalarType.Float64));
+        Assert.That(GradCheck.Doubles(outs[0]), Is.EqualTo(Enumerable.Range(1, 150).Select(i => (double)i).ToArray()));
+        Assert.That(GradCheck.Doubles(outs[1]), Is.EqualTo(Enumerable.Range(0, 150).Select(i => 2.0 * i).ToArray()));
+        Assert.That(GradCheck.Doubles(outs[2]),
+            Is.EqualTo(Enumerable.Range(0, 1000).Select(i => i < 150 ? (double)i : 0).ToArray()));
+    }
+
+    [Test]
     public void Inner_function_is_compiled_once()
     {
         using var scope = torch.NewDisposeScope();
