@@ -35,7 +35,7 @@ public sealed partial class Scan
         var maps = new MapOutput[NNitSot];
         for (int m = 0; m < NNitSot; m++)
         {
-            maps[m] = new MapOutput(this, m, n, label);
+            maps[m] = new MapOutput(this, m, n, label, inputs[0].device);
         }
         var args = new torch.Tensor[_innerInputs.Length];
         for (int q = 0; q < NNonSeqs; q++)
@@ -233,16 +233,18 @@ public sealed partial class Scan
         private readonly int _m;
         private readonly long _n;
         private readonly string _label;
+        private readonly torch.Device _device;
         private torch.Tensor? _buffer;
         private long[]? _shape;
         private long _capacity;
 
-        public MapOutput(Scan op, int m, long n, string label)
+        public MapOutput(Scan op, int m, long n, string label, torch.Device device)
         {
             _op = op;
             _m = m;
             _n = n;
             _label = label;
+            _device = device;
         }
 
         private bool LastOnly => _op._lastOnly[_op.NRec + _m];
@@ -291,7 +293,7 @@ public sealed partial class Scan
             if (_buffer is null)
             {
                 // No step ran: zero rows, of the static shape (unknown lengths taken as 0).
-                return torch.empty([0, .. type.Shape.Select(d => d ?? 0)], type.DType.ToTorch());
+                return torch.empty([0, .. type.Shape.Select(d => d ?? 0)], type.DType.ToTorch(), device: _device);
             }
             return steps == _capacity ? _buffer : _buffer.narrow(0, 0, steps);
         }
