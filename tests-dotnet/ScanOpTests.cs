@@ -35,13 +35,13 @@ public sealed class ScanOpTests : OpTableTests<ScanOpTests.Table>
 
     private static Variable Until(Variable[] v)
     {
-        // x_{t+1} = a * x_t + 0.1 * t_seq, stop once x > 4 (at most 20 steps).
+        // x_{t+1} = a * x_t + t / 8, stop once x > 4 (at most 20 steps); written for any float dtype of the inputs.
         var (x0, a) = (v[0], v[1]);
         var steps = T.Scan(p =>
         {
-            var next = p[1] * p[2] + 0.1 * p[0];
+            var next = p[1] * p[2] + 0.125 * p[0];
             return new ScanStep([next], Until: T.Gt(next, T.Constant(4.0)));
-        }, sequences: [T.Cast(T.ARange(20), Kernels.DType.Float64)], outputsInfo: [x0], nonSequences: [a]).Output;
+        }, sequences: [T.Cast(T.ARange(20), x0.DType)], outputsInfo: [x0], nonSequences: [a]).Output;
         return steps;
     }
 
@@ -51,7 +51,7 @@ public sealed class ScanOpTests : OpTableTests<ScanOpTests.Table>
         var rows = new List<Tensor>();
         for (int i = 0; i < 20; i++)
         {
-            x = a * x + 0.1 * i;
+            x = a * x + 0.125 * i;
             rows.Add(x);
             if (x.item<double>() > 4)
             {
