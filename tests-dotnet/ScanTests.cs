@@ -55,6 +55,22 @@ public sealed class ScanTests
     }
 
     [Test]
+    public void A_loop_that_runs_no_step_never_hands_out_its_input()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DVector("x");
+        var h0 = T.DVector("h0");
+        var h = T.Scan(a => a[1] * a[0], sequences: [x], outputsInfo: [h0]).Output;
+        // Only the last step is read, so the loop keeps just its latest value; the product may then be computed in the
+        // loop's output buffer.
+        var f = Function.Compile([x, h0], [h["-1"] * 2.0]);
+        var initial = D(1, 2, 3);
+        var outs = f.Call(torch.zeros(0, dtype: ScalarType.Float64), initial);
+        Assert.That(GradCheck.Doubles(outs[0]), Is.EqualTo(new[] { 2.0, 4, 6 }));
+        Assert.That(GradCheck.Doubles(initial), Is.EqualTo(new[] { 1.0, 2, 3 }), "the argument is unchanged");
+    }
+
+    [Test]
     public void Pushout_moves_loop_invariant_computation_out_of_the_inner_graph()
     {
         using var scope = torch.NewDisposeScope();

@@ -216,7 +216,9 @@ public sealed partial class Scan
         {
             if (Latest)
             {
-                return _buffer.alias();
+                // After no step the latest value is the initial one, a view of an input: hand out a copy, since the
+                // caller may write into what a loop returns.
+                return steps == 0 ? _buffer.clone() : _buffer.alias();
             }
             if (_op._lastOnly[_k])
             {
