@@ -472,12 +472,12 @@ public sealed class RewriteTests
     [Test]
     public void Default_pipeline_lists_its_rules()
     {
-        Assert.That(Rewriter.Default.Select(r => r.Name), Is.EqualTo(new[] { "merge+canonicalize+stabilize" }));
+        Assert.That(Rewriter.Default.Select(r => r.Name), Is.EqualTo(new[] { "merge+canonicalize+stabilize", "scan_save_mem" }));
         Assert.That(Rewriter.DefaultRules.Select(r => r.Name), Is.SupersetOf(new[]
         {
             "constant_folding", "local_useless_elemwise", "local_fill_sink", "local_shape_to_constant", "local_dimshuffle_merge", "remove_identity_ops",
             "local_log1p", "local_log1p_exp_to_softplus", "local_softmax_simplifier", "local_logsoftmax",
-            "local_log_sum_exp",
+            "local_log_sum_exp", "local_subtensor_merge", "scan_pushout_non_seqs",
         }));
     }
 }

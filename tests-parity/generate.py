@@ -707,6 +707,13 @@ case("opfromgraph-nested", [U("x", "ofgx", (3, 4)), U("w", "ofgw", (4, 4)), U("v
                             U("vw", "ofgvw", (4, 4))], _opfromgraph,
      _grad_rop(2) + [{"api": "hessian", "cost": "o1", "wrt": ["i1"]}])
 
+case("model-rnn-scan", [U("h0", "scanh", (3,)), U("W", "scanW", (3, 3), -0.6, 0.6),
+                        U("U", "scanU", (2, 3)), U("xs", "scanx", (5, 2)), U("v", "scanv", (3, 3))],
+     lambda h0, W, U, xs, v: [(aesara.scan(lambda x, h: at.tanh(at.dot(h, W) + at.dot(x, U)), sequences=xs,
+                                           outputs_info=h0)[0] ** 2).sum()],
+     [{"api": "grad", "cost": "o0", "wrt": ["i0", "i1", "i2", "i3"]},
+      {"api": "hessian_vector_product", "cost": "o0", "wrt": "i1", "v": "i4"}])
+
 # --- writing ------------------------------------------------------------------------------------------------------
 
 def _ops(document):

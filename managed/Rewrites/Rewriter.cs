@@ -44,15 +44,18 @@ public static class Rewriter
         new Log1pNegSigmoidToSoftplus(),
         new CancelCommonFactors(),
         new DistributeToCancel(),
+        new MergeSubtensorOfTail(),
+        new ScanPushout(),
     ];
 
     /// <summary>
     /// The default pipeline: one pass that merges identical subgraphs and equal constants and applies
     /// <see cref="DefaultRules"/> everywhere until nothing changes (each change can enable others, so they share
-    /// one fixed point rather than running one after the other).
+    /// one fixed point rather than running one after the other); then, knowing who reads what, the loops' memory
+    /// saving (<see cref="ScanSaveMemory"/>).
     /// </summary>
     public static IReadOnlyList<IGraphRewrite> Default { get; } =
-        [new EquilibriumRewrite("merge+canonicalize+stabilize", DefaultRules, merge: true)];
+        [new EquilibriumRewrite("merge+canonicalize+stabilize", DefaultRules, merge: true), new ScanSaveMemory()];
 
     /// <summary>Only the merge of identical nodes and equal constants.</summary>
     public static IGraphRewrite MergeOnly { get; } = new EquilibriumRewrite("merge", [], merge: true);

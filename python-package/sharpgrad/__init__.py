@@ -27,6 +27,10 @@ from .printing import debugprint, dprint, pp, pprint  # noqa: E402
 from .compile.builders import OpFromGraph  # noqa: E402
 from .custom_derivatives import custom_jvp, custom_vjp  # noqa: E402
 from .ad_checkpoint import checkpoint, remat  # noqa: E402
+from . import updates  # noqa: E402
+from . import scan  # noqa: E402  (the package, callable as scan(...))
+from .scan.views import foldl, foldr, map, reduce  # noqa: E402,A004 - Aesara's names
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad", "printing", "debugprint", "dprint", "pp", "pprint",
-           "OpFromGraph", "custom_vjp", "custom_jvp", "checkpoint", "remat", "__version__", "In", "clone_replace"]
+           "OpFromGraph", "custom_vjp", "custom_jvp", "checkpoint", "remat", "__version__", "In", "clone_replace",
+           "scan", "updates", "map", "reduce", "foldl", "foldr"]

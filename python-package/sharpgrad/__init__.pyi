@@ -26,10 +26,17 @@ from .ad_checkpoint import remat as remat
 from .compile.builders import OpFromGraph as OpFromGraph
 from .custom_derivatives import custom_jvp as custom_jvp
 from .custom_derivatives import custom_vjp as custom_vjp
+from . import updates as updates
+from .scan.basic import scan as scan
+from .scan.views import foldl as foldl
+from .scan.views import foldr as foldr
+from .scan.views import map as map
+from .scan.views import reduce as reduce
 
 __version__: str
 config: Config
 
 __all__ = ["config", "tensor", "gradient", "graph", "function", "shared", "grad", "Lop", "Rop", "subgraph_grad",
            "printing", "debugprint", "dprint", "pp", "pprint", "OpFromGraph", "custom_vjp", "custom_jvp",
-           "checkpoint", "remat", "__version__", "In", "clone_replace"]
+           "checkpoint", "remat", "__version__", "In", "clone_replace", "scan", "updates", "map", "reduce",
+           "foldl", "foldr"]

@@ -76,10 +76,7 @@ class OpView:
     def __init__(self, handle):
         self._op = handle
         for pair in handle.Props:
-            value = pair.Value
-            if value is not None and not isinstance(value, (str, int, float, bool)):
-                value = tuple(value)
-            setattr(self, str(pair.Key), value)
+            setattr(self, str(pair.Key), _prop_value(pair.Value))
 
     def __eq__(self, other):
         return isinstance(other, OpView) and bool(self._op.Equals(other._op))
@@ -91,6 +88,18 @@ class OpView:
         return str(self._op.ToString())
 
     __repr__ = __str__
+
+
+def _prop_value(value):
+    """A prop as Python sees it: numbers and strings as they are, lists as (nested) tuples, anything else (a
+    nested graph document) as its text."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    try:
+        items = list(value)
+    except TypeError:
+        return str(value)
+    return tuple(_prop_value(v) for v in items)
 
 
 def register_op_class(name, cls):
