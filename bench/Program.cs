@@ -6,22 +6,33 @@ using Gradient.Kernels;
 using TorchSharp;
 
 // make bench: measurements, never assertions (except that every peer computes the same outputs).
-// Usage: Gradient.Bench [--smoke] [--out DIR] [--only a,c,f-grad,drift,scaling]
+// Usage: Gradient.Bench [--smoke] [--out DIR] [--only a,c,f-grad,drift,scaling] [--threads N] [--graphs]
+// (--graphs prints the compiled graph of each selected case and stops: to see what a case runs.)
 bool smoke = args.Contains("--smoke");
 string outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "bench";
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',').ToHashSet();
 bool Wanted(string id) => only is null || only.Contains(id);
 // Two libtorch threads, as the anchors; the smoke run uses one, so that a loaded CI machine cannot stall it
 // in thread hand-offs (it checks only that everything runs).
-int threads = smoke ? 1 : 2;
+int threads = int.TryParse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault(), out int t) ? t : smoke ? 1 : 2;
 torch.set_num_threads(threads);
 var started = Stopwatch.StartNew();
+double loadAtStart = Results.LoadAverage();
 
 var plan = new Plan(
     Rounds: smoke ? 2 : 21, SampleMs: smoke ? 0.5 : 25, SetupReps: smoke ? 1 : 5, MemoryCalls: smoke ? 1 : 3,
     ProfileReps: smoke ? 1 : 5, DriftCalls: smoke ? 500 : 100_000,
     ScalingNodes: smoke ? [300, 1_000] : [1_000, 10_000, 100_000]);
 var results = new Results(smoke, threads, DateTime.UtcNow);
+if (args.Contains("--graphs"))
+{
+    foreach (var c in Cases.All(smoke).Where(c => Wanted(c.Id) && c.DType == DType.Float64))
+    {
+        var full = c.Differentiate(c.Build());
+        Console.WriteLine($"({c.Id}) {c.Title}\n{Gradient.Printing.DebugPrint.Function(Function.Compile(full.Inputs, full.Outputs))}");
+    }
+    return 0;
+}
 
 // Memory drift first, while the process holds nothing else (the scaling case leaves a large managed heap behind).
 if (Wanted("drift"))
@@ -46,6 +57,7 @@ if (Wanted("scaling"))
     }
 }
 results.TotalSeconds = started.Elapsed.TotalSeconds;
+results.Load = (loadAtStart, Results.LoadAverage());
 
 Directory.CreateDirectory(outDir);
 File.WriteAllText(Path.Combine(outDir, "results.md"), Report.Markdown(results));

@@ -54,6 +54,22 @@ public sealed class Results(bool smoke, int threads, DateTime when)
 
     /// <summary>Wall time of the whole run.</summary>
     public double TotalSeconds { get; set; }
+
+    /// <summary>The machine's 1-minute load average at the start and at the end (other users' work shows here).</summary>
+    public (double Start, double End) Load { get; set; }
+
+    /// <summary>The 1-minute load average now (-1 when unknown).</summary>
+    public static double LoadAverage()
+    {
+        try
+        {
+            return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
 }
 
 /// <summary>Writes results.md (tables with ratios and anchors) and results.json (every figure).</summary>
@@ -68,7 +84,8 @@ public static class Report
         md.AppendLine("# Gradient benchmarks").AppendLine();
         md.AppendLine($"Machine: {Environment.ProcessorCount} cores (shared); libtorch threads {r.Threads}; TorchSharp " +
                       $"0.107; {(r.Smoke ? "**smoke run** (tiny sizes, 1–2 samples: checks only that everything runs)" : "full run")}; " +
-                      $"{r.When:yyyy-MM-dd HH:mm} UTC; {r.TotalSeconds:0} s.").AppendLine();
+                      $"{r.When:yyyy-MM-dd HH:mm} UTC; {r.TotalSeconds:0} s; load average (1 min) " +
+                      $"{r.Load.Start:0.0} at the start, {r.Load.End:0.0} at the end.").AppendLine();
         md.AppendLine("Peers, all in this process and timed beside each other (rounds rotate which goes first; each sample " +
                       "averages enough calls to last ~25 ms): **ours** = the compiled function's `Call`; **eager** = " +
                       "TorchSharp eager autograd (forward, then `torch.autograd.grad`) computing the same outputs; **raw** = " +
@@ -237,6 +254,8 @@ public static class Report
             ["run"] = r.Smoke ? "smoke" : "full",
             ["utc"] = r.When.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
             ["total_s"] = Round(r.TotalSeconds),
+            ["load_average_start"] = r.Load.Start,
+            ["load_average_end"] = r.Load.End,
             ["units"] = "times in ms unless named otherwise; memory in KiB; managed allocation in bytes per call",
             ["cases"] = new JsonArray(r.Cases.Select(CaseJson).ToArray<JsonNode?>()),
             ["compile_scaling"] = new JsonArray(r.Scaling.Select(s => (JsonNode?)new JsonObject
