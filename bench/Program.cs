@@ -37,7 +37,11 @@ if (args.Contains("--graphs"))
 // Memory drift first, while the process holds nothing else (the scaling case leaves a large managed heap behind).
 if (Wanted("drift"))
 {
+    // One libtorch thread: this section watches memory, and on a loaded machine two threads stall in hand-offs, which
+    // can stretch 100,000 small calls from half a minute to ten.
+    torch.set_num_threads(1);
     results.Drift = MemoryDrift(plan.DriftCalls);
+    torch.set_num_threads(threads);
     Console.WriteLine($"drift: {results.Drift.StartKiB / 1024} → {results.Drift.EndKiB / 1024} MiB  [{started.Elapsed.TotalSeconds:0.0} s]");
 }
 foreach (var c in Cases.All(smoke).Where(c => Wanted(c.Id)))
