@@ -222,7 +222,7 @@ public static class Report
             string top = string.Join("; ", c.Profile.Take(5).Select(p => $"`{p.Op}` {F(p.Ms)} ({p.Nodes})"));
             md.AppendLine($"| ({c.Case.Id}) | {F(call)} | {F(kernels)} ({100 * kernels / call:0}%) | {top} |");
         }
-        md.AppendLine().AppendLine("Each node's `Perform` timed alone, outside the VM (medians over a few runs; no " +
+        md.AppendLine().AppendLine("Each node's `Perform` timed alone, outside the VM (fastest of a few runs; no " +
                                    "in-place execution). Call minus kernels is the VM's own time: argument checks, " +
                                    "slot bookkeeping, DisposeScope, freeing.").AppendLine();
     }
