@@ -48,14 +48,17 @@ test: deps build venv
 	  rc=$$?; echo $$rc > $(RESULTS)/pytest.rc
 	@$(SYSTEM_PYTHON) tools/test_summary.py $(RESULTS)
 
-# Measurements, never assertions: writes bench/results.md.
+# Measurements, never assertions (beyond every peer computing the same outputs): writes bench/results.md and
+# bench/results.json, then the Python step appends its sections and merges its figures. PYTHONPATH makes the Python
+# step use this checkout's sharpgrad even when the venv's editable install points at another checkout.
 bench: build venv
 	$(DOTNET) out/bin/Gradient.Bench.dll --out bench
-	$(PY) bench/python_overhead.py --out bench
+	PYTHONPATH=python-package $(PY) bench/python_overhead.py --out bench
 
+# The same with tiny sizes and one or two samples (a few seconds): checks only that everything runs.
 bench-smoke: build venv
 	$(DOTNET) out/bin/Gradient.Bench.dll --smoke --out out/bench-smoke
-	$(PY) bench/python_overhead.py --smoke --out out/bench-smoke
+	PYTHONPATH=python-package $(PY) bench/python_overhead.py --smoke --out out/bench-smoke
 
 # A folder to carry to a machine with a GPU (at most 60 MB, git-ignored): the .NET runtime, the engine without libtorch,
 # the check program and run.sh, which compares every result on the GPU with the CPU's and times the benchmark cases

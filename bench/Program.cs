@@ -1,273 +1,207 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Gradient;
+using Gradient.Bench;
 using Gradient.Compile;
-using Gradient.Graph;
+using Gradient.Kernels;
 using TorchSharp;
 
-// make bench: measurements, never assertions. Usage: Gradient.Bench [--smoke] [--out DIR]
+// make bench: measurements, never assertions (except that every peer computes the same outputs).
+// Usage: Gradient.Bench [--smoke] [--out DIR] [--only a,c,f-grad,drift,scaling,scan] [--threads N] [--graphs]
+// (--graphs prints the compiled graph of each selected case and stops: to see what a case runs.)
 bool smoke = args.Contains("--smoke");
 string outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? "bench";
-torch.set_num_threads(2);
-var report = new StringBuilder();
-report.AppendLine("# Gradient benchmarks").AppendLine();
-report.AppendLine($"Machine: {Environment.ProcessorCount} cores; TorchSharp threads 2; {(smoke ? "smoke run" : "full run")}; " +
-                  $"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC").AppendLine();
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',').ToHashSet();
+bool Wanted(string id) => only is null || only.Contains(id);
+// Two libtorch threads, as the issue's anchors; the smoke run uses one, so that a loaded CI machine cannot stall it
+// in thread hand-offs (it checks only that everything runs).
+int threads = int.TryParse(args.SkipWhile(a => a != "--threads").Skip(1).FirstOrDefault(), out int t) ? t : smoke ? 1 : 2;
+torch.set_num_threads(threads);
+var started = Stopwatch.StartNew();
+double loadAtStart = Results.LoadAverage();
 
-// Memory first, while the process holds nothing else (the scaling case leaves a large managed heap behind).
-MemoryDrift(report, smoke ? 2_000 : 100_000);
-CompileTimes(report, smoke);
-CompileScaling(report, smoke);
-JacobianAndHessian(report, smoke);
-
-Directory.CreateDirectory(outDir);
-File.WriteAllText(Path.Combine(outDir, "results.md"), report.ToString());
-Console.Write(report);
-
-// A tanh MLP of `layers` layers of `width` units on a batch of 64: cost and the gradients of every weight and bias.
-static (Variable[] Inputs, Variable[] Outputs) Mlp(int layers, int width)
+var plan = new Plan(
+    Rounds: smoke ? 2 : 21, SampleMs: smoke ? 0.5 : 25, SetupReps: smoke ? 1 : 5, MemoryCalls: smoke ? 1 : 3,
+    ProfileReps: smoke ? 1 : 5, DriftCalls: smoke ? 500 : 100_000,
+    ScalingNodes: smoke ? [300, 1_000] : [1_000, 10_000, 100_000]);
+var results = new Results(smoke, threads, DateTime.UtcNow);
+if (args.Contains("--graphs"))
 {
-    var x = T.DMatrix("x");
-    var parameters = new List<Variable>();
-    var h = x;
-    for (int i = 0; i < layers; i++)
+    foreach (var c in Cases.All(smoke).Where(c => Wanted(c.Id) && c.DType == DType.Float64))
     {
-        var w = T.DMatrix($"W{i}");
-        var b = T.DVector($"b{i}");
-        parameters.Add(w);
-        parameters.Add(b);
-        h = T.Tanh(T.Dot(h, w) + b);
-    }
-    var cost = (h * h).Sum();
-    return ([x, .. parameters], [cost, .. Autodiff.Grad(cost, parameters)]);
-}
-
-static torch.Tensor[] MlpValues(int layers, int width, int batch = 64)
-{
-    var values = new List<torch.Tensor> { torch.randn(batch, width, dtype: torch.float64) };
-    for (int i = 0; i < layers; i++)
-    {
-        values.Add(torch.randn(width, width, dtype: torch.float64) / Math.Sqrt(width));
-        values.Add(torch.zeros(width, dtype: torch.float64));
-    }
-    return values.ToArray();
-}
-
-static void CompileTimes(StringBuilder report, bool smoke)
-{
-    report.AppendLine("## Compile time (grad + function), tanh MLP cost with gradients of all weights and biases").AppendLine();
-    report.AppendLine("| graph | nodes | grad (ms) | compile (ms) | total (ms) | Aesara on this machine |");
-    report.AppendLine("|---|---|---|---|---|---|");
-    foreach (var (layers, width, aesara) in new[] { (10, 256, "~500 ms"), (100, 32, "~4800 ms") })
-    {
-        var samples = new List<(double Grad, double Compile, int Nodes)>();
-        for (int run = 0; run < (smoke ? 2 : 7); run++)
-        {
-            var sw = Stopwatch.StartNew();
-            var (inputs, outputs) = Mlp(layers, width);
-            double build = sw.Elapsed.TotalMilliseconds;
-            var f = Function.Compile(inputs, outputs);
-            double total = sw.Elapsed.TotalMilliseconds;
-            samples.Add((build, total - build, f.Toposort().Count));
-        }
-        var median = samples.Skip(1).OrderBy(s => s.Grad + s.Compile).ElementAt(samples.Count / 2 - 1);
-        report.AppendLine(
-            $"| {layers} layers × {width} | {median.Nodes} | {F(median.Grad)} | {F(median.Compile)} | " +
-            $"{F(median.Grad + median.Compile)} | {aesara} |");
-    }
-    report.AppendLine().AppendLine("Median of the runs after the first (graph building included in the grad column).")
-        .AppendLine();
-}
-
-// grad + compile of an elementwise chain, by the size of the compiled graph: should grow linearly.
-static void CompileScaling(StringBuilder report, bool smoke)
-{
-    report.AppendLine("## Compile scaling: grad + compile of an elementwise chain").AppendLine();
-    report.AppendLine("| links | compiled nodes | grad (ms) | compile (ms) | µs per compiled node |");
-    report.AppendLine("|---|---|---|---|---|");
-    foreach (int links in smoke ? new[] { 300, 3000 } : new[] { 300, 3_000, 30_000 })
-    {
-        var sw = Stopwatch.StartNew();
-        var x = T.DVector("x");
-        var y = x;
-        for (int i = 0; i < links; i++)
-        {
-            y = T.Tanh(y) * 0.5 + y;
-        }
-        var cost = y.Sum();
-        var g = Autodiff.Grad(cost, x);
-        double grad = sw.Elapsed.TotalMilliseconds;
-        var f = Function.Compile([x], [cost, g]);
-        double compile = sw.Elapsed.TotalMilliseconds - grad;
-        int nodes = f.Toposort().Count;
-        report.AppendLine($"| {links:N0} | {nodes:N0} | {F(grad)} | {F(compile)} | {F(1000 * (grad + compile) / nodes)} |");
-    }
-    report.AppendLine();
-}
-
-// (c) Jacobian of tanh(A x), 200 inputs; (d) Hessian of sum(tanh(A x)) + sum(x^4)/4, 100 inputs: the vectorized
-// engine against TorchSharp eager autograd (one backward per row) and the closed forms in raw kernels.
-static void JacobianAndHessian(StringBuilder report, bool smoke)
-{
-    int runs = smoke ? 3 : 15;
-    report.AppendLine("## Jacobian and Hessian (float64, median of runs)").AppendLine();
-    report.AppendLine("| case | Gradient (vectorized) | TorchSharp eager, row by row | raw closed form | " +
-                      "Gradient / eager | Aesara (scan), anchor |");
-    report.AppendLine("|---|---|---|---|---|---|");
-    torch.manual_seed(11);
-    {
-        const int n = 200;
-        var a = torch.randn(n, n, dtype: torch.float64) / Math.Sqrt(n);
-        var xv = torch.randn(n, dtype: torch.float64);
-        var av = T.DMatrix("A");
-        var x = T.DVector("x");
-        var jac = Function.Compile([av, x], [Autodiff.Jacobian(T.Tanh(T.Dot(av, x)), [x])[0]]);
-        double ours = Median(runs, () => Dispose(jac.Call(a, xv)));
-        double eager = Median(runs, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            var xg = xv.detach().requires_grad_(true);
-            var y = torch.tanh(a.matmul(xg));
-            var rows = new List<torch.Tensor>();
-            for (int i = 0; i < n; i++)
-            {
-                var e = torch.zeros(n, dtype: torch.float64);
-                e[i] = torch.tensor(1.0, dtype: torch.float64);
-                rows.Add(torch.autograd.grad([y], [xg], [e], retain_graph: true)[0]);
-            }
-            torch.stack(rows);
-        });
-        double raw = Median(runs, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            var t = torch.tanh(a.matmul(xv));
-            _ = (1 - t * t).unsqueeze(1) * a;
-        });
-        report.AppendLine($"| (c) jacobian of tanh(A x), 200 inputs | {F3(ours)} ms | {F3(eager)} ms | {F3(raw)} ms | " +
-                          $"{ours / eager:0.00}× | 5.3 ms |");
-    }
-    {
-        const int n = 100;
-        var a = torch.randn(n, n, dtype: torch.float64) / Math.Sqrt(n);
-        var xv = torch.randn(n, dtype: torch.float64);
-        var av = T.DMatrix("A");
-        var x = T.DVector("x");
-        var cost = T.Tanh(T.Dot(av, x)).Sum() + (x * x * x * x).Sum() / 4.0;
-        var hess = Function.Compile([av, x], [Autodiff.Hessian(cost, [x])[0]]);
-        double ours = Median(runs, () => Dispose(hess.Call(a, xv)));
-        double eager = Median(runs, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            var xg = xv.detach().requires_grad_(true);
-            var c = torch.tanh(a.matmul(xg)).sum() + xg.pow(4).sum() / 4.0;
-            var g = torch.autograd.grad([c], [xg], create_graph: true, retain_graph: true)[0];
-            var rows = new List<torch.Tensor>();
-            for (int i = 0; i < n; i++)
-            {
-                var e = torch.zeros(n, dtype: torch.float64);
-                e[i] = torch.tensor(1.0, dtype: torch.float64);
-                rows.Add(torch.autograd.grad([g], [xg], [e], retain_graph: true)[0]);
-            }
-            torch.stack(rows);
-        });
-        double raw = Median(runs, () =>
-        {
-            using var scope = torch.NewDisposeScope();
-            var t = torch.tanh(a.matmul(xv));
-            _ = a.t().matmul((-2 * t * (1 - t * t)).unsqueeze(1) * a) + torch.diag(3 * xv * xv);
-        });
-        report.AppendLine($"| (d) hessian, 100 inputs | {F3(ours)} ms | {F3(eager)} ms | {F3(raw)} ms | " +
-                          $"{ours / eager:0.00}× | 1.6 ms |");
-    }
-    report.AppendLine().AppendLine("Aesara's figures are the anchors measured on this machine (Aesara is not installed " +
-                                  "here), not part of this run.").AppendLine();
-}
-
-static double Median(int runs, Action action)
-{
-    action();
-    var times = new List<double>();
-    for (int i = 0; i < runs; i++)
-    {
-        var sw = Stopwatch.StartNew();
-        action();
-        times.Add(sw.Elapsed.TotalMilliseconds);
-    }
-    times.Sort();
-    return times[times.Count / 2];
-}
-
-static void Dispose(torch.Tensor[] tensors)
-{
-    foreach (var t in tensors)
-    {
-        t.Dispose();
-    }
-}
-
-static void MemoryDrift(StringBuilder report, int calls)
-{
-    var (inputs, outputs) = Mlp(3, 32);
-    var f = Function.Compile(inputs, outputs);
-    using var scope = torch.NewDisposeScope();
-    var values = MlpValues(3, 32, batch: 16);
-    int warmup = Math.Max(calls / 10, 1000);
-    for (int i = 0; i < warmup; i++)
-    {
-        foreach (var t in f.Call(values))
-        {
-            t.Dispose();
-        }
-    }
-    GC.Collect();
-    long start = Rss();
-    long peak = start, low = start;
-    for (int i = 1; i <= calls; i++)
-    {
-        foreach (var t in f.Call(values))
-        {
-            t.Dispose();
-        }
-        if (i % (calls / 20) == 0)
-        {
-            long rss = Rss();
-            peak = Math.Max(peak, rss);
-            low = Math.Min(low, rss);
-        }
-    }
-    long end = Rss();
-    double perCall = 0;
-    {
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < 1000; i++)
-        {
-            foreach (var t in f.Call(values))
-            {
-                t.Dispose();
-            }
-        }
-        perCall = sw.Elapsed.TotalMilliseconds;  // ms per 1000 calls = µs per call
-    }
-    report.AppendLine($"## Memory: {calls:N0} calls of a compiled MLP gradient (3 layers × 32, batch 16)").AppendLine();
-    report.AppendLine("| RSS after warm-up | RSS at end | drift | range over the run | time per call |");
-    report.AppendLine("|---|---|---|---|---|");
-    report.AppendLine($"| {start / 1024} MiB | {end / 1024} MiB | {100.0 * (end - start) / start:+0.0;-0.0}% | " +
-                      $"{low / 1024}–{peak / 1024} MiB | {F(perCall)} µs |").AppendLine();
-}
-
-static long Rss()
-{
-    foreach (var line in File.ReadLines("/proc/self/status"))
-    {
-        if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-        {
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        }
+        var full = c.Differentiate(c.Build());
+        Console.WriteLine($"({c.Id}) {c.Title}\n{Gradient.Printing.DebugPrint.Function(Function.Compile(full.Inputs, full.Outputs))}");
     }
     return 0;
 }
 
-static string F3(double ms) => ms.ToString("0.000", CultureInfo.InvariantCulture);
+// Memory drift first, while the process holds nothing else (the scaling case leaves a large managed heap behind).
+if (Wanted("drift"))
+{
+    // One libtorch thread: this section watches memory, and on a loaded machine two threads stall in hand-offs, which
+    // can stretch 100,000 small calls from half a minute to ten.
+    torch.set_num_threads(1);
+    results.Drift = MemoryDrift(plan.DriftCalls);
+    torch.set_num_threads(threads);
+    Console.WriteLine($"drift: {results.Drift.StartKiB / 1024} → {results.Drift.EndKiB / 1024} MiB  [{started.Elapsed.TotalSeconds:0.0} s]");
+}
+foreach (var c in Cases.All(smoke).Where(c => Wanted(c.Id)))
+{
+    var result = RunCase(c, plan);
+    results.Cases.Add(result);
+    Console.WriteLine($"({c.Id}) {c.DType.Name()}: " + string.Join(", ", result.Peers.Select(p =>
+        $"{p.Name} {p.Call.Median:0.000} ms")) + (result.Agrees ? "" : "  OUTPUTS DISAGREE") + $"  [{started.Elapsed.TotalSeconds:0.0} s]");
+}
+if (Wanted("scaling"))
+{
+    foreach (int nodes in plan.ScalingNodes)
+    {
+        results.Scaling.Add(Scaling(nodes, nodes >= 100_000 ? 1 : plan.SetupReps > 1 ? 3 : 1));
+        var s = results.Scaling[^1];
+        Console.WriteLine($"scaling {nodes}: grad {s.GradMs:0} ms, compile {s.CompileMs:0} ms  [{started.Elapsed.TotalSeconds:0.0} s]");
+    }
+}
+results.TotalSeconds = started.Elapsed.TotalSeconds;
+results.Load = (loadAtStart, Results.LoadAverage());
 
-static string F(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture);
+Directory.CreateDirectory(outDir);
+var markdown = new StringBuilder(Report.Markdown(results));
+if (Wanted("scan"))
+{
+    // Issue 9's case: an RNN's loss and gradient through Scan beside TorchSharp eager autograd of the same recurrence.
+    ScanBench.Run(markdown.AppendLine(), smoke);
+    Console.WriteLine($"scan  [{started.Elapsed.TotalSeconds:0.0} s]");
+}
+File.WriteAllText(Path.Combine(outDir, "results.md"), markdown.ToString());
+File.WriteAllText(Path.Combine(outDir, "results.json"), Report.Json(results));
+Console.WriteLine($"wrote {Path.Combine(outDir, "results.md")} and results.json in {results.TotalSeconds:0.0} s");
+return results.Cases.All(c => c.Agrees) ? 0 : 3;
+
+static CaseResult RunCase(Case c, Plan plan)
+{
+    using var caseScope = torch.NewDisposeScope();
+    // Our side: build, differentiate, compile — each timed, the first round a warm-up when there are several.
+    var build = new List<double>();
+    var grad = new List<double>();
+    var compile = new List<double>();
+    Function? function = null;
+    int reps = plan.SetupReps == 1 ? 1 : plan.SetupReps + 1;
+    for (int rep = 0; rep < reps; rep++)
+    {
+        var watch = Stopwatch.StartNew();
+        var forward = c.Build();
+        double b = watch.Elapsed.TotalMilliseconds;
+        var full = c.Differentiate(forward);
+        double g = watch.Elapsed.TotalMilliseconds;
+        function = Function.Compile(full.Inputs, full.Outputs);
+        double f = watch.Elapsed.TotalMilliseconds;
+        if (reps == 1 || rep > 0)
+        {
+            build.Add(b);
+            grad.Add(g - b);
+            compile.Add(f - g);
+        }
+    }
+    var fn = function!;
+    var arguments = c.Arguments();
+    var peers = new[]
+    {
+        new Peer("ours", () => fn.Call(arguments)),
+        new Peer("eager", c.Eager(arguments)),
+        new Peer("raw", c.Raw(arguments)),
+    };
+    var (diffEager, diffRaw) = Agreement(peers);
+    bool agrees = Math.Max(diffEager, diffRaw) <= (c.DType == DType.Float64 ? 1e-9 : 2e-3);
+
+    var times = Harness.TimeInterleaved(peers, plan.Rounds, plan.SampleMs);
+    var memory = peers.Select(p => Harness.Memory(p, plan.MemoryCalls)).ToArray();
+    var profile = Profiler.Run(fn, arguments, plan.ProfileReps);
+    return new CaseResult(c, Stats.Of(build), Stats.Of(grad), Stats.Of(compile), fn.Toposort().Count, fn.InPlaceCount,
+        peers.Select((p, i) => new PeerResult(p.Name, times[i], memory[i])).ToArray(), diffEager, diffRaw, agrees,
+        profile);
+}
+
+// The largest difference of ours from each peer, relative to the peer's largest magnitude, over all outputs.
+static (double Eager, double Raw) Agreement(Peer[] peers)
+{
+    using var scope = torch.NewDisposeScope();
+    var outputs = peers.Select(p => p.Call()).ToArray();
+    double Diff(torch.Tensor[] ours, torch.Tensor[] other)
+    {
+        if (ours.Length != other.Length)
+        {
+            return double.PositiveInfinity;
+        }
+        double worst = 0;
+        for (int i = 0; i < ours.Length; i++)
+        {
+            if (!ours[i].shape.SequenceEqual(other[i].shape))
+            {
+                return double.PositiveInfinity;
+            }
+            var a = ours[i].to_type(torch.float64);
+            var b = other[i].detach().to_type(torch.float64);
+            double scale = Math.Max(b.abs().max().item<double>(), 1e-300);
+            worst = Math.Max(worst, (a - b).abs().max().item<double>() / scale);
+        }
+        return worst;
+    }
+    return (Diff(outputs[0], outputs[1]), Diff(outputs[0], outputs[2]));
+}
+
+// grad + compile of the chain's sum, by graph size: is it linear?
+static ScalingResult Scaling(int nodes, int reps)
+{
+    var samples = new List<ScalingResult>();
+    for (int rep = 0; rep < reps; rep++)
+    {
+        GC.Collect();
+        var (x, cost, g, build, grad) = Cases.ScalingGraph(nodes);
+        var watch = Stopwatch.StartNew();
+        var f = Function.Compile([x], [cost, g]);
+        samples.Add(new ScalingResult(nodes, f.Toposort().Count, build, grad, watch.Elapsed.TotalMilliseconds));
+    }
+    return samples.OrderBy(s => s.GradMs + s.CompileMs).ElementAt(samples.Count / 2);
+}
+
+// 100k calls of a small compiled MLP gradient: does resident memory drift?
+static DriftResult MemoryDrift(int calls)
+{
+    var (x, parameters, h) = Cases.MlpGraph(3, DType.Float64);
+    var cost = (h * h).Sum();
+    var f = Function.Compile([x, .. parameters], [cost, .. Autodiff.Grad(cost, parameters)]);
+    using var scope = torch.NewDisposeScope();
+    var values = Cases.MlpValues(3, 32, 16, DType.Float64);
+    void Call()
+    {
+        foreach (var t in f.Call(values))
+        {
+            t.Dispose();
+        }
+    }
+    for (int i = 0; i < Math.Max(calls / 10, 100); i++)
+    {
+        Call();
+    }
+    GC.Collect();
+    long start = Harness.Rss();
+    long peak = start, low = start;
+    for (int i = 1; i <= calls; i++)
+    {
+        Call();
+        if (i % (calls / 20) == 0)
+        {
+            long rss = Harness.Rss();
+            peak = Math.Max(peak, rss);
+            low = Math.Min(low, rss);
+        }
+    }
+    long end = Harness.Rss();
+    int timed = Math.Min(calls / 2, 1000);
+    var watch = Stopwatch.StartNew();
+    for (int i = 0; i < timed; i++)
+    {
+        Call();
+    }
+    return new DriftResult(calls, start, end, low, peak, 1000 * watch.Elapsed.TotalMilliseconds / timed);
+}

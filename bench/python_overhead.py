@@ -1,8 +1,10 @@
 """Python call overhead of a compiled function (part of ``make bench``; a measurement, not a test).
 
 Times ``f(x)`` for ``f = function([x], x * 2)`` on a small float64 vector from Python, then, in the same process
-through pythonnet, the same compiled function called from C# and the raw libtorch kernel it runs. Appends a section
-to ``results.md`` and writes ``python-overhead.json`` in the output folder.
+through pythonnet, the same compiled function called from C# and the raw libtorch kernel it runs. Then, when
+``import torch`` works, PyTorch eager autograd from Python as one more peer of the .NET cases (``torch_peer.py``).
+Appends its sections to ``results.md``, merges its figures into ``results.json`` (keys ``python_overhead`` and
+``python_torch``) and writes ``python-overhead.json``, all in the output folder.
 
 Usage: ``python bench/python_overhead.py [--smoke] [--out DIR]``
 """
@@ -10,6 +12,8 @@ Usage: ``python bench/python_overhead.py [--smoke] [--out DIR]``
 import argparse
 import json
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -30,6 +34,17 @@ def per_call_us(fn, arg, calls, runs):
         if run:
             times.append((time.perf_counter() - start) / calls * 1e6)
     return statistics.median(times), min(times)
+
+
+def torch_peer(smoke, results_json):
+    """PyTorch eager from Python (``torch_peer.py``) in a process of its own: (figures, markdown section)."""
+    command = [sys.executable, str(Path(__file__).resolve().parent / "torch_peer.py"), "--results", str(results_json)]
+    done = subprocess.run(command + (["--smoke"] if smoke else []), capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        note = f"PyTorch from Python: the peer process failed (exit {done.returncode}): {done.stderr.strip()[-500:]}"
+        return {"available": False, "note": note}, f"\n## PyTorch eager from Python\n\n{note}\n"
+    answer = json.loads(done.stdout)
+    return answer["figures"], answer["markdown"]
 
 
 def main():
@@ -73,8 +88,16 @@ def main():
         f"pythonnet); fastest Python run {python_min:.2f} µs per call.",
         "",
     ])
+    results_json = out / "results.json"
+    results = json.loads(results_json.read_text()) if results_json.is_file() else {}
+    torch_figures, torch_section = torch_peer(options.smoke, results_json)
+    print(torch_figures.get("note", f"PyTorch from Python: {len(torch_figures.get('cases', []))} cases measured"))
+    results["python_overhead"] = figures
+    results["python_torch"] = torch_figures
+    results_json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     with open(out / "results.md", "a", encoding="utf-8") as report:
         report.write(section)
+        report.write(torch_section)
     print(section)
 
 
