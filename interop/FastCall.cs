@@ -114,6 +114,7 @@ public static unsafe class FastCall
                 CopyAndDispose(results, outs);
                 return Done;
             }
+            DisposePending(); // results a caller never collected (e.g. interrupted between the two calls)
             t_pending = results;
             return NewLayout;
         }
@@ -185,6 +186,15 @@ public static unsafe class FastCall
             t_error = e;
             return Failed;
         }
+    }
+
+    private static void DisposePending()
+    {
+        foreach (var t in t_pending ?? [])
+        {
+            t.Dispose();
+        }
+        t_pending = null;
     }
 
     /// <summary>

@@ -139,3 +139,28 @@ def test_errors_still_name_the_argument(double_plus_one):
     with pytest.raises(TypeError, match="complex128 values as float64"):
         double_plus_one(np.ones((2, 2), dtype=complex))
     np.testing.assert_array_equal(double_plus_one(np.zeros((1, 1))), [[1.0]])  # still usable
+
+
+def test_results_nobody_collected_are_freed_by_the_next_call():
+    import gc
+
+    from TorchSharp import torch
+
+    from sharpgrad.compile.function import _ENTRY, _NEW_LAYOUT
+
+    x = at.dvector("x")
+    f = aesara.function([x], [x * 2, x + 1])
+    args = (np.ones(3),)
+
+    def live():
+        gc.collect()
+        return int(torch.Tensor.TotalCount)
+
+    # With no output arrays given, every call leaves its results waiting (as if Python were interrupted before
+    # collecting them); each new call must free the previous call's instead of piling them up.
+    assert _ENTRY.call(f._handle, args, ()) == _NEW_LAYOUT
+    before = live()
+    for _ in range(20):
+        assert _ENTRY.call(f._handle, args, ()) == _NEW_LAYOUT
+    assert live() == before
+    np.testing.assert_array_equal(f(np.arange(3.0))[1], [1.0, 2.0, 3.0])  # and the function still works
