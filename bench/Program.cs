@@ -21,7 +21,7 @@ var started = Stopwatch.StartNew();
 double loadAtStart = Results.LoadAverage();
 
 var plan = new Plan(
-    Rounds: smoke ? 2 : 21, SampleMs: smoke ? 0.5 : 25, SetupReps: smoke ? 1 : 5, MemoryCalls: smoke ? 1 : 3,
+    Rounds: smoke ? 2 : 21, SampleMs: smoke ? 0.5 : 25, SetupReps: smoke ? 1 : 9, MemoryCalls: smoke ? 1 : 3,
     ProfileReps: smoke ? 1 : 5, DriftCalls: smoke ? 500 : 100_000,
     ScalingNodes: smoke ? [300, 1_000] : [1_000, 10_000, 100_000]);
 var results = new Results(smoke, threads, DateTime.UtcNow);
@@ -44,6 +44,11 @@ if (Wanted("drift"))
     results.Drift = MemoryDrift(plan.DriftCalls);
     torch.set_num_threads(threads);
     Console.WriteLine($"drift: {results.Drift.StartKiB / 1024} → {results.Drift.EndKiB / 1024} MiB  [{started.Elapsed.TotalSeconds:0.0} s]");
+}
+if (!smoke)
+{
+    WarmUp();
+    Console.WriteLine($"warm-up  [{started.Elapsed.TotalSeconds:0.0} s]");
 }
 foreach (var c in Cases.All(smoke).Where(c => Wanted(c.Id)))
 {
@@ -88,6 +93,8 @@ static CaseResult RunCase(Case c, Plan plan)
     int reps = plan.SetupReps == 1 ? 1 : plan.SetupReps + 1;
     for (int rep = 0; rep < reps; rep++)
     {
+        // From a collected heap, so that garbage left by earlier work is not collected inside this rep's timing.
+        GC.Collect();
         var watch = Stopwatch.StartNew();
         var forward = c.Build();
         double b = watch.Elapsed.TotalMilliseconds;
@@ -119,6 +126,31 @@ static CaseResult RunCase(Case c, Plan plan)
     return new CaseResult(c, Stats.Of(build), Stats.Of(grad), Stats.Of(compile), fn.Toposort().Count, fn.InPlaceCount,
         peers.Select((p, i) => new PeerResult(p.Name, times[i], memory[i])).ToArray(), diffEager, diffRaw, agrees,
         profile);
+}
+
+// Every case's setup at full size, and its calls at smoke size, a few times: the setup times measured next are then
+// of steady-state code (the JIT's optimized tier, loops past on-stack replacement), not of its first tier. The pauses
+// let the background JIT catch up.
+static void WarmUp()
+{
+    for (int round = 0; round < 3; round++)
+    {
+        foreach (var c in Cases.All(smoke: false))
+        {
+            var full = c.Differentiate(c.Build());
+            Function.Compile(full.Inputs, full.Outputs);
+        }
+        foreach (var c in Cases.All(smoke: true))
+        {
+            using var scope = torch.NewDisposeScope();
+            var full = c.Differentiate(c.Build());
+            var arguments = c.Arguments();
+            Function.Compile(full.Inputs, full.Outputs).Call(arguments);
+            c.Eager(arguments)();
+            c.Raw(arguments)();
+        }
+        Thread.Sleep(200);
+    }
 }
 
 // The largest difference of ours from each peer, relative to the peer's largest magnitude, over all outputs.

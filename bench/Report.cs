@@ -185,7 +185,9 @@ public static class Report
                           $"{Cell(c.Compile)} | {F(total)} | {c.Nodes:N0} ({c.InPlace:N0}) | {anchor} | " +
                           $"{c.DiffEager:0.0e0} / {c.DiffRaw:0.0e0}{(c.Agrees ? "" : " **disagree**")} |");
         }
-        md.AppendLine().AppendLine("Median (min–max) of the repetitions after a warm-up one. Build = the forward graph; " +
+        md.AppendLine().AppendLine("Median (min–max) of the repetitions after a warm-up one, each from a collected heap, in " +
+                                   "steady state (every case was set up three times before, so the JIT's optimized tier " +
+                                   "is in place; a cold process's first compile is slower). Build = the forward graph; " +
                                    "grad = `Autodiff.Grad` / `Jacobian` / `Hessian` / `Rop`; compile = `Function.Compile` " +
                                    "(clone, rewrite, schedule).").AppendLine();
     }
