@@ -188,10 +188,16 @@ static ScalingResult Scaling(int nodes, int reps)
     for (int rep = 0; rep < reps; rep++)
     {
         GC.Collect();
-        var (x, cost, g, build, grad) = Cases.ScalingGraph(nodes);
         var watch = Stopwatch.StartNew();
+        var (x, cost) = Cases.ChainCost(nodes);
+        double build = watch.Elapsed.TotalMilliseconds;
+        var paused = GC.GetTotalPauseDuration();
+        var g = Autodiff.Grad(cost, x);
+        double grad = watch.Elapsed.TotalMilliseconds - build;
         var f = Function.Compile([x], [cost, g]);
-        samples.Add(new ScalingResult(nodes, f.Toposort().Count, build, grad, watch.Elapsed.TotalMilliseconds));
+        double compile = watch.Elapsed.TotalMilliseconds - build - grad;
+        samples.Add(new ScalingResult(nodes, f.Toposort().Count, build, grad, compile,
+            (GC.GetTotalPauseDuration() - paused).TotalMilliseconds));
     }
     return samples.OrderBy(s => s.GradMs + s.CompileMs).ElementAt(samples.Count / 2);
 }
