@@ -5,7 +5,7 @@ using Gradient.Stress;
 //   graphs  --count N [--seed S] [--depth D] [--failures DIR]   random graphs, derivatives vs finite differences
 //   replay  FILE.json                                           re-check a saved failing graph
 //   minimize FILE.json                                          shrink a saved failing graph, print it
-//   badinput --from A --to B | --count | --list                 bad-input cases (child protocol: BEGIN i / END i {json})
+//   badinput --from A --to B [--stride S] | --count | --list                 bad-input cases (child protocol: BEGIN i / END i {json})
 //   memory  [--calls N] [--warmup N] [--cycles N]               RSS and live tensors over calls and compile cycles
 //   threads [--threads N] [--calls N]                           one function from many threads vs the serial results
 // Each mode prints one line "RESULT {json}" at the end.
@@ -55,7 +55,7 @@ switch (mode)
             }
             return 0;
         }
-        return BadInputs.RunChild(Int("--from", 0), Int("--to", int.MaxValue));
+        return BadInputs.RunChild(Int("--from", 0), Int("--to", int.MaxValue), Int("--stride", 1));
     case "memory":
     {
         var calls = MemoryStress.Calls(Int("--calls", 100_000), Int("--warmup", 10_000));

@@ -60,7 +60,7 @@ public static class ThreadStress
                 using var scope = torch.NewDisposeScope();
                 int s = (thread * callsPerThread + i) % seeds;
                 var outs = f.Call(inputs[s]);
-                if (outs.Zip(expected[s]).Any(p => !p.First.equal(p.Second).item<bool>()))
+                if (outs.Zip(expected[s]).Any(p => !Same(p.First, p.Second)))
                 {
                     Interlocked.Increment(ref mismatches);
                 }
@@ -99,4 +99,8 @@ public static class ThreadStress
         }
         return new ThreadReport(threads, total, mismatches, violations, seconds);
     }
+
+    /// <summary>Same dtype, shape and values, bit for bit.</summary>
+    private static bool Same(torch.Tensor a, torch.Tensor b) =>
+        a.dtype == b.dtype && a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 }

@@ -4,7 +4,7 @@
 documented exception naming the problem (see ``verdict.py``). A *probe* (``must_raise=False``) is an input that may
 be fine (a rank-3 tensor where a matrix is usual, NaN values): it may succeed, but if it raises, the same rules hold.
 
-Run as a child: ``python stress/badinput_py.py --from A --to B`` prints ``BEGIN i`` before case i and
+Run as a child: ``python stress/badinput_py.py --from A --to B [--stride S]`` prints ``BEGIN i`` before case i and
 ``END i {json}`` after it, flushed, so the parent (``stress.py``) knows which case a dead child was running.
 ``--count`` prints the number of cases.
 """
@@ -952,11 +952,12 @@ def main(argv):
         return 0
     start = int(argv[argv.index("--from") + 1]) if "--from" in argv else 0
     stop = int(argv[argv.index("--to") + 1]) if "--to" in argv else len(all_cases)
-    for i in range(start, min(stop, len(all_cases))):
+    stride = int(argv[argv.index("--stride") + 1]) if "--stride" in argv else 1
+    for i in range(start, min(stop, len(all_cases)), stride):
         case = all_cases[i]
         print(f"BEGIN {i}", flush=True)
         result = run_case(case)
-        result.update(name=case.name, category=case.category)
+        result.update(name=case.name, category=case.category, must_raise=case.must_raise)
         print(f"END {i} {json.dumps(result)}", flush=True)
     return 0
 

@@ -23,8 +23,10 @@ def _reader(stream, lines):
     lines.put(None)
 
 
-def run_cases(command, total, *, batch=400, timeout=60.0, startup=120.0, env=None, cwd=None, progress=None):
-    """Run cases 0..total-1 of ``command`` (a list; ``--from A --to B`` is appended) in child processes.
+def run_cases(command, total, *, stride=1, batch=400, timeout=60.0, startup=120.0, env=None, cwd=None,
+              progress=None):
+    """Run cases 0, stride, 2·stride, ... below ``total`` of ``command`` (a list; ``--from A --to B --stride S`` is
+    appended) in child processes, ``batch`` cases per child.
 
     Returns ``(results, deaths, hangs)``: ``results[i]`` is the child's JSON verdict for case i; ``deaths`` and
     ``hangs`` list ``{"case": i, "detail": ...}`` for the cases that killed or stalled their child.
@@ -32,9 +34,10 @@ def run_cases(command, total, *, batch=400, timeout=60.0, startup=120.0, env=Non
     results, deaths, hangs = {}, [], []
     start = 0
     while start < total:
-        stop = min(total, start + batch)
-        child = subprocess.Popen(command + ["--from", str(start), "--to", str(stop)], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True, env=env, cwd=cwd, start_new_session=True)
+        stop = min(total, start + batch * stride)
+        child = subprocess.Popen(command + ["--from", str(start), "--to", str(stop), "--stride", str(stride)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd,
+                                 start_new_session=True)
         lines = queue.Queue()
         threading.Thread(target=_reader, args=(child.stdout, lines), daemon=True).start()
         errors = []
@@ -47,20 +50,20 @@ def run_cases(command, total, *, batch=400, timeout=60.0, startup=120.0, env=Non
                 case = current if current is not None else start
                 hangs.append({"case": case, "detail": f"no answer within {limit:.0f} s"})
                 _kill(child)
-                next_start = case + 1
+                next_start = case + stride
                 break
             if line is None:
                 code = child.wait()
                 if current is not None:
                     tail = "".join(errors[-20:])[-2000:]
                     deaths.append({"case": current, "detail": f"exit status {_status(code)}", "stderr": tail})
-                    next_start = current + 1
+                    next_start = current + stride
                 elif code != 0 and not results.keys() & set(range(start, stop)):
                     deaths.append({"case": start, "detail": f"child failed to start: exit status {_status(code)}",
                                    "stderr": "".join(errors)[-2000:]})
-                    next_start = start + 1
+                    next_start = start + stride
                 else:
-                    next_start = max(stop, start + 1)
+                    next_start = stop
                 break
             limit = timeout
             if line.startswith("BEGIN "):

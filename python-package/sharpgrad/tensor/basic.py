@@ -108,7 +108,7 @@ def zeros(shape, dtype=None):
     TensorVariable
         The zeros.
     """
-    return alloc(np.array(0, dtype=dtype or _float_x()), *_shape_items(shape, "zeros"))
+    return alloc(np.array(0, dtype=_dtype_name(dtype) or _float_x()), *_shape_items(shape, "zeros"))
 
 
 def ones(shape, dtype=None):
@@ -126,7 +126,7 @@ def ones(shape, dtype=None):
     TensorVariable
         The ones.
     """
-    return alloc(np.array(1, dtype=dtype or _float_x()), *_shape_items(shape, "ones"))
+    return alloc(np.array(1, dtype=_dtype_name(dtype) or _float_x()), *_shape_items(shape, "ones"))
 
 
 def eye(n, m=None, k=0, dtype=None):
