@@ -19,7 +19,10 @@ public enum GraphVerdict
     /// <summary>The point landed on a kink (the one-sided differences disagree): no derivative to check.</summary>
     Kink,
 
-    /// <summary>No draw of this seed stayed in range (finite values of moderate size): nothing checked.</summary>
+    /// <summary>
+    /// No draw of this seed stayed in range (finite values of moderate size), or finite differences did not converge
+    /// (no two step sizes agree): nothing checked.
+    /// </summary>
     Rejected,
 }
 
@@ -224,6 +227,13 @@ public static class GraphCheck
             }
             if (!estimates.Any(e => Close(value, e)))
             {
+                // No two steps agree: the output is too coarse here for finite differences to converge (1 - sigmoid(26)
+                // is 3e-12, known to 1e-16), so there is nothing to compare with.
+                bool converged = estimates.Where((e, i) => estimates.Skip(i + 1).Any(f => Close(e, f))).Any();
+                if (!converged)
+                {
+                    return (GraphVerdict.Rejected, "finite differences do not converge");
+                }
                 return (GraphVerdict.Fail, string.Create(CultureInfo.InvariantCulture,
                     $"{what}: ⟨derivative, direction⟩ = {value:R}; finite differences give {central:R} " +
                     $"(grad {aGrad:R}, Lop {aLop:R}, Rop {aRop:R})"));

@@ -274,9 +274,11 @@ public sealed class GraphGenerator
                 return Done("min", T.Min(x.V, axes, keep), shape);
             case "var" or "std":
             {
-                long count = (axes ?? Enumerable.Range(0, x.Rank).ToArray())
-                    .Aggregate(1L, (p, a) => p * x.Shape[a < 0 ? a + x.Rank : a]);
-                int ddof = count > 1 && _rng.Next(2) == 0 ? 1 : 0;
+                var lengths = (axes ?? Enumerable.Range(0, x.Rank).ToArray()).Select(a => x.Shape[a < 0 ? a + x.Rank : a])
+                    .ToArray();
+                long count = lengths.Aggregate(1L, (p, n) => p * n);
+                // As Aesara, ddof applies to each reduced axis (n_i - ddof): an axis of length 1 would divide by 0.
+                int ddof = lengths.All(n => n > 1) && _rng.Next(2) == 0 ? 1 : 0;
                 if (count == 1 && kind == "std")
                 {
                     return null; // the standard deviation of one value sits on the kink of sqrt at 0

@@ -29,6 +29,50 @@ switch (mode)
         Console.WriteLine($"{verdict}: {detail}");
         return verdict == GraphVerdict.Fail ? 1 : 0;
     }
+    case "trace":
+    {
+        // The first intermediate of a seed's graph (first draw) that is not finite, with its node.
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var graph = new GraphGenerator(unchecked(int.Parse(argv[1], CultureInfo.InvariantCulture) * 7919)).Next();
+        var nodes = Gradient.Graph.GraphOrder.Toposort([graph.Output], graph.Inputs.ToHashSet());
+        var outs = nodes.SelectMany(n => n.Outputs).Where(v => v.DType == Gradient.Kernels.DType.Float64).ToArray();
+        var lenient = new Gradient.Compile.CompileOptions
+        {
+            OnUnusedInput = Gradient.Compile.UnusedInputPolicy.Ignore, Rewrites = [],
+        };
+        var values = new Dictionary<Gradient.Graph.Variable, TorchSharp.torch.Tensor>();
+        foreach (var o in outs)
+        {
+            TorchSharp.torch.Tensor v;
+            try
+            {
+                v = Gradient.Compile.Function.Compile(graph.Inputs, [o], lenient).Call(graph.Point)[0];
+            }
+            catch (Exception e)
+            {
+                Console.WriteLine($"{e.Message}\n{Gradient.Printing.DebugPrint.Graph([o], printType: true)}");
+                foreach (var input in o.Owner!.Inputs.Where(values.ContainsKey))
+                {
+                    Console.WriteLine($"input {input}: {string.Join(", ", values[input].to_type(TorchSharp.torch.float64).data<double>().ToArray())}");
+                }
+                return 0;
+            }
+            v = v.is_sparse ? v.to_dense() : v;
+            values[o] = v;
+            if (v.NumberOfElements > 0 && !TorchSharp.torch.isfinite(v).all().item<bool>())
+            {
+                Console.WriteLine(Gradient.Printing.DebugPrint.Graph([o], printType: true));
+                foreach (var input in o.Owner!.Inputs.Where(values.ContainsKey))
+                {
+                    Console.WriteLine($"input {input}: {string.Join(", ", values[input].to_type(TorchSharp.torch.float64).data<double>().ToArray())}");
+                }
+                Console.WriteLine($"value: {string.Join(", ", v.data<double>().ToArray())}");
+                return 0;
+            }
+        }
+        Console.WriteLine("all finite");
+        return 0;
+    }
     case "minimize":
     {
         var (graph, point, detail, printed) = GraphMinimizer.Minimize(argv[1]);

@@ -138,6 +138,23 @@ public sealed class ReliabilityTests
         Assert.That(GradCheck.Doubles(result), Is.EqualTo(new[] { 1.0, 2, 3 }));
     }
 
+    /// <summary>
+    /// log(1 - sigmoid(x)) and log(sigmoid(x)) are computed as -softplus(±x): the naive forms lost every digit for
+    /// |x| in the tens (binary_crossentropy of a saturated sigmoid), which the random graphs caught as finite
+    /// differences of zero against a correct derivative.
+    /// </summary>
+    [Test]
+    public void Log_of_sigmoid_and_of_its_complement_are_stable()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DVector("x");
+        var f = Function.Compile([x], [T.Log(1.0 - T.Sigmoid(x)), T.Log(T.Sigmoid(x))]);
+        var outs = f.Call(torch.tensor(new[] { 30.0, -800.0 }));
+        Assert.That(GradCheck.Doubles(outs[0])[0], Is.EqualTo(-30.000000000000092).Within(1e-12));
+        Assert.That(GradCheck.Doubles(outs[1])[1], Is.EqualTo(-800.0));
+        Assert.That(f.Toposort().Select(n => n.Op.ToString()), Has.None.Contains("sigmoid"));
+    }
+
     // ---------------------------------------------------------------- regressions: silent acceptance
 
     /// <summary>A class index outside 0..k-1 gave -log(0) = inf silently; it is refused, as Aesara's one-hot op does.</summary>

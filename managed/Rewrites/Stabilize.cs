@@ -45,6 +45,37 @@ public sealed class Log1pExpToSoftplus : ILocalRewrite
 }
 
 /// <summary>
+/// <c>log(sigmoid(x)) → -softplus(-x)</c> and <c>log(1 - sigmoid(x)) → -softplus(x)</c> (Aesara's
+/// <c>logsigm_to_softplus</c> and <c>log1msigm_to_softplus</c>): sigmoid saturates to 0 or 1 for |x| beyond a few
+/// tens, where the naive forms lose every digit (1 - sigmoid(26) is 3e-12, known to 1e-16) or give -inf.
+/// </summary>
+public sealed class LogSigmoidToSoftplus : ILocalRewrite
+{
+    /// <inheritdoc/>
+    public string Name => "local_log_sigmoid_to_softplus";
+
+    /// <inheritdoc/>
+    public Variable?[]? Transform(Apply node)
+    {
+        if (!IsElemwise(node, "log"))
+        {
+            return null;
+        }
+        var y = node.Outputs[0];
+        if (ElemwiseOwner(node.Inputs[0], "sigmoid") is { } sigmoid)
+        {
+            return One(Fit(-T.Softplus(-As(sigmoid.Inputs[0], y.DType)), y));
+        }
+        if (ElemwiseOwner(node.Inputs[0], "sub") is { } sub && IsFilledWith(sub.Inputs[0], 1)
+            && ElemwiseOwner(sub.Inputs[1], "sigmoid") is { } complement)
+        {
+            return One(Fit(-T.Softplus(As(complement.Inputs[0], y.DType)), y));
+        }
+        return null;
+    }
+}
+
+/// <summary>
 /// <c>exp(x) / sum(exp(x), axis, keepdims=True) → softmax(x, axis)</c> for one axis or all axes (Aesara's
 /// <c>local_softmax_simplifier</c>), so that a hand-written softmax gets the stable kernel and, under a log, the
 /// log-softmax rewrite.
