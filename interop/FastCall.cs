@@ -16,7 +16,8 @@ namespace Gradient.Interop;
 /// Python calls these with the GIL held (<c>ctypes.PYFUNCTYPE</c>), so the objects read here cannot change during a
 /// call. <see cref="Call"/> releases the GIL while the compiled function runs (after the arguments were read, before
 /// the outputs are written), so Python threads calling compiled functions run them in parallel, and a call waiting
-/// for a shared variable's lock never blocks the Python code another call runs (a Python op retakes the GIL). The layouts read are CPython's tuple (<c>ob_size</c> at 16, items from 24) and numpy's array object
+/// for a shared variable's lock never blocks the Python code another call runs (a Python op retakes the GIL).
+/// The layouts read are CPython's tuple (<c>ob_size</c> at 16, items from 24) and numpy's array object
 /// (<c>PyArrayObject_fields</c>: data at 16, nd at 24, dimensions at 32, strides at 40, descr at 56, flags at 64) and
 /// descriptor (byteorder at 26, type_num at 28), all part of numpy's ABI in versions 1 and 2.
 /// Return codes: <see cref="Done"/>, <see cref="NewLayout"/> (results kept for <see cref="CopyPending"/>),

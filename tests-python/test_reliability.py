@@ -181,3 +181,13 @@ def test_python_threads_sharing_one_function_get_its_exact_results():
     for w in workers:
         w.join()
     assert results == [200.0 ** 3] * 80
+
+
+def test_log_of_one_minus_sigmoid_and_its_gradient_are_stable():
+    """Found by the random graphs: the value lost every digit for x in the tens, then its gradient was 0 / 0."""
+    x = at.dvector("x")
+    y = at.log(1.0 - nnet.sigmoid(x))
+    f = aesara.function([x], [y, aesara.grad(y.sum(), x)])
+    value, grad = f(np.array([30.0, 43.1]))
+    np.testing.assert_allclose(value, [-30.000000000000092, -43.1], rtol=0, atol=1e-12)
+    np.testing.assert_allclose(grad, [-1.0, -1.0], rtol=0, atol=1e-12)

@@ -29,6 +29,7 @@ public static class Rewriter
         new ShapeFolding(),
         new LogOnePlusToLog1p(),
         new Log1pExpToSoftplus(),
+        new OneMinusSigmoid(),
         new LogSigmoidToSoftplus(),
         new RecognizeSoftmax(),
         new LogSoftmaxOfSoftmax(),

@@ -45,9 +45,31 @@ public sealed class Log1pExpToSoftplus : ILocalRewrite
 }
 
 /// <summary>
-/// <c>log(sigmoid(x)) → -softplus(-x)</c> and <c>log(1 - sigmoid(x)) → -softplus(x)</c> (Aesara's
-/// <c>logsigm_to_softplus</c> and <c>log1msigm_to_softplus</c>): sigmoid saturates to 0 or 1 for |x| beyond a few
-/// tens, where the naive forms lose every digit (1 - sigmoid(26) is 3e-12, known to 1e-16) or give -inf.
+/// <c>1 - sigmoid(x) → sigmoid(-x)</c> (Aesara's <c>local_1msigmoid</c>): exact, and kept to full precision where
+/// sigmoid(x) saturates (1 - sigmoid(26) is 3e-12 known to 1e-16; 1 - sigmoid(43) is 0). It also makes the gradient
+/// of log(1 - sigmoid(x)), a quotient of two such differences, finite.
+/// </summary>
+public sealed class OneMinusSigmoid : ILocalRewrite
+{
+    /// <inheritdoc/>
+    public string Name => "local_1msigmoid";
+
+    /// <inheritdoc/>
+    public Variable?[]? Transform(Apply node)
+    {
+        if (!IsElemwise(node, "sub") || !IsFilledWith(node.Inputs[0], 1)
+            || ElemwiseOwner(node.Inputs[1], "sigmoid") is not { } sigmoid)
+        {
+            return null;
+        }
+        var y = node.Outputs[0];
+        return One(Fit(T.Sigmoid(-As(sigmoid.Inputs[0], y.DType)), y));
+    }
+}
+
+/// <summary>
+/// <c>log(sigmoid(x)) → -softplus(-x)</c> (Aesara's <c>logsigm_to_softplus</c>; with <see cref="OneMinusSigmoid"/>
+/// also <c>log1msigm_to_softplus</c>): finite where sigmoid underflows to 0.
 /// </summary>
 public sealed class LogSigmoidToSoftplus : ILocalRewrite
 {
@@ -57,21 +79,12 @@ public sealed class LogSigmoidToSoftplus : ILocalRewrite
     /// <inheritdoc/>
     public Variable?[]? Transform(Apply node)
     {
-        if (!IsElemwise(node, "log"))
+        if (!IsElemwise(node, "log") || ElemwiseOwner(node.Inputs[0], "sigmoid") is not { } sigmoid)
         {
             return null;
         }
         var y = node.Outputs[0];
-        if (ElemwiseOwner(node.Inputs[0], "sigmoid") is { } sigmoid)
-        {
-            return One(Fit(-T.Softplus(-As(sigmoid.Inputs[0], y.DType)), y));
-        }
-        if (ElemwiseOwner(node.Inputs[0], "sub") is { } sub && IsFilledWith(sub.Inputs[0], 1)
-            && ElemwiseOwner(sub.Inputs[1], "sigmoid") is { } complement)
-        {
-            return One(Fit(-T.Softplus(As(complement.Inputs[0], y.DType)), y));
-        }
-        return null;
+        return One(Fit(-T.Softplus(-As(sigmoid.Inputs[0], y.DType)), y));
     }
 }
 

@@ -16,8 +16,8 @@ import sys
 
 import numpy as np
 
-__all__ = ["entry_point", "argument_name", "integer", "real", "array", "optional_axis", "axes", "name", "dtype", "callable_arg",
-           "SUPPORTED_DTYPES", "INT64_MAX"]
+__all__ = ["entry_point", "argument_name", "integer", "real", "array", "optional_axis", "axes", "name", "dtype",
+           "callable_arg", "SUPPORTED_DTYPES", "INT64_MAX"]
 
 SUPPORTED_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
                     "complex64", "complex128")
@@ -79,10 +79,12 @@ def _show(value):
 
 
 def integer(value, what, who=None, minimum=None):
-    """``value`` as an int (Python or numpy integers, 0-d integer arrays); ``what`` names the argument."""
-    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iub":
+    """``value`` as an int (Python or numpy integers, 0-d integer arrays; not booleans); ``what`` names the argument."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iu":
         value = value.item()
     try:
+        if isinstance(value, (bool, np.bool_)):
+            raise TypeError
         result = operator.index(value)
     except TypeError:
         raise TypeError(f"{_who(who)}: {what} must be an integer; got {_show(value)} "
