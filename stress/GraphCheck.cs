@@ -295,7 +295,8 @@ public static class GraphCheck
     private static double Dot(torch.Tensor a, torch.Tensor b) =>
         a.NumberOfElements == 0 ? 0 : (a.to_type(torch.float64) * b).sum().item<double>();
 
-    private static torch.Tensor Uniform(long[] shape, Random rng)
+    /// <summary>A float64 tensor of <paramref name="shape"/> uniform in [-1, 1), drawn from <paramref name="rng"/>.</summary>
+    internal static torch.Tensor Uniform(long[] shape, Random rng)
     {
         var data = new double[shape.Aggregate(1L, (p, n) => p * n)];
         for (int i = 0; i < data.Length; i++)

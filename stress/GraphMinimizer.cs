@@ -74,8 +74,8 @@ public static class GraphMinimizer
                 return null; // the checker compares dense values
             }
             var rng = new Random(1);
-            var u = Uniform(y0.shape, rng);
-            var v = point.Select(p => Uniform(p.shape, rng)).ToArray();
+            var u = GraphCheck.Uniform(y0.shape, rng);
+            var v = point.Select(p => GraphCheck.Uniform(p.shape, rng)).ToArray();
             var (verdict, detail) = GraphCheck.Evaluate(graph.Inputs, graph.Outputs[0], point, u, v, y0.shape);
             return verdict == GraphVerdict.Fail ? detail : null;
         }
@@ -83,15 +83,5 @@ public static class GraphMinimizer
         {
             return $"{e.GetType().Name}: {e.Message}";
         }
-    }
-
-    private static torch.Tensor Uniform(long[] shape, Random rng)
-    {
-        var data = new double[shape.Aggregate(1L, (p, n) => p * n)];
-        for (int i = 0; i < data.Length; i++)
-        {
-            data[i] = 2 * rng.NextDouble() - 1;
-        }
-        return torch.tensor(data, torch.float64).reshape(shape);
     }
 }

@@ -2,13 +2,14 @@ using System.Globalization;
 using Gradient.Stress;
 
 // Gradient.Stress: the C# half of `make stress` (stress/stress.py drives it and prints the summary).
-//   graphs  --count N [--seed S] [--depth D] [--failures DIR]   random graphs, derivatives vs finite differences
-//   replay  FILE.json                                           re-check a saved failing graph
+//   graphs   --count N [--seed S] [--depth D] [--failures DIR]  random graphs, derivatives vs finite differences
+//   replay   FILE.json                                          re-check a saved failing graph
 //   minimize FILE.json                                          shrink a saved failing graph, print it
-//   badinput --from A --to B [--stride S] | --count | --list                 bad-input cases (child protocol: BEGIN i / END i {json})
-//   memory  [--calls N] [--warmup N] [--cycles N]               RSS and live tensors over calls and compile cycles
-//   threads [--threads N] [--calls N]                           one function from many threads vs the serial results
-// Each mode prints one line "RESULT {json}" at the end.
+//   trace    SEED                                               the first non-finite intermediate of a seed's graph
+//   badinput --from A --to B [--stride S] | --count | --list    bad-input cases (child protocol: BEGIN i, END i {json})
+//   memory   [--calls N] [--warmup N] [--cycles N]              RSS and live tensors over calls and compile cycles
+//   threads  [--threads N] [--calls N]                          one function from many threads vs the serial results
+// graphs, memory and threads print one line "RESULT {json}" at the end.
 var argv = args.ToList();
 string mode = argv.Count > 0 ? argv[0] : "help";
 string Option(string name, string fallback)
