@@ -47,7 +47,7 @@ test: deps build venv
 	  rc=$$?; echo $$rc > $(RESULTS)/pytest.rc
 	@$(SYSTEM_PYTHON) tools/test_summary.py $(RESULTS)
 
-# Reliability, measured and held (about 15 minutes): every generated bad input of both languages in child processes,
+# Reliability, measured and held (a few minutes): every generated bad input of both languages in child processes,
 # memory over 100,000 calls and 10,000 compilations, 8 threads on one function, 10,000 random graphs against finite
 # differences, clean interpreter exit. Prints one summary block; exits non-zero when a goal is missed. Failing random
 # graphs are saved as JSON reproducers under out/stress/graphs (re-check one: dotnet out/bin/Gradient.Stress.dll replay
