@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Gradient.Kernels;
+using Python.Runtime;
 using TorchSharp;
 
 namespace Gradient.Interop;
@@ -13,7 +14,10 @@ namespace Gradient.Interop;
 /// </summary>
 /// <remarks>
 /// Python calls these with the GIL held (<c>ctypes.PYFUNCTYPE</c>), so the objects read here cannot change during a
-/// call. The layouts read are CPython's tuple (<c>ob_size</c> at 16, items from 24) and numpy's array object
+/// call. <see cref="Call"/> releases the GIL while the compiled function runs (after the arguments were read, before
+/// the outputs are written), so Python threads calling compiled functions run them in parallel, and a call waiting
+/// for a shared variable's lock never blocks the Python code another call runs (a Python op retakes the GIL).
+/// The layouts read are CPython's tuple (<c>ob_size</c> at 16, items from 24) and numpy's array object
 /// (<c>PyArrayObject_fields</c>: data at 16, nd at 24, dimensions at 32, strides at 40, descr at 56, flags at 64) and
 /// descriptor (byteorder at 26, type_num at 28), all part of numpy's ABI in versions 1 and 2.
 /// Return codes: <see cref="Done"/>, <see cref="NewLayout"/> (results kept for <see cref="CopyPending"/>),
@@ -108,7 +112,16 @@ public static unsafe class FastCall
                 addresses[i] = Kernels.Kernels.DataAddress(tensor);
             }
             t_lastInputAddresses = addresses;
-            var results = target.Function.Call(borrowed);
+            torch.Tensor[] results;
+            var thread = PythonEngine.BeginAllowThreads();
+            try
+            {
+                results = target.Function.Call(borrowed);
+            }
+            finally
+            {
+                PythonEngine.EndAllowThreads(thread);
+            }
             if (Fits(results, outs))
             {
                 CopyAndDispose(results, outs);

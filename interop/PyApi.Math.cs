@@ -15,7 +15,10 @@ public static partial class PyApi
     /// <exception cref="ArgumentException">An unknown name, or the wrong number of inputs for it.</exception>
     public static Variable Elementwise(string op, Variable[] inputs)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs is null)
+        {
+            throw new ArgumentNullException(nameof(inputs), $"{op}: inputs is null; expected a list of Variable");
+        }
         var rule = ScalarOps.ByName(op);
         if (inputs.Length != rule.Arity)
         {

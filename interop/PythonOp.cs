@@ -32,7 +32,10 @@ public sealed class PythonOp : Op
     /// <param name="hasConnectionPattern">Whether the Python op defines <c>connection_pattern</c>.</param>
     public PythonOp(PyObject callbacks, string className, string display, bool hasConnectionPattern)
     {
-        ArgumentNullException.ThrowIfNull(callbacks);
+        if (callbacks is null)
+        {
+            throw new ArgumentNullException(nameof(callbacks), $"PythonOp {display}: callbacks is null");
+        }
         _callbacks = callbacks;
         _className = className;
         _display = display;
@@ -63,7 +66,10 @@ public sealed class PythonOp : Op
     /// <summary>Calls the Python op's <c>make_node</c> on <paramref name="inputs"/>.</summary>
     public override Apply MakeNode(params Variable[] inputs)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs is null || inputs.Any(v => v is null))
+        {
+            throw new ArgumentNullException(nameof(inputs), $"{this}.make_node: the inputs (or one of them) are null");
+        }
         using (Py.GIL())
         {
             using var pyInputs = inputs.ToPython();
@@ -223,6 +229,7 @@ public sealed class PythonOp : Op
         return dOut;
     }
 
+
     /// <summary>The Python op's <c>connection_pattern</c> when it defines one (asked once per node), else all true.</summary>
     public override bool[][] ConnectionPattern(Apply node)
     {
@@ -319,14 +326,20 @@ public static partial class PyApi
     /// </summary>
     public static Apply PythonApply(PythonOp op, Variable[] inputs, string[] dtypes, long[] shapes, int[] ranks)
     {
-        ArgumentNullException.ThrowIfNull(op);
+        if (op is null)
+        {
+            throw new ArgumentNullException(nameof(op), "PythonApply: op is null; expected a PythonOp");
+        }
         if (dtypes.Length != ranks.Length || shapes.Length != ranks.Sum())
         {
             throw new ArgumentException($"{op}: output dtypes, ranks and shapes disagree in length");
         }
         for (int i = 0; i < inputs.Length; i++)
         {
-            ArgumentNullException.ThrowIfNull(inputs[i], $"{op} input {i}");
+            if (inputs[i] is null)
+            {
+                throw new ArgumentNullException(nameof(inputs), $"{op}: input {i} is null; expected a Variable");
+            }
         }
         var types = new TensorType[dtypes.Length];
         int at = 0;

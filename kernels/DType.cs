@@ -36,7 +36,8 @@ public static class DTypes
         ["bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64", "complex64", "complex128"];
 
     /// <summary>The numpy name, e.g. <c>float64</c>.</summary>
-    public static string Name(this DType dtype) => s_names[(int)dtype];
+    public static string Name(this DType dtype) =>
+        (uint)dtype < (uint)s_names.Length ? s_names[(int)dtype] : $"DType {(int)dtype}";
 
     /// <summary>Parses a numpy dtype name.</summary>
     /// <exception cref="ArgumentException">The name is not a supported dtype.</exception>

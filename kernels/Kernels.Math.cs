@@ -281,9 +281,14 @@ public static partial class Kernels
     /// aligned, each length equal or 1).
     /// </summary>
     /// <exception cref="ArgumentException">Two lengths on one axis differ and neither is 1.</exception>
-    public static void CheckBroadcast(string op, params Tensor[] operands)
+    public static void CheckBroadcast(string op, params Tensor[] operands) => BroadcastShape(op, operands);
+
+    /// <summary>numpy's broadcast shape of <paramref name="operands"/>.</summary>
+    /// <exception cref="ArgumentException">The shapes do not broadcast.</exception>
+    public static long[] BroadcastShape(string op, params Tensor[] operands)
     {
         int ndim = operands.Max(t => (int)t.dim());
+        var shape = new long[ndim];
         for (int axis = 1; axis <= ndim; axis++)
         {
             long length = 1;
@@ -294,18 +299,21 @@ public static partial class Kernels
                     continue;
                 }
                 long n = t.Lengths()[^axis];
-                if (n != 1 && length != 1 && n != length)
+                if (n == length || n == 1)
+                {
+                    continue;
+                }
+                if (length != 1)
                 {
                     throw new ArgumentException(
                         $"{op}: operand shapes {string.Join(" and ", operands.Select(o => Show(o.Lengths())))} do not " +
                         $"broadcast: axis {ndim - axis} has lengths {length} and {n}");
                 }
-                if (n != 1)
-                {
-                    length = n;
-                }
+                length = n;
             }
+            shape[^axis] = length;
         }
+        return shape;
     }
 
     private static bool Discrete(Tensor x) => !x.is_floating_point() && !x.is_complex();

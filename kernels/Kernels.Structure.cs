@@ -123,7 +123,9 @@ public static partial class Kernels
         }
         using var scope = torch.NewDisposeScope();
         var typed = xs.Select(x => x.to_type(dtype.ToTorch())).ToArray();
-        return torch.cat(typed, axis).MoveToOuterDisposeScope();
+        // libtorch's cat of a single tensor returns that tensor itself: Join promises new memory, so copy it.
+        var joined = torch.cat(typed, axis);
+        return (xs.Count == 1 ? joined.clone() : joined).MoveToOuterDisposeScope();
     }
 
     /// <summary>Aesara's <c>Split</c>: consecutive pieces of the given lengths along <paramref name="axis"/> (views).</summary>

@@ -55,7 +55,7 @@ public static partial class Kernels
     public static Tensor Square(Tensor x) => x.square();
 
     /// <summary>Broadcasts <paramref name="value"/> to the shape of <paramref name="like"/> (Aesara's <c>second</c>).</summary>
-    public static Tensor Fill(Tensor like, Tensor value) => value.expand(like.Lengths());
+    public static Tensor Fill(Tensor like, Tensor value) => value.expand(BroadcastShape("second", like, value));
 
     /// <summary>Converts <paramref name="x"/> to <paramref name="dtype"/>; returns a new handle even when no conversion is needed.</summary>
     public static Tensor Cast(Tensor x, DType dtype) =>

@@ -20,7 +20,8 @@ public static partial class T
     /// <exception cref="IndexOutOfRangeException">Too many indices, or a constant index out of bounds.</exception>
     public static Variable Index(Variable x, params object?[] index)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
+        Guard.NotNull(index);
         var items = NormalizeIndex(x, index);
         if (!items.Any(i => i is Variable))
         {
@@ -49,12 +50,18 @@ public static partial class T
     /// A copy of x with <c>x[index]</c> (any index <see cref="Index(Variable, object?[])"/> accepts) incremented by y;
     /// repeated positions accumulate, as <c>np.add.at</c>.
     /// </summary>
-    public static Variable AdvancedIncSubtensor(Variable x, IReadOnlyList<object?> index, Variable y) =>
-        IncIndexed(Index(x, index.ToArray()), y);
+    public static Variable AdvancedIncSubtensor(Variable x, IReadOnlyList<object?> index, Variable y)
+    {
+        Guard.NotNull(index);
+        return IncIndexed(Index(x, index.ToArray()), y);
+    }
 
     /// <summary>A copy of x with <c>x[index]</c> replaced by y (the last write wins where positions repeat).</summary>
-    public static Variable AdvancedSetSubtensor(Variable x, IReadOnlyList<object?> index, Variable y) =>
-        SetIndexed(Index(x, index.ToArray()), y);
+    public static Variable AdvancedSetSubtensor(Variable x, IReadOnlyList<object?> index, Variable y)
+    {
+        Guard.NotNull(index);
+        return SetIndexed(Index(x, index.ToArray()), y);
+    }
 
     /// <summary>
     /// Aesara's <c>set_subtensor(x[index], y)</c>: <paramref name="indexed"/> must be the result of indexing a
@@ -72,8 +79,8 @@ public static partial class T
     /// </summary>
     public static Variable Take(Variable a, Variable indices, int? axis = null, string mode = "raise")
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(indices);
+        Guard.NotNull(a);
+        Guard.NotNull(indices);
         if (!indices.DType.IsDiscrete() || indices.DType == DType.Bool)
         {
             throw new ArgumentException($"take: indices must be integers; got {indices.Type}", nameof(indices));
@@ -109,18 +116,23 @@ public static partial class T
     /// </summary>
     public static Variable PermuteRowElements(Variable x, Variable y, bool inverse = false)
     {
+        Guard.NotNull(x);
+        Guard.NotNull(y);
         int rank = Math.Max(x.Ndim, y.Ndim);
         return new PermuteRowElements().Call(PadLeft(x, rank), PadLeft(y, rank), Long(inverse ? 1 : 0));
     }
 
     /// <summary>The inverse of the permutation vector <paramref name="perm"/> (Aesara's <c>inverse_permutation</c>).</summary>
-    public static Variable InversePermutation(Variable perm) =>
-        PermuteRowElements(ARange(Long(0), Length(perm, perm.Ndim - 1), Long(1), perm.DType), perm, inverse: true);
+    public static Variable InversePermutation(Variable perm)
+    {
+        Guard.NotNull(perm);
+        return PermuteRowElements(ARange(Long(0), Length(perm, perm.Ndim - 1), Long(1), perm.DType), perm, inverse: true);
+    }
 
     private static Variable WriteIndexed(Variable indexed, Variable y, bool set)
     {
-        ArgumentNullException.ThrowIfNull(indexed);
-        ArgumentNullException.ThrowIfNull(y);
+        Guard.NotNull(indexed);
+        Guard.NotNull(y);
         var fn = set ? "set_subtensor" : "inc_subtensor";
         return indexed.Owner switch
         {

@@ -55,6 +55,7 @@ public static partial class T
     /// <summary>The sum of the diagonal of a matrix (Aesara's <c>trace</c>: <c>extract_diag(x).sum()</c>).</summary>
     public static Variable Trace(Variable x)
     {
+        Guard.NotNull(x);
         if (x.Ndim != 2)
         {
             throw new ArgumentException($"trace: expected a matrix; got {x.Type}", nameof(x));
@@ -72,7 +73,7 @@ public static partial class T
     /// <param name="ord">null, "fro", "inf", "-inf", or a number given as a double.</param>
     public static Variable Norm(Variable x, object? ord = null)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         string? word = ord switch
         {
             null => null,
@@ -139,7 +140,7 @@ public static partial class T
 
     private static Variable LinalgFloat(Variable x)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         return x.DType.IsDiscrete() ? Cast(x, DType.Float64) : x;
     }
 }

@@ -176,9 +176,9 @@ public static partial class T
     /// </summary>
     public static Variable Switch(Variable cond, Variable ift, Variable iff)
     {
-        ArgumentNullException.ThrowIfNull(cond);
-        ArgumentNullException.ThrowIfNull(ift);
-        ArgumentNullException.ThrowIfNull(iff);
+        Guard.NotNull(cond);
+        Guard.NotNull(ift);
+        Guard.NotNull(iff);
         if (cond.DType != DType.Bool && cond.DType != DTypes.Promote(ift.DType, iff.DType))
         {
             cond = Neq(cond, Constant(0L));

@@ -12,15 +12,15 @@ public static partial class T
     /// </summary>
     public static Variable Relu(Variable x, double alpha = 0)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         return alpha == 0 ? 0.5 * (x + Abs(x)) : Relu(x, Constant(alpha));
     }
 
     /// <summary>Leaky relu with a symbolic slope <paramref name="alpha"/>.</summary>
     public static Variable Relu(Variable x, Variable alpha)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(alpha);
+        Guard.NotNull(x);
+        Guard.NotNull(alpha);
         return 0.5 * (1.0 + alpha) * x + 0.5 * (1.0 - alpha) * Abs(x);
     }
 
@@ -32,8 +32,8 @@ public static partial class T
     /// </summary>
     public static Variable CategoricalCrossentropy(Variable codingDist, Variable trueDist)
     {
-        ArgumentNullException.ThrowIfNull(codingDist);
-        ArgumentNullException.ThrowIfNull(trueDist);
+        Guard.NotNull(codingDist);
+        Guard.NotNull(trueDist);
         if (trueDist.Ndim == codingDist.Ndim)
         {
             return -Sum(trueDist * Log(codingDist), codingDist.Ndim - 1);
@@ -45,11 +45,17 @@ public static partial class T
                 throw new ArgumentException(
                     $"categorical_crossentropy: class indices must be integers; got {trueDist.Type}", nameof(trueDist));
             }
+            // coding[i_0, ..., i_{r-2}, true[i_0, ..., i_{r-2}]]: advanced indexing picks each row's entry (no log of
+            // the others) and refuses a class index outside 0..k-1 at run time, as Aesara's one-hot op does.
             int last = codingDist.Ndim - 1;
-            // Class numbers 0..k-1 along the last axis, compared with the index of each row.
-            var classes = CumSum(OnesLike(codingDist, DType.Int64), last) - Constant(1L);
-            var oneHot = Cast(Eq(classes, DimShuffle(trueDist, [.. Enumerable.Range(0, last), -1])), codingDist.DType);
-            return -Log(Sum(oneHot * codingDist, last));
+            var index = new object?[codingDist.Ndim];
+            for (int a = 0; a < last; a++)
+            {
+                var rows = ARange(Constant(0L), ShapeI(codingDist, a), Constant(1L), DType.Int64);
+                index[a] = DimShuffle(rows, Enumerable.Range(0, last).Select(b => b == a ? 0 : -1).ToArray());
+            }
+            index[last] = trueDist;
+            return -Log(Index(codingDist, index));
         }
         throw new ArgumentException(
             $"categorical_crossentropy: true_dist must have the rank of coding_dist or one less; got {codingDist.Type} " +
@@ -64,8 +70,8 @@ public static partial class T
     /// </summary>
     public static Variable BinaryCrossentropy(Variable output, Variable target)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(target);
+        Guard.NotNull(output);
+        Guard.NotNull(target);
         return -(target * Log(output) + (1.0 - target) * Log(1.0 - output));
     }
 
@@ -78,8 +84,13 @@ public static partial class T
     /// </summary>
     public static Variable SigmoidBinaryCrossentropy(Variable output, Variable target)
     {
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(target);
+        Guard.NotNull(output);
+        Guard.NotNull(target);
+        if (output.DType.IsComplex() || target.DType.IsComplex())
+        {
+            throw new NotSupportedException(
+                $"sigmoid_binary_crossentropy: complex inputs are not supported; got {output.Type} and {target.Type}");
+        }
         return target * Softplus(-output) + (1.0 - target) * Softplus(output);
     }
 }

@@ -11,8 +11,8 @@ public static partial class T
     /// </summary>
     public static Variable MatMul(Variable a, Variable b)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
+        Guard.NotNull(a);
+        Guard.NotNull(b);
         if (a.Ndim == 0 || b.Ndim == 0)
         {
             throw new ArgumentException($"matmul: operands must not be scalars; got {a.Type} and {b.Type}");
@@ -40,8 +40,8 @@ public static partial class T
     /// <summary>Aesara's <c>outer</c>: the outer product of the flattened operands (a matrix).</summary>
     public static Variable Outer(Variable x, Variable y)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        ArgumentNullException.ThrowIfNull(y);
+        Guard.NotNull(x);
+        Guard.NotNull(y);
         var u = x.Ndim == 1 ? x : Flatten(x, 1);
         var v = y.Ndim == 1 ? y : Flatten(y, 1);
         return Dot(DimShuffle(u, [0, -1]), DimShuffle(v, [-1, 0]));
@@ -50,8 +50,8 @@ public static partial class T
     /// <summary>numpy's <c>tensordot</c> over the last <paramref name="axes"/> axes of a and the first of b.</summary>
     public static Variable TensorDot(Variable a, Variable b, int axes = 2)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
+        Guard.NotNull(a);
+        Guard.NotNull(b);
         if (axes < 0 || axes > a.Ndim || axes > b.Ndim)
         {
             throw new ArgumentException(
@@ -64,8 +64,12 @@ public static partial class T
     /// <summary>numpy's <c>tensordot</c> over the paired axes (negative count from the end).</summary>
     public static Variable TensorDot(Variable a, Variable b, IReadOnlyList<int> axesA, IReadOnlyList<int> axesB)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
+        Guard.NotNull(a);
+        Guard.NotNull(b);
+        Guard.NotNull(axesA);
+        Guard.NotNull(axesB);
+        Guard.NotNull(a);
+        Guard.NotNull(b);
         if (axesA.Count != axesB.Count)
         {
             throw new ArgumentException(
@@ -83,8 +87,8 @@ public static partial class T
     /// </summary>
     public static Variable BatchedDot(Variable a, Variable b)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
+        Guard.NotNull(a);
+        Guard.NotNull(b);
         if (a.Ndim == 0 || b.Ndim == 0)
         {
             throw new ArgumentException($"batched_dot: operands must have a batch axis; got {a.Type} and {b.Type}");
@@ -112,8 +116,8 @@ public static partial class T
     /// </summary>
     public static Variable DenseDot(Variable a, Variable b)
     {
-        ArgumentNullException.ThrowIfNull(a);
-        ArgumentNullException.ThrowIfNull(b);
+        Guard.NotNull(a);
+        Guard.NotNull(b);
         if (a.Ndim == 0 || b.Ndim == 0)
         {
             return a * b;

@@ -8,6 +8,8 @@ public static partial class T
     /// <summary>Sum over <paramref name="axes"/> (negative count from the end), keeping them with length 1 on request.</summary>
     public static Variable Sum(Variable x, IReadOnlyList<int> axes, bool keepdims)
     {
+        Guard.NotNull(x);
+        Guard.NotNull(axes);
         var normal = NormalAxes(x, axes, "sum");
         return KeepDims(new Ops.Sum(normal).Call(x), x.Ndim, normal, keepdims);
     }
@@ -20,6 +22,7 @@ public static partial class T
     /// </summary>
     public static Variable Mean(Variable x, IReadOnlyList<int>? axes = null, bool keepdims = false)
     {
+        Guard.NotNull(x);
         if (x.DType == DType.Float16)
         {
             // As Aesara: float16 overflows too easily, so the sum runs in float32 and the mean is cast back.
@@ -47,6 +50,7 @@ public static partial class T
     /// <summary>The maximum over all axes (<paramref name="axes"/> null) or over <paramref name="axes"/>.</summary>
     public static Variable Max(Variable x, IReadOnlyList<int>? axes = null, bool keepdims = false)
     {
+        Guard.NotNull(x);
         var normal = axes is null ? Enumerable.Range(0, x.Ndim).ToArray() : NormalAxes(x, axes, "max");
         return KeepDims(new Ops.Max(axes is null ? null : normal).Call(x), x.Ndim, normal, keepdims);
     }

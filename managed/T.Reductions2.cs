@@ -24,7 +24,7 @@ public static partial class T
     public static Variable Var(Variable x, IReadOnlyList<int>? axes = null, int ddof = 0, bool keepdims = false,
         bool corrected = false)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         var normal = axes is null ? Enumerable.Range(0, x.Ndim).ToArray() : NormalAxes(x, axes, "var");
         var centered = x - Mean(x, normal, keepdims: true);
         Variable v;
@@ -65,7 +65,8 @@ public static partial class T
     public static Variable Std(Variable x, IReadOnlyList<int>? axes = null, int ddof = 0, bool keepdims = false,
         bool corrected = false)
     {
-        var v = Var(x, axes, ddof, keepdims, corrected);
+        Guard.NotNull(x);
+        var v = Var(x, axes is null ? null : NormalAxes(x, axes, "std"), ddof, keepdims, corrected);
         var s = Pow(v, Cast(Constant(0.5), v.DType.IsFloat() ? v.DType : Config.FloatX));
         s.Name = "std";
         return s;
@@ -77,7 +78,8 @@ public static partial class T
     /// </summary>
     public static Variable Min(Variable x, IReadOnlyList<int>? axes = null, bool keepdims = false)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
+        axes = axes is null ? null : NormalAxes(x, axes, "min");
         return x.DType switch
         {
             DType.Bool => Invert(Max(Invert(x), axes, keepdims)),
@@ -101,7 +103,8 @@ public static partial class T
     /// <summary>The position (int64) of the minimum, as Aesara builds it: the argmax of -x (of 255 - x, of ~x).</summary>
     public static Variable Argmin(Variable x, IReadOnlyList<int>? axes = null, bool keepdims = false)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
+        axes = axes is null ? null : NormalAxes(x, axes, "argmin");
         return x.DType switch
         {
             DType.Bool => Argmax(Invert(x), axes, keepdims),
@@ -117,7 +120,7 @@ public static partial class T
     public static (Variable Max, Variable Argmax) MaxAndArgmax(Variable x, IReadOnlyList<int>? axes = null,
         bool keepdims = false)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         var normal = axes is null ? Enumerable.Range(0, x.Ndim).ToArray() : NormalAxes(x, axes, "max_and_argmax");
         var node = new Ops.MaxAndArgmax(axes is null ? null : normal).MakeNode(x);
         return (KeepDims(node.Outputs[0], x.Ndim, normal, keepdims), KeepDims(node.Outputs[1], x.Ndim, normal, keepdims));
@@ -142,7 +145,7 @@ public static partial class T
     private static Variable Reduce(Variable x, IReadOnlyList<int>? axes, bool keepdims, string fn,
         Func<IReadOnlyList<int>?, Op> op)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         var normal = axes is null ? Enumerable.Range(0, x.Ndim).ToArray() : NormalAxes(x, axes, fn);
         return KeepDims(op(axes is null ? null : normal).Call(x), x.Ndim, normal, keepdims);
     }

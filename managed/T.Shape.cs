@@ -13,11 +13,17 @@ public static partial class T
     public static Variable ShapeI(Variable x, int axis) => new ShapeI(axis < 0 ? axis + x.Ndim : axis).Call(x);
 
     /// <summary>An int64 vector of integer scalars (Aesara's <c>MakeVector</c>), e.g. for a reshape target.</summary>
-    public static Variable MakeVector(params Variable[] items) => new MakeVector("int64").Call(items);
+    public static Variable MakeVector(params Variable[] items)
+    {
+        Guard.NoNulls(items);
+        return new MakeVector("int64").Call(items);
+    }
 
     /// <summary>Reshapes <paramref name="x"/> to <paramref name="shape"/> (one entry may be -1).</summary>
     public static Variable Reshape(Variable x, params long[] shape)
     {
+        Guard.NotNull(x);
+        Guard.NotNull(shape);
         using var t = TorchSharp.torch.tensor(shape, TorchSharp.torch.ScalarType.Int64);
         return Reshape(x, Constant(t));
     }
@@ -25,7 +31,7 @@ public static partial class T
     /// <summary>Reshapes <paramref name="x"/> to the integer vector <paramref name="shape"/> (its length must be known).</summary>
     public static Variable Reshape(Variable x, Variable shape)
     {
-        ArgumentNullException.ThrowIfNull(shape);
+        Guard.NotNull(shape);
         if (shape.Ndim != 1 || shape.Type.Shape[0] is not long n)
         {
             throw new ArgumentException($"reshape: the shape must be a vector of known length; got {shape.Type}", nameof(shape));
@@ -42,7 +48,8 @@ public static partial class T
     /// </summary>
     public static Variable Index(Variable x, string index)
     {
-        ArgumentNullException.ThrowIfNull(index);
+        Guard.NotNull(x);
+        Guard.NotNull(index);
         var parts = index.Split(',').Select(p => p.Trim()).ToList();
         if (parts.Count > 0 && parts[^1].Length == 0)
         {
@@ -55,6 +62,8 @@ public static partial class T
     /// <summary>Basic indexing; a null entry inserts a new axis of length 1 (numpy's <c>newaxis</c>).</summary>
     public static Variable Index(Variable x, IReadOnlyList<IndexEntry?> entries)
     {
+        Guard.NotNull(x);
+        Guard.NotNull(entries);
         var real = entries.Where(e => e is not null).Select(e => e!.Value).ToList();
         var y = real.Count == 0 ? x : Subtensor(x, real);
         if (real.Count == entries.Count)
@@ -82,6 +91,8 @@ public static partial class T
     /// <summary><c>x[entries]</c> for integer and slice entries; <c>Shape(v)[i]</c> becomes <c>Shape_i</c>.</summary>
     public static Variable Subtensor(Variable x, IReadOnlyList<IndexEntry> entries)
     {
+        Guard.NotNull(x);
+        Guard.NotNull(entries);
         if (x.Owner is { Op: Ops.Shape } owner && entries.Count == 1 && !entries[0].IsSlice)
         {
             var v = owner.Inputs[0];
@@ -92,10 +103,16 @@ public static partial class T
     }
 
     /// <summary>x with <c>x[entries]</c> replaced by <paramref name="y"/> (Aesara's <c>set_subtensor</c>).</summary>
-    public static Variable SetSubtensor(Variable x, IReadOnlyList<IndexEntry> entries, Variable y) =>
-        new IncSubtensor(entries.Select(e => e.ToString()).ToArray(), true).Call(x, y);
+    public static Variable SetSubtensor(Variable x, IReadOnlyList<IndexEntry> entries, Variable y)
+    {
+        Guard.NotNull(entries);
+        return new IncSubtensor(entries.Select(e => e.ToString()).ToArray(), true).Call(x, y);
+    }
 
     /// <summary>x with <c>x[entries]</c> incremented by <paramref name="y"/> (Aesara's <c>inc_subtensor</c>).</summary>
-    public static Variable IncSubtensor(Variable x, IReadOnlyList<IndexEntry> entries, Variable y) =>
-        new IncSubtensor(entries.Select(e => e.ToString()).ToArray(), false).Call(x, y);
+    public static Variable IncSubtensor(Variable x, IReadOnlyList<IndexEntry> entries, Variable y)
+    {
+        Guard.NotNull(entries);
+        return new IncSubtensor(entries.Select(e => e.ToString()).ToArray(), false).Call(x, y);
+    }
 }

@@ -34,7 +34,7 @@ public static partial class T
     /// </summary>
     public static Variable LogSumExp(Variable x, IReadOnlyList<int>? axes = null, bool keepdims = false)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         var normalized = axes?.Select(a => NormalizeAxis("logsumexp", x, a)!.Value).ToArray();
         if (normalized is not null && normalized.Distinct().Count() != normalized.Length)
         {
@@ -48,7 +48,7 @@ public static partial class T
 
     private static int? NormalizeAxis(string what, Variable x, int? axis)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         if (axis is not int a)
         {
             return null;

@@ -13,20 +13,25 @@ public static partial class T
     /// x with its static shape set to <paramref name="shape"/> (null: unspecified), checked when the function runs
     /// (Aesara's <c>specify_shape</c>).
     /// </summary>
-    public static Variable SpecifyShape(Variable x, IReadOnlyList<long?> shape) =>
-        SpecifyShape(x, shape.Select(n => (Variable?)(n is long v ? Long(v) : null)).ToArray());
+    public static Variable SpecifyShape(Variable x, IReadOnlyList<long?> shape)
+    {
+        Guard.NotNull(shape);
+        return SpecifyShape(x, shape.Select(n => (Variable?)(n is long v ? Long(v) : null)).ToArray());
+    }
 
     /// <summary>x with its static shape set to the lengths known before running (null or a negative length: unspecified).</summary>
     public static Variable SpecifyShape(Variable x, IReadOnlyList<Variable?> shape)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(shape);
+        Guard.NotNull(x);
         return new SpecifyShape().Call([x, .. shape.Select(s => s ?? Long(-1))]);
     }
 
     /// <summary>x with the static length of <paramref name="axes"/> forgotten, so they no longer broadcast (Aesara's <c>unbroadcast</c>).</summary>
     public static Variable Unbroadcast(Variable x, params int[] axes)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(axes);
+        Guard.NotNull(x);
         var normalized = axes.Select(a => a < 0 ? a + x.Ndim : a).Where(a => a < 0 || a >= x.Ndim || x.Type.Shape[a] == 1)
             .ToArray();
         return normalized.Length == 0 ? x : new Unbroadcast(normalized).Call(x);
@@ -41,26 +46,46 @@ public static partial class T
     /// </summary>
     public static Variable Alloc(Variable value, params Variable[] shape)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        Guard.NotNull(value);
+        Guard.NoNulls(shape);
+        Guard.NotNull(value);
         return new Alloc().Call([value, .. shape]);
     }
 
     /// <summary><paramref name="value"/> broadcast to a new tensor of constant shape.</summary>
-    public static Variable Alloc(Variable value, params long[] shape) => Alloc(value, shape.Select(n => (Variable)Long(n)).ToArray());
+    public static Variable Alloc(Variable value, params long[] shape)
+    {
+        Guard.NotNull(shape);
+        return Alloc(value, shape.Select(n => (Variable)Long(n)).ToArray());
+    }
 
     /// <summary>Zeros of the given lengths and dtype (<see cref="Config.FloatX"/> by default; Aesara's <c>zeros</c>).</summary>
-    public static Variable Zeros(IReadOnlyList<Variable> shape, DType? dtype = null) =>
-        Alloc(Cast(Constant(0L), dtype ?? Config.FloatX), shape.ToArray());
+    public static Variable Zeros(IReadOnlyList<Variable> shape, DType? dtype = null)
+    {
+        Guard.NoNulls(shape);
+        return Alloc(Cast(Constant(0L), dtype ?? Config.FloatX), shape.ToArray());
+    }
 
     /// <summary>Zeros of a constant shape.</summary>
-    public static Variable Zeros(long[] shape, DType? dtype = null) => Zeros(shape.Select(n => (Variable)Long(n)).ToArray(), dtype);
+    public static Variable Zeros(long[] shape, DType? dtype = null)
+    {
+        Guard.NotNull(shape);
+        return Zeros(shape.Select(n => (Variable)Long(n)).ToArray(), dtype);
+    }
 
     /// <summary>Ones of the given lengths and dtype (<see cref="Config.FloatX"/> by default; Aesara's <c>ones</c>).</summary>
-    public static Variable Ones(IReadOnlyList<Variable> shape, DType? dtype = null) =>
-        Alloc(Cast(Constant(1L), dtype ?? Config.FloatX), shape.ToArray());
+    public static Variable Ones(IReadOnlyList<Variable> shape, DType? dtype = null)
+    {
+        Guard.NoNulls(shape);
+        return Alloc(Cast(Constant(1L), dtype ?? Config.FloatX), shape.ToArray());
+    }
 
     /// <summary>Ones of a constant shape.</summary>
-    public static Variable Ones(long[] shape, DType? dtype = null) => Ones(shape.Select(n => (Variable)Long(n)).ToArray(), dtype);
+    public static Variable Ones(long[] shape, DType? dtype = null)
+    {
+        Guard.NotNull(shape);
+        return Ones(shape.Select(n => (Variable)Long(n)).ToArray(), dtype);
+    }
 
     /// <summary>An n×m matrix with ones on diagonal k (Aesara's <c>eye</c>); m defaults to n, k to 0, dtype to floatX.</summary>
     public static Variable Eye(Variable n, Variable? m = null, Variable? k = null, DType? dtype = null) =>
@@ -73,6 +98,7 @@ public static partial class T
     /// <summary>The identity shaped like the matrix x, of x's dtype unless given (Aesara's <c>identity_like</c>).</summary>
     public static Variable IdentityLike(Variable x, DType? dtype = null)
     {
+        Guard.NotNull(x);
         if (x.Ndim != 2)
         {
             throw new ArgumentException($"identity_like: expected a matrix; got {x.Type}", nameof(x));
@@ -89,6 +115,7 @@ public static partial class T
     /// </summary>
     public static Variable Join(int axis, params Variable[] tensors)
     {
+        Guard.NoNulls(tensors);
         if (tensors.Length == 0)
         {
             throw new ArgumentException("join: expected at least one tensor", nameof(tensors));
@@ -102,11 +129,16 @@ public static partial class T
     }
 
     /// <summary>numpy's <c>concatenate</c> (Aesara's <c>concatenate</c>).</summary>
-    public static Variable Concatenate(IReadOnlyList<Variable> tensors, int axis = 0) => Join(axis, tensors.ToArray());
+    public static Variable Concatenate(IReadOnlyList<Variable> tensors, int axis = 0)
+    {
+        Guard.NotNull(tensors);
+        return Join(axis, tensors.ToArray());
+    }
 
     /// <summary>Stacks tensors of one shape along a new axis (Aesara's <c>stack</c>).</summary>
     public static Variable Stack(IReadOnlyList<Variable> tensors, int axis = 0)
     {
+        Guard.NoNulls(tensors);
         if (tensors.Count == 0)
         {
             throw new ArgumentException("stack: expected at least one tensor", nameof(tensors));
@@ -138,7 +170,11 @@ public static partial class T
         new Split(nSplits, axis < 0 ? axis + x.Ndim : axis).MakeNode(x, splits).Outputs.ToArray();
 
     /// <summary>Splits x along <paramref name="axis"/> into pieces of constant lengths.</summary>
-    public static Variable[] Split(Variable x, long[] splits, int axis = 0) => Split(x, Longs(splits), splits.Length, axis);
+    public static Variable[] Split(Variable x, long[] splits, int axis = 0)
+    {
+        Guard.NotNull(splits);
+        return Split(x, Longs(splits), splits.Length, axis);
+    }
 
     /// <summary>
     /// numpy's <c>arange(start, stop, step)</c> (Aesara's <c>arange</c>); the dtype defaults to the promotion of the
@@ -146,6 +182,9 @@ public static partial class T
     /// </summary>
     public static Variable ARange(Variable start, Variable stop, Variable step, DType? dtype = null)
     {
+        Guard.NotNull(start);
+        Guard.NotNull(stop);
+        Guard.NotNull(step);
         var type = dtype ?? DTypes.Promote(DTypes.Promote(start.DType, stop.DType), step.DType);
         var node = new ARange(type).MakeNode(start, stop, step);
         if (!type.IsDiscrete() || new[] { start, stop, step }.Any(v => v is not Graph.Constant))
@@ -153,7 +192,16 @@ public static partial class T
             return node.Output;
         }
         using var scope = torch.NewDisposeScope();
-        var value = node.Op.Perform(node, [((Graph.Constant)start).Value, ((Graph.Constant)stop).Value, ((Graph.Constant)step).Value])[0];
+        torch.Tensor value;
+        try
+        {
+            value = node.Op.Perform(node, [((Graph.Constant)start).Value, ((Graph.Constant)stop).Value,
+                ((Graph.Constant)step).Value])[0];
+        }
+        catch (System.Runtime.InteropServices.ExternalException e)
+        {
+            throw KernelFailure.From(node.Op, e);
+        }
         return new Graph.Constant(value);
     }
 
@@ -173,12 +221,16 @@ public static partial class T
     /// numpy's <c>diag</c>: a vector gives the matrix with it on diagonal k, a matrix gives its diagonal k (Aesara's
     /// <c>diag</c>).
     /// </summary>
-    public static Variable Diag(Variable v, long k = 0) => v.Ndim switch
+    public static Variable Diag(Variable v, long k = 0)
+    {
+        Guard.NotNull(v);
+        return v.Ndim switch
     {
         1 => new AllocDiag(k, 0, 1).Call(v),
         2 => new ExtractDiag(k, 0, 1).Call(v),
         _ => throw new ArgumentException($"diag: input must be 1- or 2-d; got {v.Type}", nameof(v)),
     };
+    }
 
     /// <summary>numpy's <c>diagonal(x, offset, axis1, axis2)</c> (negative axes count from the end).</summary>
     public static Variable Diagonal(Variable x, long offset = 0, int axis1 = 0, int axis2 = 1) =>
@@ -190,6 +242,8 @@ public static partial class T
     /// </summary>
     public static Variable Roll(Variable x, Variable shift, int? axis = null)
     {
+        Guard.NotNull(x);
+        Guard.NotNull(shift);
         RequireIntScalarArgument("roll", shift, nameof(shift));
         if (axis is null)
         {
@@ -233,6 +287,8 @@ public static partial class T
     /// </summary>
     public static Variable Tile(Variable x, IReadOnlyList<Variable> reps, int? ndim = null)
     {
+        Guard.NotNull(x);
+        Guard.NoNulls(reps);
         int rank = ndim ?? Math.Max(reps.Count, x.Ndim);
         if (rank < reps.Count || rank < x.Ndim)
         {
@@ -255,7 +311,11 @@ public static partial class T
     }
 
     /// <summary>numpy's <c>tile</c> with constant repetitions.</summary>
-    public static Variable Tile(Variable x, params long[] reps) => Tile(x, reps.Select(r => (Variable)Long(r)).ToArray());
+    public static Variable Tile(Variable x, params long[] reps)
+    {
+        Guard.NotNull(reps);
+        return Tile(x, reps.Select(r => (Variable)Long(r)).ToArray());
+    }
 
     private static void RequireIntScalarArgument(string fn, Variable v, string name)
     {

@@ -17,8 +17,12 @@ public static partial class T
         s_second = new(ScalarOps.Second);
 
     /// <summary>A symbolic tensor of <paramref name="dtype"/> and static <paramref name="shape"/> (null: unknown).</summary>
-    public static Variable Tensor(DType dtype, IReadOnlyList<long?> shape, string? name = null) =>
-        new(new TensorType(dtype, shape), null, 0, name);
+    public static Variable Tensor(DType dtype, IReadOnlyList<long?> shape, string? name = null)
+    {
+        Guard.NotNull(shape);
+        Guard.Defined(dtype);
+        return new(new TensorType(dtype, shape), null, 0, name);
+    }
 
     /// <summary>A 0-d tensor of <see cref="Config.FloatX"/>.</summary>
     public static Variable Scalar(string? name = null) => Tensor(Config.FloatX, [], name);
@@ -48,7 +52,11 @@ public static partial class T
     public static Variable FMatrix(string? name = null) => Tensor(DType.Float32, [null, null], name);
 
     /// <summary>A constant holding a copy of <paramref name="value"/>.</summary>
-    public static Constant Constant(torch.Tensor value, string? name = null) => new(value, weak: false, name);
+    public static Constant Constant(torch.Tensor value, string? name = null)
+    {
+        Guard.NotNull(value);
+        return new(value, weak: false, name);
+    }
 
     /// <summary>
     /// A constant from a bare float, typed as Aesara 2.9 types a Python float (<c>aesara.scalar.basic.convert</c> →
@@ -118,20 +126,31 @@ public static partial class T
     public static Variable Second(Variable like, Variable value) => s_second.Call(like, value);
 
     /// <summary>Zeros shaped and typed like <paramref name="x"/> (floats for discrete x, as gradients are never integers).</summary>
-    public static Variable ZerosLike(Variable x, DType? dtype = null) =>
-        Second(x, Cast(Constant(0L), dtype ?? (x.DType.IsDiscrete() ? Config.FloatX : x.DType)));
+    public static Variable ZerosLike(Variable x, DType? dtype = null)
+    {
+        Guard.NotNull(x);
+        return Second(x, Cast(Constant(0L), dtype ?? (x.DType.IsDiscrete() ? Config.FloatX : x.DType)));
+    }
 
     /// <summary>Ones shaped and typed like <paramref name="x"/>.</summary>
-    public static Variable OnesLike(Variable x, DType? dtype = null) =>
-        Second(x, Cast(Constant(1L), dtype ?? (x.DType.IsDiscrete() ? Config.FloatX : x.DType)));
+    public static Variable OnesLike(Variable x, DType? dtype = null)
+    {
+        Guard.NotNull(x);
+        return Second(x, Cast(Constant(1L), dtype ?? (x.DType.IsDiscrete() ? Config.FloatX : x.DType)));
+    }
 
     /// <summary>Conversion to <paramref name="dtype"/>.</summary>
-    public static Variable Cast(Variable x, DType dtype) =>
-        x.DType == dtype ? x : new Elemwise(ScalarOps.Cast(dtype)).Call(x);
+    public static Variable Cast(Variable x, DType dtype)
+    {
+        Guard.NotNull(x);
+        Guard.Defined(dtype);
+        return x.DType == dtype ? x : new Elemwise(ScalarOps.Cast(dtype)).Call(x);
+    }
 
     /// <summary>Sum over all axes, or over <paramref name="axis"/> (negative counts from the end).</summary>
     public static Variable Sum(Variable x, int? axis = null, bool keepdims = false)
     {
+        Guard.NotNull(x);
         if (axis is null)
         {
             var all = new Sum(null).Call(x);
@@ -152,19 +171,39 @@ public static partial class T
     }
 
     /// <summary>Sum over several <paramref name="axes"/>.</summary>
-    public static Variable Sum(Variable x, IReadOnlyList<int> axes) => new Sum(axes).Call(x);
+    public static Variable Sum(Variable x, IReadOnlyList<int> axes)
+    {
+        Guard.NotNull(x);
+        Guard.NotNull(axes);
+        return new Sum(axes).Call(x);
+    }
 
     /// <summary>numpy's <c>dot</c> for ranks 1 and 2.</summary>
     public static Variable Dot(Variable a, Variable b) => Ops.Dot.Instance.Call(a, b);
 
     /// <summary>Permutes and inserts (-1) or drops broadcastable axes.</summary>
-    public static Variable DimShuffle(Variable x, IReadOnlyList<int> order) =>
-        order.SequenceEqual(Enumerable.Range(0, x.Ndim)) ? x : new DimShuffle(order).Call(x);
+    public static Variable DimShuffle(Variable x, IReadOnlyList<int> order)
+    {
+        Guard.NotNull(x);
+        Guard.NotNull(order);
+        return order.SequenceEqual(Enumerable.Range(0, x.Ndim)) ? x : new DimShuffle(order).Call(x);
+    }
 
     /// <summary>Reverses the axes.</summary>
-    public static Variable Transpose(Variable x) => DimShuffle(x, Enumerable.Range(0, x.Ndim).Reverse().ToArray());
+    public static Variable Transpose(Variable x)
+    {
+        Guard.NotNull(x);
+        return DimShuffle(x, Enumerable.Range(0, x.Ndim).Reverse().ToArray());
+    }
 
     /// <summary>Adds leading broadcastable axes up to rank <paramref name="ndim"/>, as numpy broadcasting does.</summary>
-    public static Variable PadLeft(Variable x, int ndim) =>
-        DimShuffle(x, Enumerable.Repeat(-1, ndim - x.Ndim).Concat(Enumerable.Range(0, x.Ndim)).ToArray());
+    public static Variable PadLeft(Variable x, int ndim)
+    {
+        Guard.NotNull(x);
+        if (ndim < x.Ndim)
+        {
+            throw new ArgumentException($"PadLeft: ndim {ndim} is smaller than the rank of {x.Type}", nameof(ndim));
+        }
+        return DimShuffle(x, Enumerable.Repeat(-1, ndim - x.Ndim).Concat(Enumerable.Range(0, x.Ndim)).ToArray());
+    }
 }

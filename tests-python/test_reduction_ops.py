@@ -180,7 +180,9 @@ def test_max_and_argmax_is_one_node_and_ties_share_the_gradient():
     assert mx.owner is am.owner or mx.owner.outputs[1] is am
     assert (mx.dtype, am.dtype) == ("float64", "int64")
     g = aesara.function([x], aesara.grad(mx.sum(), x))(np.array([[1.0, 5.0, 2.0], [7.0, 7.0, 0.0]]))
-    np.testing.assert_array_equal(g, [[0, 1, 0], [1, 1, 0]])
+    # Tied maxima share the gradient evenly (Aesara gives each the whole of it): the rule adjoint to the R-op, and
+    # exact where the ties are copies of one value (max(broadcast(a)) has derivative 1 in a, not the number of copies).
+    np.testing.assert_array_equal(g, [[0, 1, 0], [0.5, 0.5, 0]])
 
 
 def test_float32_gradients_stay_float32():

@@ -69,8 +69,17 @@ public static partial class Autodiff
     /// <exception cref="NullTypeGradException">A gradient is undefined and undefined gradients are not returned.</exception>
     public static Variable[] Grad(Variable? cost, IReadOnlyList<Variable> wrt, GradOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(wrt);
+        Guard.NotNull(wrt, "grad");
         options ??= new GradOptions();
+        Guard.Defined(options.DisconnectedInputs, "grad", "options.DisconnectedInputs");
+        Guard.Defined(options.ReturnDisconnected, "grad", "options.ReturnDisconnected");
+        Guard.NoNulls(options.ConsiderConstant, "grad", "options.ConsiderConstant");
+        Guard.NotNull(options.KnownGrads, "grad", "options.KnownGrads");
+        foreach (var (variable, gradient) in options.KnownGrads)
+        {
+            Guard.NotNull(variable, "grad", "a variable of known_grads");
+            Guard.NotNull(gradient, "grad", $"the known gradient of {variable}");
+        }
         if (cost is null && options.KnownGrads.Count == 0)
         {
             throw new ArgumentException("grad: cost is None and no known_grads are given: there is nothing to differentiate");
@@ -134,6 +143,9 @@ public static partial class Autodiff
     public static Variable[] Lop(IReadOnlyList<Variable> f, IReadOnlyList<Variable> wrt, IReadOnlyList<Variable> evalPoints,
         DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise, IReadOnlyList<Variable>? considerConstant = null)
     {
+        Guard.NoNulls(f, "Lop");
+        Guard.NoNulls(wrt, "Lop");
+        Guard.NotNull(evalPoints, "Lop");
         if (f.Count != evalPoints.Count)
         {
             throw new ArgumentException($"Lop: expected one eval point per f ({f.Count}); got {evalPoints.Count}",
@@ -198,6 +210,11 @@ public static partial class Autodiff
         DisconnectedPolicy disconnectedOutputs = DisconnectedPolicy.Raise,
         ReturnDisconnected returnDisconnected = ReturnDisconnected.Zero)
     {
+        Guard.NoNulls(f, "Rop");
+        Guard.NoNulls(wrt, "Rop");
+        Guard.NotNull(evalPoints, "Rop");
+        Guard.Defined(disconnectedOutputs, "Rop");
+        Guard.Defined(returnDisconnected, "Rop");
         if (wrt.Count != evalPoints.Count)
         {
             throw new ArgumentException($"Rop: expected one eval point per wrt ({wrt.Count}); got {evalPoints.Count}",
@@ -211,7 +228,7 @@ public static partial class Autodiff
         }
         foreach (var node in GraphOrder.Toposort(f, tangents.Keys.ToHashSet()))
         {
-            var dIn = node.Inputs.Select(v => tangents.GetValueOrDefault(v)).ToArray();
+            var dIn = node.Inputs.Select(v => tangents.GetValueOrDefault(v) is { } t ? AsSpecific(t, v) : null).ToArray();
             if (dIn.All(t => t is null))
             {
                 continue;
@@ -333,7 +350,7 @@ public static partial class Autodiff
         {
             return node.Inputs.Select(x => (Variable?)T.ZerosLike(x)).ToArray();
         }
-        var gIn = node.Op.Pullback(node, gOut)
+        var gIn = node.Op.Pullback(node, gOut.Select((g, o) => AsSpecific(g, node.Outputs[o])).ToArray())
                   ?? throw new OpContractException($"{node.Op}.grad returned None; it must return one term per input", "TypeError");
         if (gIn.Length != node.Inputs.Count)
         {
@@ -402,6 +419,21 @@ public static partial class Autodiff
         return term is null or NullGradient or DisconnectedGradient || term.DType.IsDiscrete() ? null : term;
     }
 
+    /// <summary>
+    /// <paramref name="g"/>, a gradient or tangent shaped like <paramref name="like"/> at run time, with the static
+    /// lengths of <paramref name="like"/> its own type lacks: rules may rely on them (a DimShuffle drops only axes of
+    /// static length 1), and a derivative computed another way (a solve, a user's eval point) need not carry them.
+    /// </summary>
+    private static Variable AsSpecific(Variable g, Variable like)
+    {
+        if (g is NullGradient or DisconnectedGradient || g.Ndim != like.Ndim
+            || !like.Type.Shape.Zip(g.Type.Shape).Any(p => p.First is not null && p.Second is null))
+        {
+            return g;
+        }
+        return T.SpecifyShape(g, like.Type.Shape.Zip(g.Type.Shape, (l, own) => l ?? own).ToArray());
+    }
+
     private static Variable Accumulate(Variable? sum, Variable g) => (sum, g) switch
     {
         (null, _) => g,
@@ -437,7 +469,7 @@ public static partial class Autodiff
 
     private static void CheckLike(string fn, Variable v, Variable like, int i)
     {
-        ArgumentNullException.ThrowIfNull(v, $"{fn} eval point {i}");
+        Guard.NotNull(v, fn, $"eval point {i}");
         if (v.Ndim != like.Ndim)
         {
             throw new ArgumentException(

@@ -18,6 +18,8 @@ public static class Batching
     public static (Variable Value, bool Batched)[] Vectorize(IReadOnlyList<Variable> outputs,
         IReadOnlyDictionary<Variable, Variable> batched)
     {
+        Guard.NoNulls(outputs, "vectorize");
+        Guard.NotNull(batched, "vectorize");
         var map = new Dictionary<Variable, (Variable Value, bool Batched)>();
         foreach (var (key, value) in batched)
         {

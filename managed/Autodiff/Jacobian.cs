@@ -24,7 +24,8 @@ public static partial class Autodiff
         DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise, IReadOnlyList<Variable>? considerConstant = null,
         int? chunkSize = null)
     {
-        ArgumentNullException.ThrowIfNull(expression);
+        Guard.NotNull(expression, "jacobian");
+        Guard.NoNulls(wrt, "jacobian");
         if (expression.Ndim == 0)
         {
             return Grad(expression, wrt, new GradOptions
@@ -77,7 +78,8 @@ public static partial class Autodiff
     public static Variable[] Hessian(Variable cost, IReadOnlyList<Variable> wrt,
         DisconnectedPolicy disconnectedInputs = DisconnectedPolicy.Raise, IReadOnlyList<Variable>? considerConstant = null)
     {
-        ArgumentNullException.ThrowIfNull(cost);
+        Guard.NotNull(cost, "hessian");
+        Guard.NoNulls(wrt, "hessian");
         if (cost.Ndim != 0)
         {
             throw new ArgumentException($"hessian: cost must be a scalar; got {cost.Type}", nameof(cost));
@@ -104,6 +106,14 @@ public static partial class Autodiff
     /// </summary>
     public static Variable HessianVectorProduct(Variable cost, Variable wrt, Variable v)
     {
+        Guard.NotNull(cost, "hessian_vector_product");
+        Guard.NotNull(wrt, "hessian_vector_product");
+        Guard.NotNull(v, "hessian_vector_product");
+        if (v.Ndim != wrt.Ndim)
+        {
+            throw new ArgumentException(
+                $"hessian_vector_product: v must have the rank of wrt ({wrt.Type}); got {v.Type}", nameof(v));
+        }
         var g = Grad(cost, wrt, new GradOptions { AddNames = false });
         return Rop([g], [wrt], [v], DisconnectedPolicy.Ignore)[0];
     }

@@ -53,6 +53,9 @@ public sealed class NumericGrad
     /// <summary>Computes the gradient of <paramref name="f"/> at <paramref name="point"/> (float64 copies are used).</summary>
     public NumericGrad(Func<torch.Tensor[], double> f, IReadOnlyList<torch.Tensor> point, double? eps = null)
     {
+        Guard.NotNull(f, "numeric_grad");
+        Guard.NoNulls(point, "numeric_grad");
+        CheckStep(eps, "numeric_grad");
         bool single = point.Any(p => p.dtype == torch.float32 || p.dtype == torch.float16);
         double step = eps ?? (point.Any(p => p.dtype == torch.float16) ? 5e-2 : single ? 3e-4 : 1e-7);
         var values = point.Select(p => p.detach().clone()).ToArray();
@@ -70,6 +73,15 @@ public sealed class NumericGrad
                 flat[i] = torch.tensor(saved, dtype: flat.dtype);
             }
             Gradients[a] = g.view(values[a].Lengths());
+        }
+    }
+
+    /// <summary>A finite-difference step must be a positive finite number (or null: the default).</summary>
+    internal static void CheckStep(double? eps, string who)
+    {
+        if (eps is double e && !(e > 0 && double.IsFinite(e)))
+        {
+            throw new ArgumentException($"{who}: eps must be a positive finite step; got {e}", nameof(eps));
         }
     }
 
@@ -137,6 +149,9 @@ public static partial class Autodiff
     public static void VerifyGrad(Func<Variable[], Variable> fun, IReadOnlyList<torch.Tensor> point, int nTests = 2,
         int seed = 42, double? eps = null, double? absTol = null, double? relTol = null, bool checkForward = false)
     {
+        Guard.NotNull(fun, "verify_grad");
+        Guard.NoNulls(point, "verify_grad");
+        NumericGrad.CheckStep(eps, "verify_grad");
         var dtypes = point.Select(p => DTypes.FromTorch(p.dtype)).ToArray();
         for (int i = 0; i < dtypes.Length; i++)
         {
@@ -152,7 +167,8 @@ public static partial class Autodiff
         var lenient = new CompileOptions { OnUnusedInput = UnusedInputPolicy.Ignore };
         var inputs = point.Select((p, i) => T.Tensor(dtypes[i], p.Lengths().Select(n => n == 1 ? (long?)1 : null).ToArray(),
             $"input {i}")).ToArray();
-        var output = fun(inputs);
+        var output = fun(inputs) ?? throw new ArgumentException("verify_grad: fun returned null; expected a Variable",
+            nameof(fun));
         using var shape = Function.Compile(inputs, [output], lenient).Call([.. point])[0];
         var generator = new torch.Generator((ulong)seed);
         using var projection = new SharedVariable(torch.rand(shape.Lengths(), dtype: torch.float64, generator: generator) + 0.5,

@@ -16,6 +16,16 @@ namespace Gradient.Compile;
 /// <see cref="Config.Device"/>): constants are moved there when the function is compiled, shared values when it is
 /// compiled or when a call finds them elsewhere (then they stay), and arguments in each call. CPU and CUDA run the same
 /// schedule through the same code; only where the tensors live differs.
+/// <para><b>Thread safety.</b> A function may be called from any number of threads at once; each call has its own
+/// values and scope, and gives exactly what the same call would give alone. Shared variables are read as one
+/// consistent snapshot: a call never sees some of another call's updates and not the others.</para>
+/// <para>A call that updates shared variables is atomic: it holds the locks of every shared variable it reads or
+/// updates from its snapshot until its updates are stored, so concurrent calls (of this or any other function)
+/// touching those variables run one after the other, as some serial order of the same calls would.
+/// Calls without updates hold the locks only while they take their snapshot and otherwise run in parallel.
+/// Locks are always taken in one global order (<see cref="Variable.Id"/>), so functions sharing variables cannot
+/// deadlock. <see cref="SharedVariable.SetValue"/> and <see cref="SharedVariable.GetValue"/> take the same lock and
+/// therefore land between calls, never inside one.</para>
 /// </remarks>
 public sealed class Function
 {
@@ -27,6 +37,7 @@ public sealed class Function
     private readonly int[] _outputSlots;
     private readonly bool[] _outputOwned;
     private readonly (SharedVariable Target, int Slot, bool Owned)[] _updates;
+    private readonly SharedVariable[] _lockOrder;
     private readonly bool _allowDowncast;
     private readonly string _label;
     private readonly torch.Device _device;
@@ -161,6 +172,8 @@ public sealed class Function
         _outputSlots = results[..outputs.Length];
         _outputOwned = owned[..outputs.Length];
         _updates = updates.Select((u, i) => (u.Key, results[outputs.Length + i], owned[outputs.Length + i])).ToArray();
+        _lockOrder = _shared.Select(s => s.Shared).Concat(_updates.Select(u => u.Target)).Distinct()
+            .OrderBy(s => s.Id).ToArray();
     }
 
     /// <summary>The device the function's kernels run on, by its canonical name (<c>cpu</c>, <c>cuda:N</c>).</summary>
@@ -197,10 +210,21 @@ public sealed class Function
     public static Function Compile(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs,
         CompileOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputs);
+        Guard.NotNull(inputs);
+        Guard.NotNull(outputs);
         options ??= new CompileOptions();
         var label = options.Name is null ? "function" : $"function {options.Name}";
+        Guard.NotNull(options.Updates, label, "options.Updates");
+        Guard.NotNull(options.Givens, label, "options.Givens");
+        Guard.Defined(options.OnUnusedInput, label, "options.OnUnusedInput");
+        if (options.Rewrites is not null)
+        {
+            Guard.NoNulls(options.Rewrites, label, "options.Rewrites");
+        }
+        foreach (var (key, value) in options.Givens)
+        {
+            Guard.NotNull(value, label, $"the replacement of {key} in givens");
+        }
         for (int i = 0; i < inputs.Count; i++)
         {
             switch (inputs[i])
@@ -245,7 +269,7 @@ public sealed class Function
     /// <exception cref="ArgumentException">Wrong argument count, dtype, rank or shape, or a failing kernel check.</exception>
     public torch.Tensor[] Call(params torch.Tensor[] args)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        Guard.NotNull(args);
         if (args.Length != _inputs.Length)
         {
             throw new ArgumentException(
@@ -262,10 +286,65 @@ public sealed class Function
         {
             values[slot] = value;
         }
-        foreach (var (slot, shared) in _shared)
+        // The snapshot of the shared values and, for a call with updates, the whole call up to the stores run under
+        // the locks of the shared variables involved (see the remarks on the class).
+        int held = 0;
+        try
         {
-            values[slot] = shared.AliasOn(_device);
+            for (; held < _lockOrder.Length; held++)
+            {
+                Monitor.Enter(_lockOrder[held].Gate);
+            }
+            foreach (var (slot, shared) in _shared)
+            {
+                values[slot] = shared.AliasOn(_device);
+            }
+            if (_updates.Length == 0)
+            {
+                Release(held);
+                held = 0;
+            }
+            Run(values);
+            var results = new torch.Tensor[_outputSlots.Length];
+            for (int i = 0; i < results.Length; i++)
+            {
+                var v = values[_outputSlots[i]]!;
+                // Moving to the CPU copies already: nothing is shared with the graph's own values then.
+                results[i] = (_outputsToCpu ? v.cpu() : _outputOwned[i] ? v : v.clone()).MoveToOuterDisposeScope();
+            }
+            if (_updates.Length > 0)
+            {
+                // Every new value is computed before any is stored, so an update never sees another's result.
+                var fresh = _updates.Select(u =>
+                {
+                    var v = values[u.Slot]!;
+                    return (u.Owned ? v : v.clone()).DetachFromDisposeScope();
+                }).ToArray();
+                for (int i = 0; i < fresh.Length; i++)
+                {
+                    _updates[i].Target.Swap(fresh[i]);
+                }
+            }
+            return results;
         }
+        finally
+        {
+            Release(held);
+        }
+    }
+
+    /// <summary>Releases the first <paramref name="count"/> locks of <see cref="_lockOrder"/>, last taken first.</summary>
+    private void Release(int count)
+    {
+        for (int i = count - 1; i >= 0; i--)
+        {
+            Monitor.Exit(_lockOrder[i].Gate);
+        }
+    }
+
+    /// <summary>Runs the schedule on <paramref name="values"/> (inputs, constants and shared values filled in).</summary>
+    private void Run(torch.Tensor?[] values)
+    {
         var probe = MemoryProbe.Current;
         foreach (var step in _steps)
         {
@@ -274,15 +353,23 @@ public sealed class Function
             {
                 ins[i] = values[step.In[i]]!;
             }
-            if (step.Overwrite >= 0)
+            torch.Tensor[] outs;
+            try
             {
-                // The input's buffer now holds the output: hand the handle over instead of freeing it.
-                values[step.Out[0]] = step.Node.Op.PerformInPlace(step.Node, ins, step.Overwrite);
-                probe?.Hold(values[step.Out[0]]!);
-                probe?.Release(ins[step.Overwrite]);
-                values[step.In[step.Overwrite]] = null;
+                if (step.Overwrite >= 0)
+                {
+                    // The input's buffer now holds the output: hand the handle over instead of freeing it.
+                    values[step.Out[0]] = step.Node.Op.PerformInPlace(step.Node, ins, step.Overwrite);
+                    probe?.Hold(values[step.Out[0]]!);
+                    probe?.Release(ins[step.Overwrite]);
+                    values[step.In[step.Overwrite]] = null;
+                }
+                outs = step.Overwrite >= 0 ? [] : step.Node.Op.Perform(step.Node, ins);
             }
-            var outs = step.Overwrite >= 0 ? [] : step.Node.Op.Perform(step.Node, ins);
+            catch (System.Runtime.InteropServices.ExternalException e)
+            {
+                throw KernelFailure.From(step.Node.Op, e);
+            }
             for (int o = 0; o < outs.Length; o++)
             {
                 // An op must return new handles: an input handle reused as an output would be freed twice. (Compared by
@@ -311,27 +398,6 @@ public sealed class Function
                 }
             }
         }
-        var results = new torch.Tensor[_outputSlots.Length];
-        for (int i = 0; i < results.Length; i++)
-        {
-            var v = values[_outputSlots[i]]!;
-            // Moving to the CPU copies already: nothing is shared with the graph's own values then.
-            results[i] = (_outputsToCpu ? v.cpu() : _outputOwned[i] ? v : v.clone()).MoveToOuterDisposeScope();
-        }
-        if (_updates.Length > 0)
-        {
-            // Every new value is computed before any is stored, so an update never sees another's result.
-            var fresh = _updates.Select(u =>
-            {
-                var v = values[u.Slot]!;
-                return (u.Owned ? v : v.clone()).DetachFromDisposeScope();
-            }).ToArray();
-            for (int i = 0; i < fresh.Length; i++)
-            {
-                _updates[i].Target.Swap(fresh[i]);
-            }
-        }
-        return results;
     }
 
     /// <summary>The computed slots that may be views of an input, a constant or a shared value.</summary>
@@ -427,7 +493,7 @@ public sealed class Function
     /// </summary>
     public torch.Tensor[] Call(params object[] args)
     {
-        ArgumentNullException.ThrowIfNull(args);
+        Guard.NotNull(args);
         using var scope = torch.NewDisposeScope();
         var tensors = new torch.Tensor[args.Length];
         for (int i = 0; i < args.Length; i++)
@@ -457,6 +523,12 @@ public sealed class Function
         if (arg is null || arg.IsInvalid)
         {
             throw new ArgumentException($"{_label}: argument {i} ({Describe(input)}) is null or disposed", nameof(arg));
+        }
+        if (arg.is_sparse)
+        {
+            throw new ArgumentException(
+                $"{_label}: argument {i} ({Describe(input)}): expected a dense tensor; got a sparse one (use to_dense())",
+                nameof(arg));
         }
         if (input.Type.Mismatch(arg.Lengths()) is { } why)
         {
@@ -518,8 +590,8 @@ public sealed class Function
         for (int i = 0; i < updates.Length; i++)
         {
             var (target, value) = updates[i];
-            ArgumentNullException.ThrowIfNull(target, $"{_label}: update {i} target");
-            ArgumentNullException.ThrowIfNull(value, $"{_label}: update {i} value");
+            Guard.NotNull(target, _label, $"update {i} target");
+            Guard.NotNull(value, _label, $"update {i} value");
             if (updates.Take(i).Any(u => u.Key == target))
             {
                 throw new ArgumentException($"{_label}: shared variable {target} is updated more than once");

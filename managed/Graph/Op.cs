@@ -113,13 +113,14 @@ public abstract class Op
     /// <summary>Checks the input count.</summary>
     protected void ExpectInputs(Variable[] inputs, int count)
     {
+        Guard.NotNull(inputs, $"{this}");
         if (inputs.Length != count)
         {
             throw new ArgumentException($"{this}: expected {count} input(s); got {inputs.Length}", nameof(inputs));
         }
         for (int i = 0; i < inputs.Length; i++)
         {
-            ArgumentNullException.ThrowIfNull(inputs[i], $"{this} input {i}");
+            Guard.NotNull(inputs[i], $"{this}", $"input {i}");
         }
     }
 

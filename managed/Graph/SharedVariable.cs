@@ -7,6 +7,10 @@ namespace Gradient.Graph;
 /// A variable with a value that persists between calls and that compiled functions read, and may update, implicitly
 /// (Aesara's <c>SharedVariable</c>). The variable owns its tensor; reads and writes copy unless told to borrow.
 /// </summary>
+/// <remarks>
+/// Thread-safe: <see cref="GetValue"/>, <see cref="SetValue"/> and the compiled functions that read or update the
+/// variable all take its lock, so a value is replaced whole, between calls (see <see cref="Compile.Function"/>).
+/// </remarks>
 public sealed class SharedVariable : Variable, IDisposable
 {
     private torch.Tensor _value;
@@ -17,8 +21,7 @@ public sealed class SharedVariable : Variable, IDisposable
     /// the value's dtype with every length unknown except that <paramref name="shape"/> may fix them.
     /// </summary>
     public SharedVariable(torch.Tensor value, string? name = null, bool borrow = false, IReadOnlyList<long?>? shape = null)
-        : base(new TensorType(DTypes.FromTorch(value.dtype), shape ?? value.Lengths().Select(_ => (long?)null).ToArray()),
-               null, 0, name)
+        : base(TypeOf(Usable(value, $"shared {name}"), shape), null, 0, name)
     {
         if (Type.Mismatch(value.Lengths()) is { } why)
         {
@@ -36,7 +39,8 @@ public sealed class SharedVariable : Variable, IDisposable
     {
         lock (_lock)
         {
-            return borrow ? _value.alias() : _value.clone();
+            var value = Live();
+            return borrow ? value.alias() : value.clone();
         }
     }
 
@@ -46,7 +50,7 @@ public sealed class SharedVariable : Variable, IDisposable
     /// </summary>
     public void SetValue(torch.Tensor value, bool borrow = false)
     {
-        ArgumentNullException.ThrowIfNull(value);
+        Usable(value, $"{Describe()}.set_value");
         if (Type.Mismatch(value.Lengths()) is { } why)
         {
             throw new ArgumentException($"{Describe()}.set_value: {why}", nameof(value));
@@ -68,18 +72,26 @@ public sealed class SharedVariable : Variable, IDisposable
     }
 
     /// <summary>
+    /// The lock that guards the value; compiled functions take the locks of several variables in ascending
+    /// <see cref="Variable.Id"/> order.
+    /// </summary>
+    internal object Gate => _lock;
+
+    /// <summary>
     /// A new handle on the value a function on <paramref name="device"/> reads: the current tensor, moved there first
     /// when it lives elsewhere. The moved tensor replaces the stored one, so a value is moved once, not in every call
     /// (it then lives where the function that used it last runs; <see cref="GetValue"/> returns it there).
+    /// Functions never mutate the value.
     /// </summary>
     internal torch.Tensor AliasOn(torch.Device device)
     {
         lock (_lock)
         {
-            if (!Devices.IsOn(_value, device))
+            var value = Live();
+            if (!Devices.IsOn(value, device))
             {
-                var moved = _value.to(device).DetachFromDisposeScope();
-                _value.Dispose();
+                var moved = value.to(device).DetachFromDisposeScope();
+                value.Dispose();
                 _value = moved;
             }
             return _value.alias();
@@ -98,8 +110,38 @@ public sealed class SharedVariable : Variable, IDisposable
         old.Dispose();
     }
 
-    /// <summary>Frees the value.</summary>
-    public void Dispose() => _value.Dispose();
+    /// <summary>Frees the value; the variable cannot be read, set or used by a function afterwards.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _value.Dispose();
+        }
+    }
+
+    private torch.Tensor Live() => _value.IsInvalid
+        ? throw new ObjectDisposedException(Describe(), $"{Describe()} was disposed; its value is gone")
+        : _value;
+
+    /// <summary>The variable's type: the value's dtype, and <paramref name="shape"/> or every length unknown.</summary>
+    private static TensorType TypeOf(torch.Tensor value, IReadOnlyList<long?>? shape) =>
+        new(DTypes.FromTorch(value.dtype), shape ?? value.Lengths().Select(_ => (long?)null).ToArray());
+
+    /// <summary>A tensor a shared variable can hold: not null, not disposed, dense.</summary>
+    private static torch.Tensor Usable(torch.Tensor? value, string who)
+    {
+        Guard.NotNull(value, who, "value");
+        if (value.IsInvalid)
+        {
+            throw new ArgumentException($"{who}: the tensor given was disposed", nameof(value));
+        }
+        if (value.is_sparse)
+        {
+            throw new ArgumentException($"{who}: expected a dense tensor; got a sparse one (use to_dense())",
+                nameof(value));
+        }
+        return value;
+    }
 
     /// <inheritdoc/>
     public override string ToString() => Name ?? $"<{Type}>";

@@ -11,6 +11,8 @@ public sealed class TensorType : IEquatable<TensorType>
     /// <summary>Creates a type.</summary>
     public TensorType(DType dtype, IReadOnlyList<long?> shape)
     {
+        Guard.Defined(dtype, "TensorType");
+        Guard.NotNull(shape, "TensorType");
         foreach (var n in shape)
         {
             if (n < 0)

@@ -31,13 +31,10 @@ public sealed class AdvancedIncSubtensor(IReadOnlyList<string> idxList, bool set
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
     {
+        Guard.NoNulls(inputs, $"{this}");
         if (inputs.Length < 2)
         {
             throw new ArgumentException($"{this}: expected x, y and the index arrays; got {inputs.Length} input(s)");
-        }
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            ArgumentNullException.ThrowIfNull(inputs[i], $"{this} input {i}");
         }
         var (x, y) = (inputs[0], inputs[1]);
         CheckValue(this, x, y, AdvancedShape(this, x.Type, ParseAdvanced(this, IdxList), inputs[2..]));

@@ -26,13 +26,10 @@ public sealed class AdvancedSubtensor(IReadOnlyList<string> idxList) : Op
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
     {
+        Guard.NoNulls(inputs, $"{this}");
         if (inputs.Length < 1)
         {
             throw new ArgumentException($"{this}: expected x and the index arrays; got no inputs");
-        }
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            ArgumentNullException.ThrowIfNull(inputs[i], $"{this} input {i}");
         }
         var x = inputs[0];
         var shape = AdvancedShape(this, x.Type, ParseAdvanced(this, IdxList), inputs[1..]);

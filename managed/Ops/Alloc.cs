@@ -16,12 +16,12 @@ public sealed class Alloc : Op
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
     {
+        Guard.NoNulls(inputs, $"{this}");
         if (inputs.Length < 1)
         {
             throw new ArgumentException($"{this}: expected a value and the lengths; got no inputs");
         }
         var value = inputs[0];
-        ArgumentNullException.ThrowIfNull(value, $"{this} input 0");
         int ndim = inputs.Length - 1;
         if (value.Ndim > ndim)
         {

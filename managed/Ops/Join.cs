@@ -22,13 +22,10 @@ public sealed class Join(int axis) : Op
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
     {
+        Guard.NoNulls(inputs, $"{this}");
         if (inputs.Length == 0)
         {
             throw new ArgumentException($"{this}: expected at least one tensor");
-        }
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            ArgumentNullException.ThrowIfNull(inputs[i], $"{this} input {i}");
         }
         int ndim = inputs[0].Ndim;
         int axis = Normalized(ndim);

@@ -21,9 +21,9 @@ public sealed class MakeVector(string dtype) : Op
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
     {
+        Guard.NoNulls(inputs, $"{this}");
         for (int i = 0; i < inputs.Length; i++)
         {
-            ArgumentNullException.ThrowIfNull(inputs[i], $"{this} input {i}");
             if (inputs[i].Ndim != 0 || !inputs[i].DType.IsDiscrete() || inputs[i].DType == DType.Bool)
             {
                 throw new ArgumentException($"{this}: input {i} expected an integer scalar; got {inputs[i].Type}");

@@ -8,9 +8,12 @@ namespace Gradient.Ops;
 /// Aesara's <c>Max</c>: the maximum over <see cref="Axes"/> (all axes when null); the dtype is kept.
 /// </summary>
 /// <remarks>
-/// Pullback (Aesara's rule): the output gradient goes to every position equal to the maximum, <c>gx = (x == max) *
-/// gz</c>; with ties each tied position receives the full gradient. Pushforward: the tangent at the position of the
-/// maximum; with ties, the mean of the tangents at the tied positions (without ties both are the exact derivative).
+/// Pullback: the output gradient is shared evenly by the positions equal to the maximum, <c>gx = (x == max) * gz /
+/// count(x == max)</c>. Pushforward: the tangent at the position of the maximum; with ties, the mean of the tangents
+/// at the tied positions. Without ties both are the exact derivative; with ties they are adjoint to each other
+/// (⟨u, Rop(v)⟩ = ⟨Lop(u), v⟩) and exact when the tied values are copies of one value (a broadcast, a repeat), where
+/// max is differentiable. Aesara gives every tied position the full gradient, which counts such a value once per
+/// copy; this engine does not follow it there.
 /// </remarks>
 public sealed class Max(IReadOnlyList<int>? axes) : Op
 {
@@ -48,9 +51,19 @@ public sealed class Max(IReadOnlyList<int>? axes) : Op
     /// <inheritdoc/>
     public override string ToString() => Axes is null ? "Max" : $"Max{{axis=[{string.Join(", ", Axes)}]}}";
 
-    /// <summary>The gradient of x under max = max(x) over <paramref name="axes"/>: gz at every maximal position.</summary>
-    internal static Variable? Pullback(Variable x, Variable max, Variable gz, IReadOnlyList<int>? axes) =>
-        x.DType.IsDiscrete() ? null : ReduceAxes.Typed(Mask(x, max, axes) * ReduceAxes.Spread(gz, x.Ndim, axes), x);
+    /// <summary>
+    /// The gradient of x under max = max(x) over <paramref name="axes"/>: gz shared evenly by the maximal positions.
+    /// </summary>
+    internal static Variable? Pullback(Variable x, Variable max, Variable gz, IReadOnlyList<int>? axes)
+    {
+        if (x.DType.IsDiscrete())
+        {
+            return null;
+        }
+        var mask = Mask(x, max, axes);
+        var share = gz / new Sum(axes).Call(mask);
+        return ReduceAxes.Typed(mask * ReduceAxes.Spread(share, x.Ndim, axes), x);
+    }
 
     /// <summary>The tangent of max(x) along dx: the mean of dx over the maximal positions.</summary>
     internal static Variable? Pushforward(Variable x, Variable max, Variable? dx, IReadOnlyList<int>? axes)

@@ -59,9 +59,10 @@ public sealed record ScalarOp(
     /// <summary>Aesara's <c>upcast_out_min8</c> (used by <c>pow</c>): booleans give int8.</summary>
     public static DType Min8(DType d) => d == DType.Bool ? DType.Int8 : d;
 
-    /// <summary>Aesara's <c>upcast_out_nobool</c> (used by <c>sub</c>): booleans are rejected.</summary>
-    public static DType NoBool(DType d) => d == DType.Bool
-        ? throw new ArgumentException("bool output not supported: numpy and Aesara reject this op on booleans")
+    /// <summary>Aesara's <c>upcast_out_nobool</c> (used by <c>sub</c>): booleans are rejected by the rule <paramref name="name"/>.</summary>
+    public static Func<DType, DType> NoBool(string name) => d => d == DType.Bool
+        ? throw new ArgumentException(
+            $"{name}: bool output not supported: numpy and Aesara reject this op on booleans")
         : d;
 
     /// <inheritdoc/>

@@ -12,16 +12,16 @@ namespace Gradient.Ops;
 public static partial class ScalarOps
 {
     /// <summary>a &lt; b (bool)</summary>
-    public static readonly ScalarOp Lt = Comparison("lt", t => Kernels.Kernels.Less(t[0], t[1]));
+    public static readonly ScalarOp Lt = Comparison("lt", ordered: true, t => Kernels.Kernels.Less(t[0], t[1]));
 
     /// <summary>a &gt; b (bool)</summary>
-    public static readonly ScalarOp Gt = Comparison("gt", t => Kernels.Kernels.Greater(t[0], t[1]));
+    public static readonly ScalarOp Gt = Comparison("gt", ordered: true, t => Kernels.Kernels.Greater(t[0], t[1]));
 
     /// <summary>a &lt;= b (bool)</summary>
-    public static readonly ScalarOp Le = Comparison("le", t => Kernels.Kernels.LessEqual(t[0], t[1]));
+    public static readonly ScalarOp Le = Comparison("le", ordered: true, t => Kernels.Kernels.LessEqual(t[0], t[1]));
 
     /// <summary>a &gt;= b (bool)</summary>
-    public static readonly ScalarOp Ge = Comparison("ge", t => Kernels.Kernels.GreaterEqual(t[0], t[1]));
+    public static readonly ScalarOp Ge = Comparison("ge", ordered: true, t => Kernels.Kernels.GreaterEqual(t[0], t[1]));
 
     /// <summary>a == b (bool)</summary>
     public static readonly ScalarOp Eq = Comparison("eq", t => Kernels.Kernels.Equal(t[0], t[1]));
@@ -63,7 +63,15 @@ public static partial class ScalarOps
     public static readonly ScalarOp Invert = Bitwise("invert", 1, t => Kernels.Kernels.BitNot(t[0]));
 
     private static ScalarOp Comparison(string name, Func<TorchSharp.torch.Tensor[], TorchSharp.torch.Tensor> compute) =>
-        new(name, 2, _ => DType.Bool, compute, (x, y, gy) => [null, null], (x, y, dx) => null)
+        Comparison(name, ordered: false, compute);
+
+    /// <summary>A comparison; an <paramref name="ordered"/> one (&lt;, &gt;, ...) has no meaning for complex numbers.</summary>
+    private static ScalarOp Comparison(string name, bool ordered,
+        Func<TorchSharp.torch.Tensor[], TorchSharp.torch.Tensor> compute) =>
+        new(name, 2, d => ordered && d.IsComplex()
+                ? throw new NotSupportedException($"{name}: complex inputs are not ordered; got {d.Name()}")
+                : DType.Bool,
+            compute, (x, y, gy) => [null, null], (x, y, dx) => null)
         {
             ComputeDType = Same,
         };

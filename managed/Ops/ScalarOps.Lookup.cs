@@ -19,7 +19,7 @@ public static partial class ScalarOps
     /// <exception cref="ArgumentException">No rule has that name.</exception>
     public static ScalarOp ByName(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
+        Guard.NotNull(name);
         return TryByName(name, out var op, out var why)
             ? op
             : throw new ArgumentException($"scalar op: {why}", nameof(name));

@@ -70,17 +70,17 @@ public static partial class ScalarOps
     public static readonly ScalarOp Arctanh = Smooth("arctanh", t => K.Arctanh(t[0]), (x, y) => 1.0 / (1.0 - x * x));
 
     /// <summary>x·π/180 — linear</summary>
-    public static readonly ScalarOp Deg2Rad = Smooth("deg2rad", t => K.Deg2Rad(t[0]), (x, y) => Const(Math.PI / 180, y));
+    public static readonly ScalarOp Deg2Rad = Smooth("deg2rad", real: true, t => K.Deg2Rad(t[0]), (x, y) => Const(Math.PI / 180, y));
 
     /// <summary>x·180/π — linear</summary>
-    public static readonly ScalarOp Rad2Deg = Smooth("rad2deg", t => K.Rad2Deg(t[0]), (x, y) => Const(180 / Math.PI, y));
+    public static readonly ScalarOp Rad2Deg = Smooth("rad2deg", real: true, t => K.Rad2Deg(t[0]), (x, y) => Const(180 / Math.PI, y));
 
     /// <summary>erf(x) — d erf(x) = (2/√π) exp(-x²) dx</summary>
-    public static readonly ScalarOp Erf = Smooth("erf", t => K.Erf(t[0]),
+    public static readonly ScalarOp Erf = Smooth("erf", real: true, t => K.Erf(t[0]),
         (x, y) => Const(s_twoOverSqrtPi, y) * T.Exp(-(x * x)));
 
     /// <summary>erfc(x) = 1 - erf(x) — d erfc(x) = -(2/√π) exp(-x²) dx</summary>
-    public static readonly ScalarOp Erfc = Smooth("erfc", t => K.Erfc(t[0]),
+    public static readonly ScalarOp Erfc = Smooth("erfc", real: true, t => K.Erfc(t[0]),
         (x, y) => Const(-s_twoOverSqrtPi, y) * T.Exp(-(x * x)));
 
     /// <summary>erfcx(x) = exp(x²) erfc(x) — d erfcx(x) = (2x·erfcx(x) - 2/√π) dx</summary>
@@ -88,27 +88,27 @@ public static partial class ScalarOps
         (x, y) => 2.0 * x * y - Const(s_twoOverSqrtPi, y));
 
     /// <summary>erfinv(x), the inverse of erf on (-1, 1) — d erfinv(x) = (√π/2) exp(erfinv(x)²) dx</summary>
-    public static readonly ScalarOp Erfinv = Smooth("erfinv", t => K.Erfinv(t[0]),
+    public static readonly ScalarOp Erfinv = Smooth("erfinv", real: true, t => K.Erfinv(t[0]),
         (x, y) => Const(s_sqrtPiOverTwo, y) * T.Exp(y * y));
 
     /// <summary>erfcinv(x) = erfinv(1 - x) on (0, 2) — d erfcinv(x) = -(√π/2) exp(erfcinv(x)²) dx</summary>
-    public static readonly ScalarOp Erfcinv = Smooth("erfcinv", t => K.Erfcinv(t[0]),
+    public static readonly ScalarOp Erfcinv = Smooth("erfcinv", real: true, t => K.Erfcinv(t[0]),
         (x, y) => Const(-s_sqrtPiOverTwo, y) * T.Exp(y * y));
 
     /// <summary>Γ(x) — dΓ(x) = Γ(x) ψ(x) dx</summary>
-    public static readonly ScalarOp Gamma = Smooth("gamma", t => K.Gamma(t[0]), (x, y) => y * T.Psi(x));
+    public static readonly ScalarOp Gamma = Smooth("gamma", real: true, t => K.Gamma(t[0]), (x, y) => y * T.Psi(x));
 
     /// <summary>log|Γ(x)| — d gammaln(x) = ψ(x) dx</summary>
-    public static readonly ScalarOp Gammaln = Smooth("gammaln", t => K.Gammaln(t[0]), (x, y) => T.Psi(x));
+    public static readonly ScalarOp Gammaln = Smooth("gammaln", real: true, t => K.Gammaln(t[0]), (x, y) => T.Psi(x));
 
     /// <summary>The digamma function ψ(x) (Aesara's <c>psi</c>) — dψ(x) = ψ⁽¹⁾(x) dx (the trigamma function)</summary>
-    public static readonly ScalarOp Psi = Smooth("psi", t => K.Psi(t[0]), (x, y) => T.TriGamma(x));
+    public static readonly ScalarOp Psi = Smooth("psi", real: true, t => K.Psi(t[0]), (x, y) => T.TriGamma(x));
 
     /// <summary>The trigamma function ψ⁽¹⁾(x) (Aesara's <c>tri_gamma</c>) — dψ⁽¹⁾(x) = ψ⁽²⁾(x) dx</summary>
-    public static readonly ScalarOp TriGamma = Smooth("tri_gamma", t => K.Polygamma(1, t[0]), (x, y) => T.Polygamma(2, x));
+    public static readonly ScalarOp TriGamma = Smooth("tri_gamma", real: true, t => K.Polygamma(1, t[0]), (x, y) => T.Polygamma(2, x));
 
     /// <summary>log(1 - exp(x)) for x &lt; 0, computed stably — d log1mexp(x) = -dx / expm1(-x)</summary>
-    public static readonly ScalarOp Log1mexp = Smooth("log1mexp", t => K.Log1mexp(t[0]), (x, y) => -1.0 / T.Expm1(-x));
+    public static readonly ScalarOp Log1mexp = Smooth("log1mexp", real: true, t => K.Log1mexp(t[0]), (x, y) => -1.0 / T.Expm1(-x));
 
     /// <summary>The largest integer not above x, as a float (zero derivative almost everywhere).</summary>
     public static readonly ScalarOp Floor = Flat("floor", Float, t => K.Floor(t[0]));
@@ -145,7 +145,7 @@ public static partial class ScalarOps
     /// <summary>
     /// arctan2(a, b), the angle of the point (b, a) — d arctan2(a, b) = (b da - a db) / (a² + b²)
     /// </summary>
-    public static readonly ScalarOp Arctan2 = new("arctan2", 2, Float, t => K.Arctan2(t[0], t[1]),
+    public static readonly ScalarOp Arctan2 = new("arctan2", 2, RealFloat("arctan2"), t => K.Arctan2(t[0], t[1]),
         (x, y, gy) =>
         {
             var r2 = x[0] * x[0] + x[1] * x[1];
@@ -165,13 +165,18 @@ public static partial class ScalarOps
     /// <exception cref="ArgumentException"><paramref name="n"/> is negative.</exception>
     public static ScalarOp Polygamma(int n) => n < 0
         ? throw new ArgumentException($"polygamma: expected an order n >= 0; got {n}", nameof(n))
-        : Smooth($"polygamma{{{n}}}", t => K.Polygamma(n, t[0]), (x, y) => T.Polygamma(n + 1, x));
+        : Smooth($"polygamma{{{n}}}", real: true, t => K.Polygamma(n, t[0]), (x, y) => T.Polygamma(n + 1, x));
 
     /// <summary>A one-input function with derivative <paramref name="derivative"/>(x, y), output of Aesara's
     /// <c>upgrade_to_float</c> dtype.</summary>
     private static ScalarOp Smooth(string name, Func<torch.Tensor[], torch.Tensor> compute,
+        Func<Variable, Variable, Variable> derivative) => Smooth(name, real: false, compute, derivative);
+
+    /// <summary>As <see cref="Smooth(string, Func{torch.Tensor[], torch.Tensor}, Func{Variable, Variable, Variable})"/>;
+    /// with <paramref name="real"/> the function is defined for real inputs only (libtorch has no complex kernel).</summary>
+    private static ScalarOp Smooth(string name, bool real, Func<torch.Tensor[], torch.Tensor> compute,
         Func<Variable, Variable, Variable> derivative) =>
-        new(name, 1, Float, compute,
+        new(name, 1, real ? RealFloat(name) : Float, compute,
             (x, y, gy) => [gy * derivative(x[0], y)],
             (x, y, dx) => dx[0]! * derivative(x[0], y));
 
@@ -203,6 +208,11 @@ public static partial class ScalarOps
                 return [T.Switch(first, gy, Zero(gy)), T.Switch(first, Zero(gy), gy)];
             },
             (x, y, dx) => T.Switch(T.Eq(y, x[0]), dx[0] ?? Zero(y), dx[1] ?? Zero(y)));
+
+    /// <summary>Aesara's <c>upgrade_to_float</c> for functions defined on real numbers only: complex inputs are refused.</summary>
+    private static Func<DType, DType> RealFloat(string name) => d => d.IsComplex()
+        ? throw new NotSupportedException($"{name}: complex inputs are not supported; got {d.Name()}")
+        : Float(d);
 
     /// <summary>Aesara's <c>same_out_float_only</c>: the input dtype, which must be a float.</summary>
     private static Func<DType, DType> FloatOnly(string name) => d => d.IsFloat()

@@ -17,7 +17,7 @@ public static partial class ScalarOps
         (x, y, dx) => dx[0]! * (y * (1.0 - y)));
 
     /// <summary>softplus(x) = log(1 + exp(x)), computed without overflow — d softplus(x) = sigmoid(x) dx</summary>
-    public static readonly ScalarOp Softplus = new("softplus", 1, Float, t => Kernels.Kernels.Softplus(t[0]),
+    public static readonly ScalarOp Softplus = new("softplus", 1, RealFloat("softplus"), t => Kernels.Kernels.Softplus(t[0]),
         (x, y, gy) => [gy * T.Sigmoid(x[0])],
         (x, y, dx) => dx[0]! * T.Sigmoid(x[0]));
 }

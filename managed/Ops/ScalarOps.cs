@@ -21,7 +21,7 @@ public static partial class ScalarOps
     };
 
     /// <summary>a - b</summary>
-    public static readonly ScalarOp Sub = new("sub", 2, NoBool, t => Kernels.Kernels.Sub(t[0], t[1]),
+    public static readonly ScalarOp Sub = new("sub", 2, NoBool("sub"), t => Kernels.Kernels.Sub(t[0], t[1]),
         (x, y, gy) => [gy, -gy],
         (x, y, dx) => Sum(dx[0], Term(dx[1], d => -d)))
     {
@@ -54,7 +54,7 @@ public static partial class ScalarOps
     };
 
     /// <summary>-x</summary>
-    public static readonly ScalarOp Neg = new("neg", 1, NoBool, t => Kernels.Kernels.Neg(t[0]),
+    public static readonly ScalarOp Neg = new("neg", 1, NoBool("neg"), t => Kernels.Kernels.Neg(t[0]),
         (x, y, gy) => [-gy],
         (x, y, dx) => -dx[0]!)
     {

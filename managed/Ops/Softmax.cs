@@ -75,6 +75,10 @@ public sealed class Softmax(int? axis) : Op
     /// <summary>Checks that <paramref name="axis"/> is null or an axis of <paramref name="x"/>.</summary>
     internal static void CheckAxis(Op op, Variable x, int? axis)
     {
+        if (x.DType.IsComplex())
+        {
+            throw new NotSupportedException($"{op}: complex inputs are not supported; got {x.Type}");
+        }
         if (axis is int a && (a < 0 || a >= x.Ndim))
         {
             throw new ArgumentException(

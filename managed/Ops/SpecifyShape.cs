@@ -16,12 +16,12 @@ public sealed class SpecifyShape : Op
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
     {
+        Guard.NoNulls(inputs, $"{this}");
         if (inputs.Length < 1)
         {
             throw new ArgumentException($"{this}: expected x and one length per axis; got no inputs");
         }
         var x = inputs[0];
-        ArgumentNullException.ThrowIfNull(x, $"{this} input 0");
         if (inputs.Length - 1 != x.Ndim)
         {
             throw new ArgumentException(

@@ -14,9 +14,12 @@ namespace Gradient.Ops;
 public sealed class Split(int lenSplits, int axis) : Op
 {
     /// <summary>The number of pieces.</summary>
-    public int LenSplits { get; } = lenSplits >= 1
+    public int LenSplits { get; } = lenSplits is >= 1 and <= MaxPieces
         ? lenSplits
-        : throw new ArgumentException($"Split: expected at least one piece; got len_splits={lenSplits}");
+        : throw new ArgumentException($"Split: expected between 1 and {MaxPieces} pieces; got len_splits={lenSplits}");
+
+    /// <summary>The most pieces a split makes (each is an output of the node).</summary>
+    public const int MaxPieces = 1 << 16;
 
     /// <summary>The axis to split (negative counts from the end).</summary>
     public int Axis { get; } = axis;

@@ -40,8 +40,8 @@ public static class GraphJson
     /// <exception cref="NotSupportedException">An op cannot be rebuilt from its class name and props.</exception>
     public static string Write(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs, bool indented = true)
     {
-        ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(outputs);
+        Guard.NotNull(inputs);
+        Guard.NotNull(outputs);
         CheckInputs(inputs);
         for (int i = 0; i < outputs.Count; i++)
         {
@@ -154,7 +154,7 @@ public static class GraphJson
     /// <exception cref="GraphJsonException">The document is malformed or inconsistent; the message says where.</exception>
     public static LoadedGraph Read(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
+        Guard.NotNull(json);
         using var doc = Parse(json);
         var root = doc.RootElement;
         CheckHeader(root, Format);
@@ -244,7 +244,14 @@ public static class GraphJson
     /// </summary>
     public static string WriteValues(IReadOnlyList<torch.Tensor> values, bool indented = false)
     {
-        ArgumentNullException.ThrowIfNull(values);
+        Guard.NoNulls(values, "graph json values");
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (values[i].IsInvalid)
+            {
+                throw new ArgumentException($"graph json values: values[{i}] was disposed", nameof(values));
+            }
+        }
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, Json.Options(indented)))
         {
@@ -266,7 +273,7 @@ public static class GraphJson
     /// <exception cref="GraphJsonException">The document is malformed.</exception>
     public static torch.Tensor[] ReadValues(string json)
     {
-        ArgumentNullException.ThrowIfNull(json);
+        Guard.NotNull(json);
         using var doc = Parse(json);
         CheckHeader(doc.RootElement, ValuesFormat);
         var result = new List<torch.Tensor>();
@@ -416,8 +423,8 @@ public static class GraphJson
             throw new GraphJsonException($"{where}: expected an object {{dtype, shape}}; got {e.ValueKind}");
         }
         var dtype = Json.DType(Json.Required(e, "dtype", where), $"{where}.dtype");
-        var shape = Json.Array(Json.Required(e, "shape", where), $"{where}.Lengths()")
-            .Select((n, i) => n.ValueKind == JsonValueKind.Null ? (long?)null : Json.Length(n, $"{where}.Lengths()[{i}]"))
+        var shape = Json.Array(Json.Required(e, "shape", where), $"{where}.shape")
+            .Select((n, i) => n.ValueKind == JsonValueKind.Null ? (long?)null : Json.Length(n, $"{where}.shape[{i}]"))
             .ToArray();
         return new TensorType(dtype, shape);
     }

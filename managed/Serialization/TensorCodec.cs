@@ -48,10 +48,21 @@ internal static class TensorCodec
         var shapeElement = Json.Required(e, "shape", where);
         if (shapeElement.ValueKind != JsonValueKind.Array)
         {
-            throw new GraphJsonException($"{where}.Lengths(): expected a list of lengths; got {shapeElement.GetRawText()}");
+            throw new GraphJsonException($"{where}.shape: expected a list of lengths; got {shapeElement.GetRawText()}");
         }
-        var shape = shapeElement.EnumerateArray().Select((n, i) => Json.Length(n, $"{where}.Lengths()[{i}]")).ToArray();
-        long count = shape.Aggregate(1L, (a, n) => checked(a * n));
+        var shape = shapeElement.EnumerateArray().Select((n, i) => Json.Length(n, $"{where}.shape[{i}]")).ToArray();
+        long count;
+        try
+        {
+            count = shape.Aggregate(1L, (a, n) => checked(a * n));
+            _ = checked(count * dtype.ItemSize());
+        }
+        catch (OverflowException)
+        {
+            throw new GraphJsonException(
+                $"{where}.shape: a {dtype.Name()} tensor of shape {Kernels.Kernels.Show(shape)} has more bytes than a " +
+                "64-bit size can count");
+        }
         if (e.TryGetProperty("data", out var data))
         {
             if (data.ValueKind != JsonValueKind.String || !data.TryGetBytesFromBase64(out var bytes))

@@ -8,11 +8,13 @@ numerical checks (:class:`numeric_grad`, :func:`verify_grad`).
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Sequence
 
 import numpy as np
 
+from . import _args
 from ._bridge import api, call
 from .tensor.var import TensorVariable, as_tensor_variable, wrap
 
@@ -173,7 +175,8 @@ def _as_list(x, what):
     items = list(x) if isinstance(x, (list, tuple)) else [x]
     for i, item in enumerate(items):
         if not isinstance(item, TensorVariable):
-            raise TypeError(f"{what}[{i}]: expected a Variable; got {item!r} of type {type(item).__name__}")
+            raise TypeError(f"{_args.entry_point()}: {what}[{i}] must be a Variable; got {item!r:.60} of type "
+                            f"{type(item).__name__}")
     return items
 
 
@@ -245,6 +248,9 @@ def grad(cost, wrt, consider_constant=None, disconnected_inputs="raise", add_nam
                          f"got {return_disconnected!r}")
     _check_policy("null_gradients", null_gradients, ("raise", "return"))
     constants = [] if consider_constant is None else _as_list(consider_constant, "consider_constant")
+    if known_grads is not None and not isinstance(known_grads, dict):
+        raise TypeError(f"grad: known_grads must be a dict {{variable: gradient}}; got {known_grads!r:.60} of type "
+                        f"{type(known_grads).__name__}")
     known = dict(known_grads or {})
     keys, values = [], []
     for key, value in known.items():
@@ -297,7 +303,10 @@ def Lop(f, wrt, eval_points, consider_constant=None, disconnected_inputs="raise"
         raise ValueError(f"`f` and `eval_points` must be lists of the same size. Got {len(fs)} f and "
                          f"{len(points)} eval_points")
     known = {}
-    for fi, point in zip(fs, points):
+    for i, (fi, point) in enumerate(zip(fs, points)):
+        if point.ndim != fi.ndim:
+            raise ValueError(f"Lop: element {i} of f/eval_points have mismatched dimensionality: {fi.ndim} versus "
+                             f"{point.ndim}")
         known[fi] = point if fi not in known else known[fi] + point
     result = grad(None, _as_list(wrt, "wrt"), consider_constant=consider_constant,
                   disconnected_inputs=disconnected_inputs, known_grads=known)
@@ -380,7 +389,7 @@ pushforward = Rop
 
 
 def _call_fun(fun, primals):
-    out = fun(*primals)
+    out = _args.callable_arg(fun, "fun")(*primals)
     if isinstance(out, (list, tuple)):
         return type(out)(as_tensor_variable(o) for o in out)
     return as_tensor_variable(out)
@@ -401,8 +410,11 @@ def jvp(fun, primals, tangents):
     out, tangent_out
         ``fun(*primals)`` and its directional derivative, in ``fun``'s container kind.
     """
+    _args.callable_arg(fun, "fun")
     primals = _as_list(list(primals), "primals")
     tangents = [as_tensor_variable(t) for t in tangents]
+    if len(tangents) != len(primals):
+        raise ValueError(f"jvp: expected one tangent per primal ({len(primals)}); got {len(tangents)}")
     out = _call_fun(fun, primals)
     return out, Rop(out, primals, tangents, disconnected_outputs="ignore")
 
@@ -650,7 +662,8 @@ def as_list_or_tuple(use_list, use_tuple, outputs):
 # --- gradient-control functions and their op classes --------------------------------------------------------------
 
 def _control(name, x, a=0.0, b=0.0):
-    return wrap(call(api.GradientControl, name, as_tensor_variable(x)._v, float(a), float(b)))
+    return wrap(call(api.GradientControl, name, as_tensor_variable(x)._v, _args.real(a, "the bound or multiplier"),
+                     _args.real(b, "the upper bound")))
 
 
 def zero_grad(x):
@@ -900,8 +913,12 @@ class numeric_grad:  # noqa: N801 - Aesara's name
     type_eps = {"float64": 1e-7, "float32": 3e-4, "float16": 5e-2}
 
     def __init__(self, f, pt, eps=None, out_type=None):
+        _args.callable_arg(f, "f", "numeric_grad")
+        if pt is None:
+            raise TypeError("numeric_grad: pt must be an array or a list of arrays; got None")
+        eps = _step(eps, "numeric_grad")
         single = not isinstance(pt, (list, tuple))
-        points = [np.array(p) for p in ([pt] if single else pt)]
+        points = [_point(p, i, "numeric_grad") for i, p in enumerate([pt] if single else pt)]
         dtypes = [str(p.dtype) for p in points]
         if eps is None:
             eps = max(self.type_eps.get(d, 1e-7) for d in dtypes)
@@ -918,12 +935,12 @@ class numeric_grad:  # noqa: N801 - Aesara's name
                 at += n
             return parts
 
-        base = float(np.asarray(f(*unpack(flat))))
+        base = _scalar(f(*unpack(flat)), "numeric_grad")
         gradient = np.zeros_like(flat)
         for i in range(flat.size):
             moved = flat.copy()
             moved[i] += eps
-            gradient[i] = (float(np.asarray(f(*unpack(moved)))) - base) / eps
+            gradient[i] = (_scalar(f(*unpack(moved)), "numeric_grad") - base) / eps
         parts, at = [], 0
         for p, n in zip(points, sizes):
             parts.append(gradient[at:at + n].reshape(p.shape))
@@ -992,7 +1009,7 @@ class numeric_grad:  # noqa: N801 - Aesara's name
         best = None
         for arg, (abs_err, rel_err) in enumerate(self.abs_rel_errors(g_pt)):
             if not np.all(np.isfinite(abs_err)):
-                raise ValueError("abs_err not finite", repr(abs_err))
+                raise ValueError("verify_grad: abs_err not finite", repr(abs_err))
             if not np.all(np.isfinite(rel_err)):
                 raise ValueError("rel_err not finite", repr(rel_err))
             if abs_err.size == 0:
@@ -1058,7 +1075,15 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
 
     if mode is not None:
         raise NotImplementedError("verify_grad: the option mode is not implemented yet")
-    points = [np.array(p) for p in pt]
+    _args.callable_arg(fun, "fun", "verify_grad")
+    if not isinstance(pt, (list, tuple)):
+        raise TypeError(f"verify_grad: pt must be a list of arrays, one per input of fun; got {pt!r:.60} of type "
+                        f"{type(pt).__name__}")
+    points = [_point(p, i, "verify_grad") for i, p in enumerate(pt)]
+    n_tests = _args.integer(n_tests, "n_tests", "verify_grad")
+    eps = _step(eps, "verify_grad")
+    abs_tol = None if abs_tol is None else _tolerance(abs_tol, "abs_tol")
+    rel_tol = None if rel_tol is None else _tolerance(rel_tol, "rel_tol")
     tolerance = {"float16": 5e-2, "float32": 1e-2, "float64": 1e-4}
     for i, p in enumerate(points):
         if str(p.dtype) not in tolerance:
@@ -1069,7 +1094,9 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
         rel_tol = max(tolerance[str(p.dtype)] for p in points)
     if rng is None:
         rng = np.random.default_rng(42)
-    uniform = rng.random if hasattr(rng, "random") else rng.rand
+    uniform = getattr(rng, "random", None) or getattr(rng, "rand", None)
+    if not callable(uniform):
+        raise TypeError(f"verify_grad: rng must be a numpy Generator or RandomState; got {rng!r:.60}")
 
     if not set(modes) <= {"rev", "fwd"} or not modes:
         raise ValueError(f"verify_grad: modes must be a non-empty subset of ('rev', 'fwd'); got {modes!r}")
@@ -1078,6 +1105,8 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
     output = fun(*inputs)
     if isinstance(output, (list, tuple)):
         raise NotImplementedError("Can't (yet) auto-test the gradient of a function with multiple outputs")
+    if output is None or isinstance(output, str):
+        raise TypeError(f"verify_grad: fun must return a symbolic variable; got {output!r:.60}")
     output = as_tensor_variable(output)
     value = function(inputs, output, on_unused_input="ignore")(*[p.copy() for p in points])
 
@@ -1105,6 +1134,40 @@ def verify_grad(fun, pt, n_tests=2, rng=None, eps=None, out_type=None, abs_tol=N
             _check_forward(inputs, cost, cost_fn, points, uniform, eps, abs_tol, rel_tol)
         if test < n_tests - 1:
             projection.set_value(random_projection())
+
+
+def _point(value, i, who):
+    """One array of a point, which must be numeric."""
+    try:
+        array = np.array(value)
+    except (ValueError, TypeError) as error:
+        raise TypeError(f"{who}: pt[{i}] cannot be made into a numeric array ({error})") from None
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"{who}: pt[{i}] must be numeric; got dtype {array.dtype}")
+    return array
+
+
+def _step(eps, who):
+    """A finite-difference step: None (the default) or a positive finite number."""
+    if eps is None:
+        return None
+    if not isinstance(eps, (numbers.Real, np.floating)) or isinstance(eps, bool) or not (0 < eps < np.inf):
+        raise ValueError(f"{who}: eps must be a positive finite number; got {eps!r:.60}")
+    return float(eps)
+
+
+def _tolerance(value, what):
+    if not isinstance(value, (numbers.Real, np.floating)) or isinstance(value, bool) or not value >= 0:
+        raise ValueError(f"verify_grad: {what} must be a number >= 0; got {value!r:.60}")
+    return float(value)
+
+
+def _scalar(value, who):
+    """The value of the function numeric_grad differentiates, which must be a single number."""
+    array = np.asarray(value)
+    if array.size != 1 or array.dtype.kind not in "biuf":
+        raise ValueError(f"{who}: f must return a single real number; got {array.dtype} of shape {array.shape}")
+    return float(array.reshape(()))
 
 
 def _check_forward(inputs, cost, cost_fn, points, uniform, eps, abs_tol, rel_tol):

@@ -63,7 +63,7 @@ public sealed class RandomStream
     /// <summary>Picks from a (a vector, or 0 … a-1 for an integer scalar), as numpy's <c>choice</c>.</summary>
     public Variable Choice(Variable a, Variable? size = null, bool replace = true, Variable? p = null)
     {
-        ArgumentNullException.ThrowIfNull(a);
+        Guard.NotNull(a);
         var op = new ChoiceRV(Next(), a.Ndim == 0 ? DType.Int64 : a.DType, replace);
         return p is null ? op.Call(Size(size), a) : op.Call(Size(size), a, p);
     }
@@ -71,7 +71,7 @@ public sealed class RandomStream
     /// <summary>A shuffled 0 … x-1 for an integer scalar x, else x shuffled along its first axis.</summary>
     public Variable Permutation(Variable x)
     {
-        ArgumentNullException.ThrowIfNull(x);
+        Guard.NotNull(x);
         return new PermutationRV(Next(), x.Ndim == 0 ? DType.Int64 : x.DType).Call(x);
     }
 

@@ -22,7 +22,7 @@ public abstract class RandomVariable : Op
     /// <summary>Creates the op for one random variable.</summary>
     protected RandomVariable(RandomState state, string name, DType dtype)
     {
-        ArgumentNullException.ThrowIfNull(state);
+        Guard.NotNull(state);
         State = state;
         Name = name;
         DType = dtype;

@@ -179,7 +179,14 @@ class Function:
         want = self._dtypes[i]
         if isinstance(value, TensorVariable):
             raise TypeError(f"{self._label()}: argument {i} is a symbolic variable; expected a value")
-        array = c_array(value)
+        try:
+            array = c_array(value)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise TypeError(f"{self._label()}: argument {i} ({self._inputs[i]!r}, {self._inputs[i].type}) cannot be "
+                            f"made into a numeric array ({error})") from None
+        if array.dtype.kind not in "biufc":
+            raise TypeError(f"{self._label()}: argument {i} ({self._inputs[i]!r}, {self._inputs[i].type}): expected "
+                            f"numbers; got an array of dtype {array.dtype}")
         if array.dtype == want:
             return array
         if np.can_cast(array.dtype, want, "safe") or self._allow_downcast:

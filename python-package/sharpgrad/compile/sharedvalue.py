@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _args
 from .._bridge import api, c_array, call, to_numpy
 from ..tensor.var import TensorVariable, wrap
 
@@ -50,7 +51,7 @@ class SharedVariable(TensorVariable):
             When ``value`` has another rank, or a dtype that would lose
             precision when converted.
         """
-        array = c_array(value)
+        array = _numeric(value, f"{self!r}.set_value")
         want = np.dtype(self.dtype)
         if array.dtype != want:
             if not np.can_cast(array.dtype, want, "safe") and isinstance(value, (np.ndarray, np.generic)):
@@ -58,6 +59,21 @@ class SharedVariable(TensorVariable):
                                 "which would lose precision")
             array = c_array(array, dtype=want)
         call(api.SetShared, self._v, array.ctypes.data, list(array.shape), array.dtype.name)
+
+
+def _numeric(value, who):
+    """``value`` as a C-contiguous numeric array, or an error naming ``who``."""
+    if isinstance(value, TensorVariable):
+        raise TypeError(f"{who}: expected a value (array or number); got a symbolic variable")
+    try:
+        array = c_array(value)
+    except MemoryError as error:
+        raise MemoryError(f"{who}: copying the value needs more memory than there is ({error})") from None
+    except (ValueError, TypeError, OverflowError) as error:
+        raise TypeError(f"{who}: the value cannot be made into a numeric array ({error})") from None
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"{who}: expected a numeric value; got dtype {array.dtype}")
+    return array
 
 
 def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **kwargs):
@@ -87,7 +103,7 @@ def shared(value, name=None, strict=False, allow_downcast=None, borrow=False, **
         raise NotImplementedError(f"shared: options {sorted(kwargs)} are not implemented yet")
     if isinstance(value, TensorVariable):
         raise TypeError("shared: expected a value (array or number); got a symbolic variable")
-    array = c_array(value)
-    if array.dtype.kind not in "biufc" or array.dtype == np.float16:
+    array = _numeric(value, "shared")
+    if array.dtype == np.float16:
         raise TypeError(f"shared: expected a numeric value; got dtype {array.dtype}")
-    return wrap(call(api.Shared, array.ctypes.data, list(array.shape), array.dtype.name, name))
+    return wrap(call(api.Shared, array.ctypes.data, list(array.shape), array.dtype.name, _args.name(name, "shared")))

@@ -111,6 +111,10 @@ class Op:
             The output, or the outputs.
         """
         node = self.make_node(*inputs, **kwargs)
+        from .basic import Apply
+
+        if not isinstance(node, Apply):
+            raise TypeError(f"{self}.make_node must return an Apply; got {node!r:.60} of type {type(node).__name__}")
         outputs = list(node.outputs)
         if return_list:
             return outputs
@@ -333,7 +337,11 @@ def _checked_output(op, i, value, variable):
             raise TypeError(f"{op}.perform stored output {i} with dtype {array.dtype.name}; its type "
                             f"{variable.type} expects {want}")
     else:
-        array = np.asarray(value)
+        try:
+            array = np.asarray(value)
+        except (ValueError, TypeError) as error:
+            raise TypeError(f"{op}.perform stored output {i} as {type(value).__name__}, which is not an array "
+                            f"({error})") from None
         if array.dtype.kind not in "biufc":
             raise TypeError(f"{op}.perform stored output {i} as {type(value).__name__}; expected a numpy array of "
                             f"dtype {want}")

@@ -20,6 +20,7 @@ How this differs from Aesara, and why:
 
 from __future__ import annotations
 
+from .. import _args
 from .._bridge import api, call
 from ..tensor.type import tensor
 from ..tensor.var import TensorVariable, as_tensor_variable, wrap
@@ -230,4 +231,4 @@ def sp_sum(x, axis=None, sparse_grad=False):
     """
     if axis is not None and axis not in (0, 1):
         raise ValueError(f"sp_sum: expected axis None, 0 or 1; got {axis}")
-    return wrap(call(api.SpSum, as_tensor_variable(x)._v, -1 if axis is None else int(axis), bool(sparse_grad)))
+    return wrap(call(api.SpSum, as_tensor_variable(x)._v, -1 if axis is None else _args.integer(axis, "axis"), bool(sparse_grad)))

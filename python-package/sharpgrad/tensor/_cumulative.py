@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import _args
 from .._bridge import api, call
 from .var import as_tensor_variable, wrap
 
@@ -9,7 +10,7 @@ __all__ = ["cumsum", "cumprod"]
 
 
 def _cumulative(x, axis, product):
-    return wrap(call(api.Cumulative, as_tensor_variable(x)._v, None if axis is None else int(axis), product))
+    return wrap(call(api.Cumulative, as_tensor_variable(x)._v, _args.optional_axis(axis), product))
 
 
 def cumsum(x, axis=None):

@@ -5,11 +5,10 @@ Re-exported by :mod:`sharpgrad.tensor.math`, where Aesara has them.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
 from .._bridge import api, call
+from .. import _args
 from .var import as_tensor_variable, wrap
 
 __all__ = ["lt", "gt", "le", "ge", "eq", "neq", "less", "greater", "less_equal", "greater_equal", "int_div",
@@ -263,11 +262,7 @@ bitwise_and, bitwise_or, bitwise_xor, bitwise_not = and_, or_, xor, invert
 
 def _axes(axis):
     """None, or a list of ints, from Aesara's ``axis`` argument (None, an int, or a sequence of ints)."""
-    if axis is None:
-        return None
-    if isinstance(axis, (numbers.Integral, np.integer)) and not isinstance(axis, bool):
-        return [int(axis)]
-    return [int(a) for a in axis]
+    return _args.axes(axis)
 
 
 def mean(input, axis=None, dtype=None, keepdims=False, acc_dtype=None):  # noqa: A002 - Aesara's name
@@ -298,7 +293,7 @@ def mean(input, axis=None, dtype=None, keepdims=False, acc_dtype=None):  # noqa:
     if acc_dtype is not None:
         raise NotImplementedError("mean: acc_dtype is not implemented")
     out = wrap(call(api.Mean, as_tensor_variable(input)._v, _axes(axis), bool(keepdims)))
-    return out if dtype is None or out.dtype == str(np.dtype(dtype)) else out.astype(str(np.dtype(dtype)))
+    return out if dtype is None or out.dtype == _args.dtype(dtype) else out.astype(_args.dtype(dtype))
 
 
 def max(x, axis=None, keepdims=False):  # noqa: A001 - Aesara's name

@@ -12,6 +12,7 @@ import numbers
 import numpy as np
 
 from .._bridge import System, api, call
+from .. import _args
 from .var import as_tensor_variable, wrap
 
 __all__ = ["prod", "var", "std", "min", "argmax", "argmin", "max_and_argmax", "all", "any", "matmul", "outer",
@@ -20,15 +21,8 @@ __all__ = ["prod", "var", "std", "min", "argmax", "argmin", "max_and_argmax", "a
 
 def _axes(axis):
     """None, or a .NET int array, from Aesara's ``axis`` (None, an int, or a sequence of ints)."""
-    if axis is None:
-        return None
-    if isinstance(axis, (numbers.Integral, np.integer)) and not isinstance(axis, bool):
-        items = [int(axis)]
-    elif isinstance(axis, np.ndarray) and axis.ndim == 0:
-        items = [int(axis)]
-    else:
-        items = [int(a) for a in axis]
-    return System.Array[System.Int32](items)
+    items = _args.axes(axis)
+    return None if items is None else System.Array[System.Int32](items)
 
 
 def _reduce(op, x, axis, keepdims):
@@ -65,9 +59,9 @@ def prod(input, axis=None, dtype=None, keepdims=False, acc_dtype=None,  # noqa: 
     if acc_dtype is not None:
         raise NotImplementedError("prod: acc_dtype is not implemented")
     out = _reduce("prod", input, axis, keepdims)
-    if dtype is not None and out.dtype != str(np.dtype(dtype)):
+    if dtype is not None and out.dtype != _args.dtype(dtype):
         from .math import cast
-        out = cast(out, str(np.dtype(dtype)))
+        out = cast(out, _args.dtype(dtype))
     return out
 
 
@@ -75,7 +69,7 @@ def _variance(input, axis, ddof, keepdims, corrected, std):
     if isinstance(ddof, bool):
         raise ValueError("Parameter keepdims is now at index 3: (input, axis=None, ddof=0, keepdims=False, "
                          "corrected=False)")
-    return wrap(call(api.Variance, as_tensor_variable(input)._v, _axes(axis), int(ddof), bool(keepdims),
+    return wrap(call(api.Variance, as_tensor_variable(input)._v, _axes(axis), _args.integer(ddof, 'ddof'), bool(keepdims),
                      bool(corrected), std))
 
 
@@ -281,9 +275,9 @@ def matmul(x1, x2, dtype=None):
         For scalars, or shapes that do not align (checked before the native call).
     """
     out = _product("matmul", x1, x2)
-    if dtype is not None and out.dtype != str(np.dtype(dtype)):
+    if dtype is not None and out.dtype != _args.dtype(dtype):
         from .math import cast
-        out = cast(out, str(np.dtype(dtype)))
+        out = cast(out, _args.dtype(dtype))
     return out
 
 

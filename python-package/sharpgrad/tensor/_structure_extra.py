@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
+from .. import _args
 from .._bridge import api, call
 from .var import TensorVariable, as_tensor_variable, constant, wrap
 
@@ -38,13 +37,13 @@ def repeat(x, repeats, axis=None):
     if isinstance(repeats, TensorVariable):
         counts = repeats
     else:
-        array = np.asarray(repeats)
+        array = _args.array(repeats, "repeats")
         if array.dtype.kind not in "iu" or array.ndim > 1:
             raise TypeError(f"repeat: repeats must be an integer or a vector of integers; got {repeats!r}")
         counts = constant(array.astype("int64"))
     if counts.ndim > 1 or not counts.dtype.startswith(("int", "uint")):
         raise TypeError(f"repeat: repeats must be an integer scalar or vector; got {counts.type}")
-    return wrap(call(api.Repeat, x._v, counts._v, None if axis is None else int(axis)))
+    return wrap(call(api.Repeat, x._v, counts._v, _args.optional_axis(axis)))
 
 
 def squeeze(x, axis=None):
@@ -71,8 +70,7 @@ def squeeze(x, axis=None):
     if axis is None:
         axes = [a for a, b in enumerate(x.broadcastable) if b]
     else:
-        axes = [axis] if isinstance(axis, numbers.Integral) else list(axis)
-        axes = [int(a) + x.ndim if int(a) < 0 else int(a) for a in axes]
+        axes = [a + x.ndim if a < 0 else a for a in _args.axes(axis, "squeeze")]
         for a in axes:
             if not 0 <= a < x.ndim or not x.broadcastable[a]:
                 raise ValueError(f"squeeze: cannot select an axis to squeeze out which has size not equal to one "

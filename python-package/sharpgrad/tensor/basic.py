@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 
+from .. import _args
 from .._bridge import api, call
 from .var import TensorVariable, as_tensor, as_tensor_variable, constant, wrap
 from .math import fill, ones_like, second, switch, where, zeros_like  # noqa: F401  (Aesara has them in basic)
@@ -34,7 +35,7 @@ def flatten(x, ndim=1):
     TensorVariable
         A tensor of rank ``ndim`` with ``x``'s elements in C order.
     """
-    return wrap(call(api.Flatten, as_tensor_variable(x)._v, int(ndim)))
+    return wrap(call(api.Flatten, as_tensor_variable(x)._v, _args.integer(ndim, "ndim")))
 
 
 def _float_x():
@@ -43,7 +44,7 @@ def _float_x():
 
 
 def _dtype_name(dtype):
-    return None if dtype is None else np.dtype(dtype).name
+    return None if dtype is None else _args.dtype(dtype)
 
 
 def _int_scalar(v, what):
@@ -107,7 +108,7 @@ def zeros(shape, dtype=None):
     TensorVariable
         The zeros.
     """
-    return alloc(np.array(0, dtype=dtype or _float_x()), *_shape_items(shape, "zeros"))
+    return alloc(np.array(0, dtype=_dtype_name(dtype) or _float_x()), *_shape_items(shape, "zeros"))
 
 
 def ones(shape, dtype=None):
@@ -125,7 +126,7 @@ def ones(shape, dtype=None):
     TensorVariable
         The ones.
     """
-    return alloc(np.array(1, dtype=dtype or _float_x()), *_shape_items(shape, "ones"))
+    return alloc(np.array(1, dtype=_dtype_name(dtype) or _float_x()), *_shape_items(shape, "ones"))
 
 
 def eye(n, m=None, k=0, dtype=None):
@@ -263,7 +264,7 @@ def join(axis, *tensors_list):
     tensors = [as_tensor_variable(t) for t in tensors_list]
     if len(tensors) == 1:
         return tensors[0]
-    return wrap(call(api.Join, int(axis), [t._v for t in tensors]))
+    return wrap(call(api.Join, _args.integer(axis, "axis"), [t._v for t in tensors]))
 
 
 def concatenate(tensor_list, axis=0):
@@ -312,7 +313,7 @@ def stack(*tensors, **kwargs):
     if not tensors:
         raise ValueError("stack: expected at least one tensor")
     items = [as_tensor_variable(t) for t in tensors]
-    return wrap(call(api.Stack, [t._v for t in items], int(axis)))
+    return wrap(call(api.Stack, [t._v for t in items], _args.integer(axis, "axis")))
 
 
 def split(x, splits_size, n_splits, axis=0):
@@ -344,7 +345,8 @@ def split(x, splits_size, n_splits, axis=0):
         sizes = as_tensor_variable([_int_scalar(n, "split") for n in splits_size])
     else:
         sizes = constant(np.asarray(splits_size, dtype="int64").reshape(-1))
-    return [wrap(v) for v in call(api.Split, x._v, sizes._v, int(n_splits), int(axis))]
+    return [wrap(v) for v in call(api.Split, x._v, sizes._v, _args.integer(n_splits, "n_splits", minimum=1),
+                                                   _args.integer(axis, "axis"))]
 
 
 def arange(start, stop=None, step=1, dtype=None):
@@ -393,8 +395,8 @@ def diag(v, k=0):
     """
     v = as_tensor_variable(v)
     if v.ndim not in (1, 2):
-        raise ValueError("Input must be 1- or 2-d.")
-    return wrap(call(api.Diag, v._v, int(k)))
+        raise ValueError(f"diag: v must be 1- or 2-d; got {v.type}")
+    return wrap(call(api.Diag, v._v, _args.integer(k, "k")))
 
 
 def roll(x, shift, axis=None):
@@ -418,7 +420,7 @@ def roll(x, shift, axis=None):
         The rolled tensor, with ``x``'s shape.
     """
     x = as_tensor_variable(x)
-    return wrap(call(api.Roll, x._v, _int_scalar(shift, "roll")._v, None if axis is None else int(axis)))
+    return wrap(call(api.Roll, x._v, _int_scalar(shift, "roll")._v, _args.optional_axis(axis)))
 
 
 def tile(x, reps, ndim=None):
@@ -443,7 +445,7 @@ def tile(x, reps, ndim=None):
     """
     x = as_tensor_variable(x)
     items = _shape_items(reps, "tile")
-    return wrap(call(api.Tile, x._v, [r._v for r in items], None if ndim is None else int(ndim)))
+    return wrap(call(api.Tile, x._v, [r._v for r in items], None if ndim is None else _args.integer(ndim, "ndim")))
 
 
 def specify_shape(x, shape):

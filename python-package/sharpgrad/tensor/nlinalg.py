@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from .. import _args
 from .._bridge import api, call
 from .math import dot
 from .var import as_tensor_variable, wrap
@@ -105,7 +106,8 @@ def extract_diag(x, offset=0, axis1=0, axis2=1):
     TensorVariable
         The diagonal, as the last axis after ``x``'s other axes.
     """
-    return wrap(call(api.ExtractDiag, as_tensor_variable(x)._v, int(offset), int(axis1), int(axis2)))
+    return wrap(call(api.ExtractDiag, as_tensor_variable(x)._v, _args.integer(offset, "offset"), _args.integer(axis1, "axis1"),
+                            _args.integer(axis2, "axis2")))
 
 
 def trace(X):  # noqa: N803 - Aesara's name

@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 
+from .. import _args
 from .._bridge import api, call
 from .var import TensorVariable, as_tensor_variable, constant, wrap
 
@@ -43,7 +44,7 @@ def shape_i(x, i):
     TensorVariable
         An int64 scalar.
     """
-    return wrap(call(api.ShapeI, as_tensor_variable(x)._v, int(i)))
+    return wrap(call(api.ShapeI, as_tensor_variable(x)._v, _args.integer(i, "i")))
 
 
 def size(x):

@@ -37,7 +37,8 @@ def solve(a, b, assume_a="gen", lower=False, check_finite=True):
         ``x``, shaped like ``b``.
     """
     if assume_a not in ("gen", "sym", "her", "pos"):
-        raise ValueError(f"{assume_a} is not a recognized matrix structure")
+        raise ValueError(f"solve: assume_a={assume_a!r} is not a recognized matrix structure; expected 'gen', 'sym', "
+                         "'her' or 'pos'")
     return wrap(call(api.Solve, as_tensor_variable(a)._v, as_tensor_variable(b)._v, str(assume_a), bool(lower),
                      bool(check_finite)))
 

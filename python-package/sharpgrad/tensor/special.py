@@ -7,8 +7,7 @@ naive spellings (``log(softmax(x))``, ``exp(x) / exp(x).sum(axis, keepdims=True)
 
 from __future__ import annotations
 
-import numbers
-
+from .. import _args
 from .._bridge import System, api, call
 from .var import as_tensor_variable, wrap
 
@@ -16,14 +15,10 @@ __all__ = ["softmax", "log_softmax", "logsoftmax", "logsumexp"]
 
 
 def _axis(axis):
-    if axis is None:
-        return None
-    if isinstance(axis, numbers.Integral):
-        return int(axis)
-    axes = tuple(axis)
-    if len(axes) == 1:
-        return int(axes[0])
-    raise NotImplementedError(f"softmax over several axes is not implemented; got axis={axis!r}")
+    items = _args.axes(axis)
+    if items is None or len(items) == 1:
+        return None if items is None else items[0]
+    raise NotImplementedError(f"{_args.entry_point()} over several axes is not implemented; got axis={axis!r}")
 
 
 def softmax(c, axis=None):
@@ -83,9 +78,6 @@ def logsumexp(x, axis=None, keepdims=False):
     TensorVariable
         The reduced tensor.
     """
-    if axis is None:
-        axes = None
-    else:
-        items = [axis] if isinstance(axis, numbers.Integral) else list(axis)
-        axes = System.Array[System.Int32]([int(a) for a in items])
+    items = _args.axes(axis)
+    axes = None if items is None else System.Array[System.Int32](items)
     return wrap(call(api.LogSumExp, as_tensor_variable(x)._v, axes, bool(keepdims)))

@@ -6,6 +6,7 @@ import numbers
 
 import numpy as np
 
+from .. import _args
 from .._bridge import api, call
 from .var import TensorVariable, as_tensor_variable, constant, slice_text, wrap
 
@@ -19,7 +20,10 @@ _INDEXING_OPS = ("Subtensor", "AdvancedSubtensor1", "AdvancedSubtensor")
 def _check_indexed(x, fn):
     owner = getattr(x, "owner", None)
     if owner is None or owner.op.__class__.__name__ not in _INDEXING_OPS:
-        raise TypeError(f"{fn}: x must be the result of a subtensor operation, x[index] (basic or advanced); got {x!r}")
+        who = _args.entry_point(fn)
+        what = "x" if who == fn else f"x (for {fn})"
+        raise TypeError(f"{who}: {what} must be the result of a subtensor operation, x[index] (basic or advanced); "
+                        f"got {x!r}")
 
 
 def set_subtensor(x, y, inplace=False, tolerate_inplace_aliasing=False):
@@ -235,7 +239,7 @@ def take(a, indices, axis=None, mode="raise"):
     indices = _index_array(indices)
     if not isinstance(axis, (numbers.Integral, type(None))):
         raise TypeError("take: axis must be an integer or None")
-    return wrap(call(api.Take, a._v, indices._v, None if axis is None else int(axis), str(mode)))
+    return wrap(call(api.Take, a._v, indices._v, _args.optional_axis(axis), str(mode)))
 
 
 def _index_array(value):
@@ -244,11 +248,12 @@ def _index_array(value):
         return value
     if isinstance(value, (list, tuple)) and any(isinstance(v, TensorVariable) for v in value):
         return as_tensor_variable(value)
-    array = np.asarray(value)
+    array = _args.array(value, "the index array")
     if array.size == 0 and array.dtype.kind == "f":
         array = array.astype("int64")
     if array.dtype.kind not in "biu":
-        raise IndexError("arrays used as indices must be of integer (or boolean) type")
+        raise IndexError(f"{_args.entry_point()}: arrays used as indices must be of integer (or boolean) type; got "
+                         f"dtype {array.dtype}")
     if array.dtype.kind == "u":
         array = array.astype("int64")
     return constant(array)

@@ -25,6 +25,7 @@ import numpy as np
 
 import sharpgrad
 
+from .. import _args
 from .._bridge import api, call
 from .var import wrap
 
@@ -43,17 +44,29 @@ _TYPE_GROUPS = ("int_types", "float_types", "complex_types", "int_scalar_types",
 __all__ = (["tensor", "TensorType"] + list(_RANKS) + [p + r for p in _PREFIXES for r in _RANKS]
            + [p + _PLURALS[r] for p in _PLURAL_PREFIXES for r in _RANKS] + list(_TYPE_GROUPS))
 
-_SUPPORTED = ("bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
-              "complex64", "complex128")
-
 
 def _dtype_name(dtype):
-    if dtype is None or dtype == "floatX":
+    if dtype is None or (isinstance(dtype, str) and dtype == "floatX"):
         return sharpgrad.config.floatX
-    name = np.dtype(dtype).name
-    if name not in _SUPPORTED:
-        raise TypeError(f"tensor: unsupported dtype {name!r}; expected one of {', '.join(_SUPPORTED)}")
-    return name
+    return _args.dtype(dtype)
+
+
+def _static_shape(shape):
+    """The static shape as a tuple of (non-negative int or None), checked item by item."""
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise TypeError(f"{_args.entry_point()}: shape must be a sequence of lengths (int or None); got "
+                        f"{shape!r:.60} ({type(shape).__name__})")
+    lengths = []
+    for axis, n in enumerate(shape):
+        if n is None:
+            lengths.append(None)
+            continue
+        n = _args.integer(n, f"shape[{axis}]")
+        if not 0 <= n <= _args.INT64_MAX:
+            raise ValueError(f"{_args.entry_point()}: shape[{axis}] must be a length >= 0 (below 2**63) or None; "
+                             f"got {n}")
+        lengths.append(n)
+    return tuple(lengths)
 
 
 class TensorType:
@@ -82,10 +95,8 @@ class TensorType:
         if shape is None:
             shape = tuple(1 if b else None for b in broadcastable)
         self.dtype = _dtype_name(dtype)
-        self.name = name
-        self.shape = tuple(None if n is None else int(n) for n in shape)
-        if any(n is not None and n < 0 for n in self.shape):
-            raise ValueError(f"TensorType: lengths must be >= 0 or None; got {self.shape}")
+        self.name = _args.name(name)
+        self.shape = _static_shape(shape)
 
     @property
     def ndim(self):
@@ -110,7 +121,7 @@ class TensorType:
         TensorVariable
         """
         dims = [-1 if n is None else n for n in self.shape]
-        return wrap(call(api.Tensor, self.dtype, dims, name))
+        return wrap(call(api.Tensor, self.dtype, dims, _args.name(name)))
 
     def __eq__(self, other):
         return isinstance(other, TensorType) and (self.dtype, self.shape) == (other.dtype, other.shape)
@@ -167,6 +178,7 @@ def _constructor(shape, kind):
         return tensor(dtype, shape, name)
 
     make.__name__ = make.__qualname__ = kind
+    make.__code__ = make.__code__.replace(co_name=kind)  # messages and tracebacks name `dvector`, not `make`
     make.__doc__ = make.__doc__.format(kind=kind, shape=shape)
     return make
 

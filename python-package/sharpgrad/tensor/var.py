@@ -7,6 +7,7 @@ import weakref
 
 import numpy as np
 
+from .. import _args
 from .._bridge import api, c_array, call
 
 __all__ = ["TensorVariable", "as_tensor_variable", "as_tensor", "constant", "wrap"]
@@ -26,7 +27,7 @@ def slice_text(k):
         else:
             raise NotImplementedError(f"indexing: only constant integer slice bounds are supported; got {k!r}")
     if k.step == 0:
-        raise ValueError("slice step cannot be zero")
+        raise ValueError("indexing: slice step cannot be zero")
     return ":".join(parts)
 
 
@@ -524,7 +525,8 @@ class TensorVariable:
         TensorVariable
             The diagonal, as the last axis after the other axes.
         """
-        return wrap(call(api.Diagonal, self._v, int(offset), int(axis1), int(axis2)))
+        return wrap(call(api.Diagonal, self._v, _args.integer(offset, "offset"), _args.integer(axis1, "axis1"),
+                                _args.integer(axis2, "axis2")))
 
     def __iter__(self):
         length = self.static_shape[0] if self.ndim > 0 else None
@@ -566,6 +568,18 @@ class TensorVariable:
 
     def __bool__(self):
         raise TypeError("a symbolic variable has no truth value; compile a function to get values")
+
+    def __int__(self):
+        raise TypeError(f"int(): {self!r} is a symbolic variable and has no value yet; compile a function (or call "
+                        ".eval()) to get one")
+
+    def __float__(self):
+        raise TypeError(f"float(): {self!r} is a symbolic variable and has no value yet; compile a function (or call "
+                        ".eval()) to get one")
+
+    def __complex__(self):
+        raise TypeError(f"complex(): {self!r} is a symbolic variable and has no value yet; compile a function (or "
+                        "call .eval()) to get one")
 
     # Arithmetic: each builds one element-wise node, as Aesara's operators do.
     def __add__(self, other):
@@ -699,8 +713,8 @@ def _autocast(x):
             info = np.iinfo(dtype)
             if info.min <= x <= info.max:
                 return np.asarray(x, dtype=dtype)
-        raise TypeError(f"constant: the integer {x} does not fit int64 (Aesara would make it uint64, which "
-                        "this engine does not support)")
+        raise TypeError(f"{_args.entry_point()}: the integer {x} does not fit int64 (Aesara would make it uint64, "
+                        "which this engine does not support)")
     if isinstance(x, float):
         with np.errstate(over="ignore"):
             if sharpgrad.config.floatX == "float32":
@@ -732,20 +746,32 @@ def constant(x, name=None, ndim=None, dtype=None):
     TensorVariable
         The new constant.
     """
-    array = c_array(x, dtype=dtype) if dtype is not None else _autocast(x)
-    if ndim is not None:
-        if array.ndim > ndim:
-            raise ValueError(f"constant: value of rank {array.ndim} cannot be cast to {ndim} dimensions")
-        array = array.reshape((1,) * (ndim - array.ndim) + array.shape)
-    array = c_array(array)
-    if array.dtype.kind not in "biufc" or array.dtype.name not in _SUPPORTED:
-        raise TypeError(f"constant: expected a numeric array of a supported dtype; got dtype {array.dtype}")
-    handle = call(api.ArrayConstant, array.ctypes.data, list(array.shape), array.dtype.name, name)
+    who, what = _args.entry_point(), _value_name(x)
+    try:
+        array = c_array(x, dtype=_args.dtype(dtype, who)) if dtype is not None else _autocast(x)
+        if ndim is not None:
+            ndim = _args.integer(ndim, "ndim", who, minimum=0)
+            if array.ndim > ndim:
+                raise ValueError(f"{who}: {what} of rank {array.ndim} cannot be cast to {ndim} dimensions")
+            array = array.reshape((1,) * (ndim - array.ndim) + array.shape)
+        array = c_array(array)
+    except MemoryError as error:
+        raise MemoryError(f"{who}: copying {what} needs more memory than there is ({error})") from None
+    except (ValueError, TypeError, OverflowError) as error:
+        if str(error).startswith(f"{who}:"):
+            raise
+        raise type(error)(f"{who}: {what} cannot be made into a numeric array ({error})") from None
+    if array.dtype.kind not in "biufc" or array.dtype.name not in _args.SUPPORTED_DTYPES:
+        raise TypeError(f"{who}: {what} must be numeric, of dtype {', '.join(_args.SUPPORTED_DTYPES)}; got dtype "
+                        f"{array.dtype}")
+    handle = call(api.ArrayConstant, array.ctypes.data, list(array.shape), array.dtype.name, _args.name(name, who))
     return wrap(handle)
 
 
-_SUPPORTED = ("bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
-              "complex64", "complex128")
+def _value_name(value):
+    """How a message names the argument holding ``value``: its parameter name, or "the value"."""
+    name = _args.argument_name(value)
+    return name if name is not None else "the value"
 
 
 def as_tensor_variable(x, name=None, ndim=None, dtype=None):
@@ -783,10 +809,10 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
     if isinstance(x, TensorVariable):
         if ndim is not None and x.ndim != ndim:
             if x.ndim > ndim:
-                raise ValueError(f"as_tensor_variable: {x!r} has {x.ndim} dimensions; expected {ndim}")
+                raise ValueError(f"{_args.entry_point()}: {x!r} has {x.ndim} dimensions; expected {ndim}")
             x = x.dimshuffle(*(["x"] * (ndim - x.ndim) + list(range(x.ndim))))
-        if dtype is not None and x.dtype != str(np.dtype(dtype)):
-            x = x.astype(str(np.dtype(dtype)))
+        if dtype is not None and x.dtype != _args.dtype(dtype):
+            x = x.astype(_args.dtype(dtype))
         return x
     if isinstance(x, bool):
         raise TypeError("Cannot cast True or False as a tensor variable. Please use np.array(True) or "
@@ -801,7 +827,8 @@ def as_tensor_variable(x, name=None, ndim=None, dtype=None):
                                   "integer scalars (a shape)")
     if isinstance(x, (numbers.Number, np.ndarray, np.generic, list, tuple)):
         return constant(x, name=name, ndim=ndim, dtype=dtype)
-    raise TypeError(f"as_tensor_variable: expected a TensorVariable, number or array; got {type(x).__name__}")
+    raise TypeError(f"{_args.entry_point()}: {_value_name(x)} must be a TensorVariable, number or array; got "
+                    f"{type(x).__name__}")
 
 
 as_tensor = as_tensor_variable

@@ -18,6 +18,7 @@ import numbers
 
 import numpy as np
 
+from ... import _args
 from ..._bridge import api, call
 from ..var import TensorVariable, as_tensor_variable, constant, wrap
 
@@ -105,7 +106,7 @@ class RandomStream:
             call(api.SetRandomStreamState, self._stream, i, int(seed), int(draws))
 
     def _draw(self, distribution, first, second, size, dtype, name):
-        dtype = None if dtype is None else str(np.dtype(dtype))
+        dtype = None if dtype is None else _args.dtype(dtype)
         handle = call(api.RandomDraw, self._stream, distribution, as_tensor_variable(first)._v,
                       as_tensor_variable(second)._v, _size(size), dtype)
         return _named(wrap(handle), name)
