@@ -21,6 +21,7 @@ public static partial class T
     public static ScanResult Scan(Func<Variable[], ScanStep> step, long nSteps,
         IReadOnlyList<ScanOutputInfo?>? outputsInfo = null, IReadOnlyList<Variable>? nonSequences = null,
         int truncateGradient = -1, string? name = null) =>
-        Ops.Scan.Scan.Build(step, null, outputsInfo, nonSequences, Ops.StructureSupport.Long(nSteps), truncateGradient,
-            name: name);
+        Ops.Scan.Scan.Build(step, null, outputsInfo, nonSequences, Ops.StructureSupport.Long(nSteps >= 0 ? nSteps
+                : throw new ArgumentOutOfRangeException(nameof(nSteps), $"scan: nSteps must be >= 0; got {nSteps}")),
+            truncateGradient, name: name);
 }

@@ -5,6 +5,7 @@ using Gradient.Compile;
 using Gradient.Graph;
 using Gradient.Kernels;
 using Gradient.Ops;
+using Gradient.Ops.Scan;
 using Gradient.Serialization;
 using TorchSharp;
 
@@ -427,6 +428,15 @@ public static class BadInputs
         else if (type == typeof(object))
         {
             yield return null;
+        }
+        else if (type == typeof(Func<Variable[], ScanStep>))
+        {
+            // A valid step: doubles its first argument (a sequence row or fed-back output), or makes a constant.
+            yield return (Func<Variable[], ScanStep>)(a => a.Length > 0 ? a[0] * 2.0 : T.Constant(1.0));
+        }
+        else if (type == typeof(IReadOnlyList<ScanSequence>))
+        {
+            yield return new ScanSequence[] { V };
         }
     }
 

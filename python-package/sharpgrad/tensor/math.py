@@ -256,6 +256,9 @@ def transpose(x, axes=None):
     if axes is None:
         result = wrap(call(api.Transpose, x._v))
     else:
+        if isinstance(axes, (str, bytes)) or not hasattr(axes, "__iter__"):
+            raise TypeError(f"transpose: axes must be a sequence of ints (or 'x'); got {axes!r:.60} "
+                            f"({type(axes).__name__})")
         order = []
         for a in axes:
             if isinstance(a, str) and a == "x":
