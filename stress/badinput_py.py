@@ -27,6 +27,7 @@ import sharpgrad.gradient as gr  # noqa: E402
 import sharpgrad.sparse as sp  # noqa: E402
 import sharpgrad.tensor as at  # noqa: E402
 import sharpgrad.tensor.random  # noqa: E402,F401
+import sharpgrad.printing  # noqa: E402,F401
 from sharpgrad.graph import serialize  # noqa: E402
 from sharpgrad.graph.basic import Apply  # noqa: E402
 from sharpgrad.graph.op import Op  # noqa: E402
@@ -917,12 +918,190 @@ def custom_op_cases():
     return out
 
 
+
+# ------------------------------------------------------------------------ loops, custom derivatives, checkpoints
+
+def _cvjp(fwd=None, bwd=None, fun=lambda a: a * 2):
+    f = sg.custom_vjp(fun)
+    f.defvjp(fwd or (lambda a: (a * 2, a)), bwd or (lambda res, g: (g * 2,)))
+    return f
+
+
+def _cjvp(rule, fun=lambda a: a * 2):
+    f = sg.custom_jvp(fun)
+    f.defjvp(rule)
+    return f
+
+
+def loop_and_custom_cases():
+    x, h0, w = at.dvector("x"), at.dscalar("h0"), at.dmatrix("w")
+    seq = at.dmatrix("seq")
+    step = lambda x_t, h: h + x_t.sum()  # noqa: E731
+    scan = sg.scan
+    until = sg.scan.until
+    ofg = sg.OpFromGraph if hasattr(sg, "OpFromGraph") else sg.compile.builders.OpFromGraph
+    cases = [
+        ("scan(fn=None)", lambda: scan(None, sequences=seq, outputs_info=h0), ["scan", "fn"]),
+        ("scan(fn=5)", lambda: scan(5, sequences=seq, outputs_info=h0), ["scan", "fn"]),
+        ("scan(sequences=5)", lambda: scan(step, sequences=5, outputs_info=h0), ["scan", "sequence"]),
+        ("scan(sequences='a')", lambda: scan(step, sequences="a", outputs_info=h0), ["scan", "sequence"]),
+        ("scan(sequences=scalar)", lambda: scan(step, sequences=h0, outputs_info=h0), ["scan", "sequence"]),
+        ("scan(sequences=[None])", lambda: scan(step, sequences=[None], outputs_info=h0), ["scan", "sequence"]),
+        ("scan(sequence taps='a')", lambda: scan(step, sequences=dict(input=seq, taps="a"), outputs_info=h0),
+         ["scan", "taps"]),
+        ("scan(sequence taps=[])", lambda: scan(step, sequences=dict(input=seq, taps=[]), outputs_info=h0),
+         ["scan", "taps"]),
+        ("scan(sequence dict without input)", lambda: scan(step, sequences=dict(taps=[0]), outputs_info=h0),
+         ["scan", "input"]),
+        ("scan(outputs_info=5)", lambda: scan(step, sequences=seq, outputs_info=5), ["scan"], False),
+        ("scan(outputs_info='a')", lambda: scan(step, sequences=seq, outputs_info="a"), ["scan", "outputs_info"]),
+        ("scan(output taps=[0])", lambda: scan(step, sequences=seq, outputs_info=dict(initial=x, taps=[0])),
+         ["scan", "taps"]),
+        ("scan(output taps=[1])", lambda: scan(step, sequences=seq, outputs_info=dict(initial=x, taps=[1])),
+         ["scan", "taps"]),
+        ("scan(output dict without initial, taps)",
+         lambda: scan(step, sequences=seq, outputs_info=dict(taps=[-1])), ["scan", "initial"]),
+        ("scan(non_sequences=5)", lambda: scan(lambda a, h, k: h + k, sequences=seq, outputs_info=h0,
+                                               non_sequences=5), ["scan"], False),
+        ("scan(non_sequences='a')", lambda: scan(lambda a, h, k: h + k, sequences=seq, outputs_info=h0,
+                                                 non_sequences="a"), ["scan", "non_sequences"]),
+        ("scan(n_steps='a')", lambda: scan(lambda h: h * 2, outputs_info=h0, n_steps="a"), ["scan", "n_steps"]),
+        ("scan(n_steps=1.5)", lambda: scan(lambda h: h * 2, outputs_info=h0, n_steps=1.5), ["scan", "n_steps"]),
+        ("scan(n_steps=matrix)", lambda: scan(lambda h: h * 2, outputs_info=h0, n_steps=w), ["scan", "n_steps"]),
+        ("scan(n_steps=-1)", lambda: scan(lambda h: h * 2, outputs_info=h0, n_steps=-1), ["scan", "n_steps"],
+         False),
+        ("scan(no sequences, no n_steps)", lambda: scan(lambda h: h * 2, outputs_info=h0), ["scan", "n_steps"]),
+        ("scan(truncate_gradient='a')", lambda: scan(step, sequences=seq, outputs_info=h0, truncate_gradient="a"),
+         ["scan", "truncate_gradient"]),
+        ("scan(truncate_gradient=1.5)", lambda: scan(step, sequences=seq, outputs_info=h0, truncate_gradient=1.5),
+         ["scan", "truncate_gradient"]),
+        ("scan(go_backwards='yes')", lambda: scan(step, sequences=seq, outputs_info=h0, go_backwards="yes"),
+         ["scan", "go_backwards"], False),
+        ("scan(fn raises)", lambda: scan(lambda a, h: 1 / 0, sequences=seq, outputs_info=h0), [], True,
+         ZeroDivisionError),
+        ("scan(fn returns None)", lambda: scan(lambda a, h: None, sequences=seq, outputs_info=h0),
+         ["scan", "fn"], False),
+        ("scan(fn returns str)", lambda: scan(lambda a, h: "a", sequences=seq, outputs_info=h0), ["scan"]),
+        ("scan(fn returns object)", lambda: scan(lambda a, h: object(), sequences=seq, outputs_info=h0), ["scan"]),
+        ("scan(fn output count)", lambda: scan(lambda a, h: [h, h], sequences=seq, outputs_info=h0),
+         ["scan", "output"]),
+        ("scan(fn output rank differs)", lambda: scan(lambda a, h: a, sequences=seq, outputs_info=h0),
+         ["scan", "output"]),
+        ("scan(fn output dtype differs)", lambda: scan(lambda a, h: (h > 0), sequences=seq, outputs_info=h0),
+         ["scan", "output"], False),
+        ("scan(fn wrong arity)", lambda: scan(lambda h: h, sequences=seq, outputs_info=h0), [], True, TypeError),
+        ("scan(until not boolean)", lambda: scan(lambda h: (h * 2, until(h * 1.5)), outputs_info=h0, n_steps=5),
+         ["scan", "until"], False),
+        ("scan(until vector)", lambda: scan(lambda h: (h * 2, until(x > 0)), outputs_info=h0, n_steps=5),
+         ["scan", "until"]),
+        ("scan(updates not shared)", lambda: scan(lambda a, h: (h + a.sum(), {x: x * 2}), sequences=seq,
+                                                  outputs_info=h0), ["scan", "update"]),
+        ("scan(strict, missing shared)", lambda: scan(lambda a, h: h + _SHARED.sum(), sequences=seq,
+                                                      outputs_info=h0, strict=True), ["scan", "strict"]),
+        ("scan(name=5)", lambda: scan(step, sequences=seq, outputs_info=h0, name=5), ["scan", "name"], False),
+        ("map(fn=None)", lambda: sg.map(None, sequences=seq), ["map", "fn"]),
+        ("map(sequences=None)", lambda: sg.map(lambda a: a * 2, sequences=None), ["map", "sequence"]),
+        ("reduce(fn=5)", lambda: sg.reduce(5, sequences=x, outputs_info=h0), ["reduce", "fn"]),
+        ("foldl(outputs_info='a')", lambda: sg.foldl(lambda a, h: a + h, sequences=x, outputs_info="a"),
+         ["foldl", "outputs_info"]),
+        ("foldr(sequences=5)", lambda: sg.foldr(lambda a, h: a + h, sequences=5, outputs_info=h0),
+         ["foldr", "sequence"]),
+        ("OpFromGraph(inputs=None)", lambda: ofg(None, [x * 2]), ["OpFromGraph", "inputs"]),
+        ("OpFromGraph(inputs=5)", lambda: ofg(5, [x * 2]), ["OpFromGraph", "inputs"]),
+        ("OpFromGraph(inputs=[None])", lambda: ofg([None], [x * 2]), ["OpFromGraph", "inputs"]),
+        ("OpFromGraph(inputs=[constant])", lambda: ofg([at.constant(1.0)], [x * 2]), ["OpFromGraph", "input"]),
+        ("OpFromGraph(outputs=None)", lambda: ofg([x], None), ["OpFromGraph", "outputs"]),
+        ("OpFromGraph(outputs=['a'])", lambda: ofg([x], ["a"]), ["OpFromGraph", "outputs"]),
+        ("OpFromGraph(outputs missing input)", lambda: ofg([x], [x + at.dvector("other")]),
+         ["OpFromGraph", "input"]),
+        ("OpFromGraph(lop_overrides=5)", lambda: ofg([x], [x * 2], lop_overrides=5), ["OpFromGraph", "lop_overrides"]),
+        ("OpFromGraph(lop_overrides='bogus')", lambda: ofg([x], [x * 2], lop_overrides="bogus"),
+         ["OpFromGraph", "lop_overrides"]),
+        ("OpFromGraph(lop_overrides list too long)", lambda: ofg([x], [x * 2], lop_overrides=["default", "default"]),
+         ["OpFromGraph", "lop_overrides"]),
+        ("OpFromGraph(rop_overrides=5)", lambda: ofg([x], [x * 2], rop_overrides=5), ["OpFromGraph", "rop_overrides"]),
+        ("OpFromGraph(grad_overrides and lop_overrides)",
+         lambda: ofg([x], [x * 2], grad_overrides=lambda i, g: g, lop_overrides=lambda i, o, g: g),
+         ["OpFromGraph", "overrides"]),
+        ("OpFromGraph call arity", lambda: ofg([x], [x * 2])(x, x), ["OpFromGraph", "input"]),
+        ("OpFromGraph call wrong type", lambda: ofg([x], [x * 2])(w), ["OpFromGraph", "input"]),
+        ("OpFromGraph call str", lambda: ofg([x], [x * 2])("a"), ["OpFromGraph", "input"]),
+        ("OpFromGraph lop override raises",
+         lambda: sg.grad(ofg([x], [x * 2], lop_overrides=lambda i, o, g: 1 / 0)(x).sum(), x), [], True,
+         ZeroDivisionError),
+        ("OpFromGraph lop override returns str",
+         lambda: sg.grad(ofg([x], [x * 2], lop_overrides=lambda i, o, g: ["a"])(x).sum(), x),
+         ["OpFromGraph", "lop"]),
+        ("OpFromGraph lop override wrong count",
+         lambda: sg.grad(ofg([x], [x * 2], lop_overrides=lambda i, o, g: [g[0], g[0]])(x).sum(), x),
+         ["OpFromGraph", "lop"]),
+        ("OpFromGraph lop override wrong rank",
+         lambda: sg.grad(ofg([x], [x * 2], lop_overrides=lambda i, o, g: [w])(x).sum(), x),
+         ["OpFromGraph", "lop"]),
+        ("OpFromGraph rop override wrong count",
+         lambda: sg.Rop(ofg([x], [x * 2], rop_overrides=lambda i, e: [e[0], e[0]])(x), x, at.dvector()),
+         ["OpFromGraph", "rop"]),
+        ("custom_vjp(fun=None)", lambda: sg.custom_vjp(None), ["custom_vjp", "fun"]),
+        ("custom_vjp(nondiff_argnums='a')", lambda: sg.custom_vjp(lambda a: a, nondiff_argnums="a"),
+         ["custom_vjp", "nondiff_argnums"]),
+        ("custom_vjp without defvjp", lambda: sg.custom_vjp(lambda a: a * 2)(x), ["custom_vjp", "defvjp"], True,
+         AttributeError),  # JAX's exception
+        ("custom_vjp.defvjp(fwd=None)", lambda: sg.custom_vjp(lambda a: a).defvjp(None, lambda r, g: (g,)),
+         ["defvjp", "fwd"]),
+        ("custom_vjp.defvjp(bwd=5)", lambda: sg.custom_vjp(lambda a: a).defvjp(lambda a: (a, a), 5),
+         ["defvjp", "bwd"]),
+        ("custom_vjp call str", lambda: _cvjp()("a"), ["custom_vjp"]),
+        ("custom_vjp fwd returns one value", lambda: sg.grad(_cvjp(fwd=lambda a: a * 2)(x).sum(), x),
+         ["custom_vjp", "fwd"]),
+        ("custom_vjp bwd returns tensor, not tuple", lambda: sg.grad(_cvjp(bwd=lambda r, g: g * 2)(x).sum(), x),
+         ["custom_vjp", "bwd"], False),
+        ("custom_vjp bwd wrong count", lambda: sg.grad(_cvjp(bwd=lambda r, g: (g, g))(x).sum(), x),
+         ["custom_vjp", "bwd"]),
+        ("custom_vjp bwd wrong rank", lambda: sg.grad(_cvjp(bwd=lambda r, g: (w,))(x).sum(), x),
+         ["custom_vjp", "bwd"]),
+        ("custom_vjp bwd raises", lambda: sg.grad(_cvjp(bwd=lambda r, g: 1 / 0)(x).sum(), x), [], True,
+         ZeroDivisionError),
+        ("custom_jvp(fun=5)", lambda: sg.custom_jvp(5), ["custom_jvp", "fun"]),
+        ("custom_jvp.defjvp(None)", lambda: sg.custom_jvp(lambda a: a).defjvp(None), ["defjvp", "jvp"]),
+        ("custom_jvp rule returns one value", lambda: sg.Rop(_cjvp(lambda p, t: p[0] * 2)(x), x, at.dvector()),
+         ["custom_jvp"]),
+        ("custom_jvp rule wrong rank", lambda: sg.Rop(_cjvp(lambda p, t: (p[0] * 2, w))(x), x, at.dvector()),
+         ["custom_jvp"]),
+        ("checkpoint(None)", lambda: sg.checkpoint(None), ["checkpoint", "fun"]),
+        ("checkpoint(5)", lambda: sg.checkpoint(5), ["checkpoint", "fun"]),
+        ("checkpoint('a')", lambda: sg.checkpoint("a"), ["checkpoint", "fun"]),
+        ("checkpoint(inputs=5)", lambda: sg.checkpoint(x * 2, inputs=5), ["checkpoint", "inputs"]),
+        ("checkpoint(inputs=[None])", lambda: sg.checkpoint(x * 2, inputs=[None]), ["checkpoint", "inputs"]),
+        ("checkpoint(policy=5)", lambda: sg.checkpoint(x * 2, policy=5), ["checkpoint", "policy"]),
+        ("checkpoint(static_argnums='a')", lambda: sg.checkpoint(lambda a: a * 2, static_argnums="a"),
+         ["checkpoint", "static_argnums"]),
+        ("checkpoint(fn raises)", lambda: sg.checkpoint(lambda a: 1 / 0)(x), [], True, ZeroDivisionError),
+        ("checkpoint(fn returns str)", lambda: sg.checkpoint(lambda a: "a")(x), ["checkpoint"]),
+        ("pydotprint(None)", lambda: sg.printing.pydotprint(None, outfile="/tmp/sg-bad.png"),
+         ["pydotprint", "fct"]),
+        ("pydotprint(format='bogus')", lambda: sg.printing.pydotprint(x * 2, outfile="/tmp/sg-bad.bogus",
+                                                                      format="bogus"), ["pydotprint", "format"]),
+        ("debugprint(5)", lambda: sg.printing.debugprint(5), ["debugprint"], False),
+        ("pp('a')", lambda: sg.printing.pp("a"), ["pp"], False),
+    ]
+    out = []
+    for entry in cases:
+        name, run, tokens = entry[:3]
+        must_raise = entry[3] if len(entry) > 3 else True
+        expect = entry[4] if len(entry) > 4 else None
+        out.append(Case(name, run, tokens, must_raise, expect, category="loops"))
+    return out
+
+
+_SHARED = sg.shared(np.ones(3), name="shared_w")
+
+
 # -------------------------------------------------------------------------------------------------------- driver
 
 def cases():
     """Every case, in a fixed order."""
     return (constructor_cases() + api_cases() + method_cases() + gradient_cases() + function_cases()
-            + runtime_cases() + json_cases() + custom_op_cases())
+            + runtime_cases() + json_cases() + custom_op_cases() + loop_and_custom_cases())
 
 
 def run_case(case):

@@ -103,6 +103,24 @@ def test_generic_messages_are_recognized(message, generic):
     (lambda: gradient.grad_clip(at.dvector(), "a", 1.0), TypeError, ["grad_clip"]),
     (lambda: float(at.dvector("v")), TypeError, ["float()", "symbolic"]),
     (lambda: at.dvector()[::0], ValueError, ["indexing", "step"]),
+    (lambda: at.transpose(at.dmatrix(), axes=1), TypeError, ["transpose", "axes"]),
+    (lambda: aesara.scan(None, sequences=at.dmatrix(), outputs_info=at.dscalar()), TypeError, ["scan", "fn"]),
+    (lambda: aesara.scan(lambda h: h, sequences=at.dmatrix(), outputs_info=at.dscalar()), TypeError,
+     ["scan", "fn", "2 positional argument", "1 sequence slice"]),
+    (lambda: aesara.map(lambda a: a, sequences=at.dmatrix(), truncate_gradient="a"), TypeError,
+     ["map", "truncate_gradient"]),
+    (lambda: aesara.reduce(5, sequences=at.dvector(), outputs_info=at.dscalar()), TypeError, ["reduce", "fn"]),
+    (lambda: aesara.scan(lambda a, h: h + a.sum(), sequences=[None], outputs_info=at.dscalar()), TypeError,
+     ["scan", "NoneType"]),
+    (lambda: aesara.OpFromGraph([at.dvector()], [at.dvector() * 2], lop_overrides=5), TypeError,
+     ["OpFromGraph", "lop_overrides"]),
+    (lambda: aesara.OpFromGraph([at.dvector()], [at.dvector() * 2], rop_overrides=["default", "default"]),
+     ValueError, ["OpFromGraph", "rop_overrides", "expected 1"]),
+    (lambda: aesara.custom_vjp(None), TypeError, ["custom_vjp", "fun", "callable"]),
+    (lambda: aesara.custom_vjp(lambda a: a).defvjp(lambda a: (a, a), 5), TypeError, ["defvjp", "bwd"]),
+    (lambda: aesara.custom_jvp(lambda a: a, nondiff_argnums="a"), TypeError, ["custom_jvp", "nondiff_argnums"]),
+    (lambda: aesara.checkpoint(lambda a: a * 2, static_argnums="a"), TypeError, ["checkpoint", "static_argnums"]),
+    (lambda: aesara.checkpoint(at.dvector() * 2, inputs=5), TypeError, ["checkpoint", "inputs"]),
 ])
 def test_bad_arguments_raise_errors_naming_the_call(call, kind, words):
     with pytest.raises(kind) as info:
@@ -191,3 +209,17 @@ def test_log_of_one_minus_sigmoid_and_its_gradient_are_stable():
     value, grad = f(np.array([30.0, 43.1]))
     np.testing.assert_allclose(value, [-30.000000000000092, -43.1], rtol=0, atol=1e-12)
     np.testing.assert_allclose(grad, [-1.0, -1.0], rtol=0, atol=1e-12)
+
+
+def test_an_opfromgraph_override_returning_a_string_is_named():
+    x = at.dvector("x")
+    op = aesara.OpFromGraph([x], [x * 2], lop_overrides=lambda i, o, g: ["a"])
+    with pytest.raises(TypeError, match="OpFromGraph: an override returned 'a'"):
+        aesara.grad(op(x).sum(), x)
+
+
+def test_pydotprint_with_a_format_graphviz_lacks_is_a_value_error(tmp_path):
+    import sharpgrad.printing as printing
+
+    with pytest.raises(ValueError, match="pydotprint: format 'bogus'"):
+        printing.pydotprint(at.dvector("x") * 2, outfile=str(tmp_path / "g.bogus"), format="bogus")

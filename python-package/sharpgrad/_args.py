@@ -13,6 +13,7 @@ import numbers
 import operator
 import os
 import sys
+import types
 
 import numpy as np
 
@@ -45,6 +46,8 @@ def entry_point(default="sharpgrad"):
         return default
     name = frame.f_code.co_name
     owner = frame.f_locals.get("self")
+    if isinstance(owner, types.ModuleType):  # a callable package (sharpgrad.scan): named as the package
+        return owner.__name__.rsplit(".", 1)[-1] if name == "__call__" else name
     if owner is not None and not name.startswith("<"):
         return f"{type(owner).__name__}.{name}"
     return name

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import functools
 
-from . import _pytree
+import numpy as np
+
+from . import _args, _pytree
 from ._bridge import api, call
 from .tensor.var import TensorVariable, as_tensor_variable, wrap
 
@@ -66,6 +68,9 @@ def checkpoint(fun, inputs=None, *, prevent_cse=True, policy=None, static_argnum
     if isinstance(fun, TensorVariable) or (isinstance(fun, (list, tuple)) and fun
                                            and all(isinstance(v, TensorVariable) for v in fun)):
         outputs = list(fun) if isinstance(fun, (list, tuple)) else [fun]
+        if inputs is not None and (isinstance(inputs, (str, bytes)) or not hasattr(inputs, "__iter__")):
+            raise TypeError(f"checkpoint: inputs must be a list of variables; got {inputs!r:.60} "
+                            f"({type(inputs).__name__})")
         given = None if inputs is None else [as_tensor_variable(v)._v for v in inputs]
         handles = call(api.CheckpointOf, [v._v for v in outputs], given)
         results = [wrap(h) for h in handles]
@@ -76,7 +81,11 @@ def checkpoint(fun, inputs=None, *, prevent_cse=True, policy=None, static_argnum
         raise TypeError(f"checkpoint: expected a function or variables; got {fun!r}")
     if inputs is not None:
         raise TypeError("checkpoint: inputs= is for outputs already built; a function's inputs are its arguments")
-    static = tuple(static_argnums)
+    if isinstance(static_argnums, (int, np.integer)) and not isinstance(static_argnums, bool):
+        static_argnums = (static_argnums,)
+    if isinstance(static_argnums, (str, bytes)) or not hasattr(static_argnums, "__iter__"):
+        raise TypeError(f"checkpoint: static_argnums must be a tuple of ints; got {static_argnums!r:.60}")
+    static = tuple(_args.integer(i, "static_argnums item", "checkpoint") for i in static_argnums)
 
     @functools.wraps(fun)
     def checkpointed(*args):

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 import functools
 
-from . import _pytree
+import numpy as np
+
+from . import _args, _pytree
 from ._bridge import api, call
 from .tensor.var import TensorVariable, as_tensor_variable, wrap
 
@@ -46,7 +48,7 @@ def _symbolic_arguments(name, args, nondiff_argnums):
         try:
             primals.append(as_tensor_variable(args[i]))
         except (TypeError, ValueError):
-            raise TypeError(f"{name}: argument {i} ({args[i]!r}) is not a tensor; list it in nondiff_argnums") from None
+            raise TypeError(f"{name}: argument {i} ({args[i]!r:.60}) is not a tensor; list it in nondiff_argnums") from None
     stand_ins = [_pytree.stand_in(p) for p in primals]
     return positions, primals, stand_ins, [args[i] for i in sorted(nondiff)]
 
@@ -74,6 +76,15 @@ def _floatx():
     import sharpgrad
 
     return sharpgrad.config.floatX
+
+
+def _argnums(value, who):
+    """``nondiff_argnums`` as a tuple of ints (one int is taken as a tuple of it)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        value = (value,)
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{who}: nondiff_argnums must be a tuple of ints; got {value!r:.60} ({type(value).__name__})")
+    return tuple(_args.integer(i, "nondiff_argnums item", who) for i in value)
 
 
 def _build(name, inputs, outputs, lop=None, rop=None):
@@ -104,9 +115,10 @@ class custom_vjp:  # noqa: N801 - JAX's name
     """
 
     def __init__(self, fun, nondiff_argnums=()):
+        _args.callable_arg(fun, "fun", "custom_vjp")
         functools.update_wrapper(self, fun)
         self.fun = fun
-        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.nondiff_argnums = _argnums(nondiff_argnums, "custom_vjp")
         self.fwd = None
         self.bwd = None
 
@@ -126,8 +138,8 @@ class custom_vjp:  # noqa: N801 - JAX's name
             tuple with one cotangent per differentiated argument (None for
             zero).
         """
-        self.fwd = fwd
-        self.bwd = bwd
+        self.fwd = _args.callable_arg(fwd, "fwd", "custom_vjp.defvjp")
+        self.bwd = _args.callable_arg(bwd, "bwd", "custom_vjp.defvjp")
 
     def __call__(self, *args):
         """Apply the function to ``args``, as one node that differentiates with the rule.
@@ -142,9 +154,9 @@ class custom_vjp:  # noqa: N801 - JAX's name
         object
             The function's output (variables in its tree structure).
         """
-        name = getattr(self.fun, "__name__", "custom_vjp")
+        name = f"custom_vjp({getattr(self.fun, '__name__', 'fun')})"
         if self.fwd is None or self.bwd is None:
-            raise AttributeError(f"No VJP defined for custom_vjp function {name} using defvjp.")
+            raise AttributeError(f"No VJP defined for custom_vjp function {self.fun.__name__} using defvjp.")
         if self.__dict__.get("_building"):
             # ``fwd`` calling the function itself (JAX's usual ``return f(x), residuals``): its plain value.
             return self.fun(*args)
@@ -207,9 +219,10 @@ class custom_jvp:  # noqa: N801 - JAX's name
     """
 
     def __init__(self, fun, nondiff_argnums=()):
+        _args.callable_arg(fun, "fun", "custom_jvp")
         functools.update_wrapper(self, fun)
         self.fun = fun
-        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.nondiff_argnums = _argnums(nondiff_argnums, "custom_jvp")
         self.jvp = None
 
     def defjvp(self, jvp):
@@ -228,7 +241,7 @@ class custom_jvp:  # noqa: N801 - JAX's name
         callable
             ``jvp``.
         """
-        self.jvp = jvp
+        self.jvp = _args.callable_arg(jvp, "jvp", "custom_jvp.defjvp")
         return jvp
 
     def defjvps(self, *jvps):
@@ -276,9 +289,9 @@ class custom_jvp:  # noqa: N801 - JAX's name
         object
             The function's output (variables in its tree structure).
         """
-        name = getattr(self.fun, "__name__", "custom_jvp")
+        name = f"custom_jvp({getattr(self.fun, '__name__', 'fun')})"
         if self.jvp is None:
-            raise AttributeError(f"No JVP defined for custom_jvp function {name} using defjvp.")
+            raise AttributeError(f"No JVP defined for custom_jvp function {self.fun.__name__} using defjvp.")
         positions, primals, stand_ins, nondiff = _symbolic_arguments(name, args, self.nondiff_argnums)
         full = _with(args, positions, stand_ins)
         out_leaves, out_def = _pytree.flatten(self.fun(*full))
@@ -290,11 +303,11 @@ class custom_jvp:  # noqa: N801 - JAX's name
         def tangent_out(primal_vars, tangent_vars):
             pair = rule(*nondiff, tuple(primal_vars), tuple(tangent_vars))
             if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-                raise TypeError(f"Custom JVP rule must produce a pair (list or tuple of length two) representing "
+                raise TypeError(f"custom_jvp: Custom JVP rule must produce a pair (list or tuple of length two) representing "
                                 f"primal and tangent outputs for {name}; got {pair!r}")
             leaves, _ = _pytree.flatten(pair[1])
             if len(leaves) != n_out:
-                raise TypeError(f"Custom JVP rule for {name} must produce primal and tangent outputs with equal "
+                raise TypeError(f"custom_jvp: Custom JVP rule for {name} must produce primal and tangent outputs with equal "
                                 f"container (pytree) structures; got {n_out} primal and {len(leaves)} tangent leaves")
             return [None if t is None else as_tensor_variable(t) for t in leaves]
 

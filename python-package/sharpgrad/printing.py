@@ -297,7 +297,10 @@ def _render(text, format):
                            "write the DOT text only")
     done = subprocess.run([program, f"-T{format}"], input=text.encode(), capture_output=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"pydotprint: `dot -T{format}` failed: {done.stderr.decode(errors='replace').strip()}")
+        message = done.stderr.decode(errors="replace").strip()
+        if "not recognized" in message:  # Graphviz lists the formats it writes
+            raise ValueError(f"pydotprint: format {format!r} is not one Graphviz writes: {message}")
+        raise RuntimeError(f"pydotprint: `dot -T{format}` failed: {message}")
     return done.stdout
 
 

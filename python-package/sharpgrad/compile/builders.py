@@ -21,6 +21,7 @@ gradient (or R-op) op.
 from __future__ import annotations
 
 import functools
+import numbers
 import weakref
 
 import numpy as np
@@ -31,9 +32,9 @@ from ..tensor.var import TensorVariable, as_tensor_variable, wrap
 
 __all__ = ["OpFromGraph"]
 
-_TYPE_ERR_MSG = ("L_op/gradient override should be (single or list of)'default' | OpFromGraph | callable | Variable "
+_TYPE_ERR_MSG = ("OpFromGraph: L_op/gradient override should be (single or list of)'default' | OpFromGraph | callable | Variable "
                  "with NullType or DisconnectedType, got {}")
-_ROP_TYPE_ERR_MSG = ("R_op overrides should be (single or list of)OpFromGraph | 'default' | None | 0 | callable, "
+_ROP_TYPE_ERR_MSG = ("OpFromGraph: R_op overrides should be (single or list of)OpFromGraph | 'default' | None | 0 | callable, "
                      "got {}")
 _STYPE_ERR_MSG = "Overriding Variable instance can only have type of DisconnectedType or NullType, got {}"
 # Options of the inner function accepted at these values only (every inner input may be unused anyway).
@@ -141,6 +142,9 @@ class OpFromGraph(Op):
         for spec in (lop_overrides, grad_overrides, rop_overrides):
             if isinstance(spec, str) and spec != "default":
                 raise ValueError(f"OpFromGraph: an override string must be 'default'; got {spec!r}")
+        _check_override(lop_overrides, "lop_overrides", len(inputs))
+        _check_override(grad_overrides, "grad_overrides", len(inputs))
+        _check_override(rop_overrides, "rop_overrides", len(outputs))
         self.is_inline = bool(inline)
         self.inputs = list(inputs)
         self.outputs = list(outputs)
@@ -261,7 +265,11 @@ class OpFromGraph(Op):
         handles = []
         for i, (v, inner) in enumerate(zip(inputs, self.inner_inputs)):
             if not isinstance(v, TensorVariable):
-                v = as_tensor_variable(np.asarray(v, dtype=inner.dtype))
+                try:
+                    v = as_tensor_variable(np.asarray(v, dtype=inner.dtype))
+                except (TypeError, ValueError, OverflowError) as error:
+                    raise TypeError(f"{self}: input {i} ({v!r:.60}) cannot be made into a {inner.type}: "
+                                    f"{error}") from None
             fits = v.dtype == inner.dtype and v.ndim == inner.ndim and all(
                 a is None or b is None or a == b for a, b in zip(v.static_shape, inner.static_shape))
             if not fits:
@@ -365,6 +373,25 @@ class OpFromGraph(Op):
     __repr__ = __str__
 
 
+def _check_override(spec, what, count):
+    """Refuses, when the op is made, an override that can never work: a wrong kind of value or a list of the wrong
+    length (``count`` entries: one per input for gradients, one per output for R-ops)."""
+    def usable(entry):
+        return (entry is None or _is_default(entry) or callable(entry) or isinstance(entry, OpFromGraph)
+                or _special_kind(entry) is not None)
+
+    if isinstance(spec, list):
+        if len(spec) != count:
+            raise ValueError(f"OpFromGraph: {what} has {len(spec)} entries; expected {count} (one per "
+                             f"{'output' if what == 'rop_overrides' else 'input'})")
+        bad = [entry for entry in spec if not usable(entry)]
+    else:
+        bad = [] if usable(spec) and spec is not None else [spec]
+    if bad:
+        raise TypeError(f"OpFromGraph: {what} must be 'default', a callable, an OpFromGraph, a DisconnectedType or "
+                        f"NullType value, or a list of those; got {bad[0]!r:.60} ({type(bad[0]).__name__})")
+
+
 def _lop_terms(spec, kind, explicit, inputs, outputs, grads):
     """The gradient terms the override ``spec`` gives (called once, by the engine, with the inner variables)."""
     n = len(inputs)
@@ -383,13 +410,13 @@ def _lop_terms(spec, kind, explicit, inputs, outputs, grads):
         needed = len(flat)
         got = len(spec.inner_inputs) - len(spec.shared_inputs)
         if got != needed:
-            raise ValueError(f"expect overrider with {needed} inputs, got {got}")
+            raise ValueError(f"OpFromGraph: expect overrider with {needed} inputs, got {got}")
         return spec(*flat, return_list=True)
     if _special_kind(spec) is not None:
         return [spec] * n
     if isinstance(spec, list):
         if len(spec) not in (n, explicit):
-            raise ValueError(f"Need to override {explicit} gradients, got {len(spec)}", spec)
+            raise ValueError(f"OpFromGraph: Need to override {explicit} gradients, got {len(spec)}", spec)
         terms = []
         for i, entry in enumerate(list(spec) + ["default"] * (n - len(spec))):
             if _is_default(entry):
@@ -407,12 +434,12 @@ def _lop_terms(spec, kind, explicit, inputs, outputs, grads):
         raise TypeError(_TYPE_ERR_MSG.format(spec))
     terms = spec(*args)
     if not isinstance(terms, (list, tuple)):
-        raise TypeError(f'Gradient/L_op overriding function should return a list, got "{type(terms)}"')
+        raise TypeError(f'OpFromGraph: Gradient/L_op overriding function should return a list, got "{type(terms)}"')
     terms = list(terms)
     if len(terms) == explicit and n > explicit:
         terms += [default(i) for i in range(explicit, n)]
     if len(terms) != n:
-        raise ValueError(f"Gradient/L_op overriding function should return list of {n} outputs, got {len(terms)}")
+        raise ValueError(f"OpFromGraph: Gradient/L_op overriding function should return list of {n} outputs, got {len(terms)}")
     return terms
 
 def _rop_terms(spec, inner, inputs, eval_points):
@@ -433,13 +460,13 @@ def _rop_terms(spec, inner, inputs, eval_points):
     if isinstance(spec, OpFromGraph):
         got = len(spec.inner_inputs) - len(spec.shared_inputs)
         if got != len(flat):
-            raise ValueError(f"expect overrider with {len(flat)} inputs, got {got}")
+            raise ValueError(f"OpFromGraph: expect overrider with {len(flat)} inputs, got {got}")
         return spec(*flat, return_list=True)
     if _special_kind(spec) is not None:
         return [spec] * m
     if isinstance(spec, list):
         if len(spec) != m:
-            raise ValueError(f"Need to override {m} Rop, got {len(spec)}", spec)
+            raise ValueError(f"OpFromGraph: Need to override {m} Rop, got {len(spec)}", spec)
         terms = []
         for o, entry in enumerate(spec):
             if _is_default(entry):
@@ -457,9 +484,9 @@ def _rop_terms(spec, inner, inputs, eval_points):
         raise TypeError(_ROP_TYPE_ERR_MSG.format(spec))
     terms = spec(list(inputs), list(eval_points))
     if not isinstance(terms, (list, tuple)):
-        raise TypeError(f'Rop overriding function should return a list, got "{type(terms)}"')
+        raise TypeError(f'OpFromGraph: Rop overriding function should return a list, got "{type(terms)}"')
     if len(terms) != m:
-        raise ValueError(f"Rop overriding function {spec} should return list of {m} outputs, got {len(terms)}")
+        raise ValueError(f"OpFromGraph: Rop overriding function {spec} should return list of {m} outputs, got {len(terms)}")
     return list(terms)
 
 
@@ -494,4 +521,7 @@ def _term_handle(term, like):
         return call(api.MakeNullGradient, like._v, getattr(getattr(term, "type", term), "why_null", ""))
     if isinstance(term, TensorVariable):
         return term._v
+    if not isinstance(term, (numbers.Number, np.ndarray, np.generic)):
+        raise TypeError(f"OpFromGraph: an override returned {term!r:.60} ({type(term).__name__}); expected a "
+                        f"TensorVariable, None, or a DisconnectedType or NullType value")
     return as_tensor_variable(term)._v

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import numbers
 
 import numpy as np
 
+from .. import _args
 from .._bridge import api, call
 from ..tensor.var import TensorVariable, as_tensor_variable, wrap
 from .utils import get_updates_and_outputs
@@ -27,6 +29,20 @@ def _taps(value, what):
         if not isinstance(t, (numbers.Integral, np.integer)) or isinstance(t, bool):
             raise TypeError(f"scan: {what} taps must be integers; got {t!r}")
     return [int(t) for t in taps]
+
+
+def _check_arity(fn, count, n_seq, n_out, n_non):
+    """A clear error when ``fn`` cannot take the ``count`` positional arguments scan passes it."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # builtins without a signature: let the call decide
+        return
+    try:
+        signature.bind(*range(count))
+    except TypeError as error:
+        raise TypeError(f"{_args.entry_point()}: fn cannot take the {count} positional argument(s) scan passes it "
+                        f"({n_seq} sequence slice(s), {n_out} previous output value(s), {n_non} non-sequence(s)): "
+                        f"{error}") from None
 
 
 def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None, truncate_gradient=-1,
@@ -99,6 +115,9 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     from ..compile.sharedvalue import SharedVariable
     from ..updates import OrderedUpdates
 
+    _args.callable_arg(fn, "fn")
+    truncate_gradient = _args.integer(truncate_gradient, "truncate_gradient", minimum=-1)
+    name = _args.name(name)
     seq_vars, seq_counts, seq_taps = [], [], []
     for i, seq in enumerate(_as_list(sequences)):
         if isinstance(seq, dict):
@@ -146,6 +165,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     args = [wrap(h) for h in call(api.ScanStepArguments, builder)]
     # The non-sequences themselves, as given (a shared variable stays the user's object).
     args[len(args) - len(non_seqs):] = non_seqs
+    _check_arity(fn, len(args), len(seq_taps), sum(max(c, 0) for c in out_counts), len(non_seqs))
     condition, outputs, updates = get_updates_and_outputs(fn(*args))
     outputs = [as_tensor_variable(o) for o in outputs]
     targets, values = [], []
@@ -156,7 +176,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         values.append(as_tensor_variable(value)._v)
     result = call(api.ScanFinish, builder, [o._v for o in outputs], targets, values,
                   None if condition is None else condition._v, None if steps is None else steps._v,
-                  int(truncate_gradient), bool(go_backwards), bool(strict), name)
+                  truncate_gradient, bool(go_backwards), bool(strict), name)
     scan_outputs = [wrap(h) for h in result.Outputs]
     update_map = OrderedUpdates((wrap(k), wrap(v)) for k, v in zip(result.UpdateTargets, result.UpdateValues))
     if return_list is not True and len(scan_outputs) == 1:

@@ -121,7 +121,9 @@ class TensorType:
         TensorVariable
         """
         dims = [-1 if n is None else n for n in self.shape]
-        return wrap(call(api.Tensor, self.dtype, dims, _args.name(name)))
+        # The module's constructors (dscalar, fmatrix, ...) are TensorType objects: errors name the one called.
+        who = self.__dict__.get("_constructor_name") or "TensorType.__call__"
+        return wrap(call(api.Tensor, self.dtype, dims, _args.name(name, who=who)))
 
     def __eq__(self, other):
         return isinstance(other, TensorType) and (self.dtype, self.shape) == (other.dtype, other.shape)
@@ -217,6 +219,7 @@ for _rank, _shape in _RANKS.items():
     globals()[_rank] = _constructor(_shape, _rank)
     for _prefix, _dtype in _PREFIXES.items():
         globals()[_prefix + _rank] = TensorType(_dtype, shape=_shape)
+        globals()[_prefix + _rank]._constructor_name = _prefix + _rank
     for _prefix in _PLURAL_PREFIXES:
         _name = _prefix + _PLURALS[_rank]
         globals()[_name] = _plural(globals()[_prefix + _rank], _prefix + _rank, _name)
