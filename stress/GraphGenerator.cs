@@ -107,6 +107,9 @@ public sealed class GraphGenerator
             ("nnet", 2, NnetOp),
             ("linalg", 4, LinalgOp),
             ("sparse", 1, SparseOp),
+            ("scan", 1, ScanOp),
+            ("op_from_graph", 1, OpFromGraphOp),
+            ("checkpoint", 1, CheckpointOp),
         ];
     }
 
@@ -915,6 +918,36 @@ public sealed class GraphGenerator
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    // ---- loops, subgraphs, checkpoints ---------------------------------------------------------------------------
+
+    /// <summary>A recurrence over the first axis, h_t = tanh(c·x_t + h_{t-1}) (a Scan: BPTT and a forward R-op loop).</summary>
+    private Node? ScanOp(Node x)
+    {
+        if (x.Rank == 0 || x.Shape[0] == 0)
+        {
+            return null;
+        }
+        var h0 = Const(x.Shape[1..]);
+        double c = 0.3 + _rng.NextDouble();
+        bool backwards = _rng.Next(3) == 0;
+        var trace = T.Scan(a => T.Tanh(a[0] * c + a[1]), sequences: [x.V], outputsInfo: [h0.V],
+            goBackwards: backwards).Output;
+        return Done(backwards ? "scan:backwards" : "scan", trace, x.Shape);
+    }
+
+    /// <summary>tanh(x)·x + sin(x) as one <see cref="OpFromGraph"/> node, inline or not.</summary>
+    private Node? OpFromGraphOp(Node x)
+    {
+        var inner = T.Tensor(x.V.DType, x.V.Type.Shape);
+        bool inline = _rng.Next(2) == 0;
+        var op = new OpFromGraph([inner], [T.Tanh(inner) * inner + T.Sin(inner)], new OpFromGraphOptions { Inline = inline });
+        return Done(inline ? "op_from_graph:inline" : "op_from_graph", op.Call(x.V), x.Shape);
+    }
+
+    /// <summary>exp(-x²)·x recomputed in the backward pass (a checkpointed segment starting at x).</summary>
+    private Node? CheckpointOp(Node x) =>
+        Done("checkpoint", Checkpoint.Of(T.Exp(-(x.V * x.V)) * x.V, [x.V]), x.Shape);
 
     private Node? Done(string name, Variable v, long[] shape)
     {
