@@ -347,6 +347,17 @@ def method_cases():
 
 # ------------------------------------------------------------------------------------------------- gradient family
 
+def _from_rows(rows, category):
+    """Cases from rows ``(name, run, tokens[, must_raise[, expect]])``."""
+    out = []
+    for row in rows:
+        name, run, tokens = row[:3]
+        must_raise = row[3] if len(row) > 3 else True
+        expect = row[4] if len(row) > 4 else None
+        out.append(Case(name, run, tokens, must_raise, expect, category=category))
+    return out
+
+
 def gradient_cases():
     x, y, w = at.dvector("x"), at.dvector("y"), at.dmatrix("w")
     cost = (x ** 2).sum()
@@ -469,13 +480,7 @@ def gradient_cases():
         ("grad_scale(multiplier str)", lambda: gr.grad_scale(x, "a"), ["grad_scale", "multiplier"]),
         ("grad_undefined(op None)", lambda: gr.grad_undefined(None, 0, x), ["grad_undefined"], False),
     ]
-    out = []
-    for entry in cases:
-        name, run, tokens = entry[:3]
-        must_raise = entry[3] if len(entry) > 3 else True
-        expect = entry[4] if len(entry) > 4 else None
-        out.append(Case(name, run, tokens, must_raise, expect, category="gradient"))
-    return out
+    return _from_rows(cases, "gradient")
 
 
 # -------------------------------------------------------------------------------------------- function and calls
@@ -1084,13 +1089,7 @@ def loop_and_custom_cases():
         ("debugprint(5)", lambda: sg.printing.debugprint(5), ["debugprint"], False),
         ("pp('a')", lambda: sg.printing.pp("a"), ["pp"], False),
     ]
-    out = []
-    for entry in cases:
-        name, run, tokens = entry[:3]
-        must_raise = entry[3] if len(entry) > 3 else True
-        expect = entry[4] if len(entry) > 4 else None
-        out.append(Case(name, run, tokens, must_raise, expect, category="loops"))
-    return out
+    return _from_rows(cases, "loops")
 
 
 _SHARED = sg.shared(np.ones(3), name="shared_w")
