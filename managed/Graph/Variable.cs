@@ -42,6 +42,15 @@ public partial class Variable
     /// <summary>Number of dimensions.</summary>
     public int Ndim => Type.Ndim;
 
+    /// <summary>
+    /// Hashes by <see cref="Id"/> (equality stays by reference): the graph algorithms keep every variable in hash
+    /// tables, and the object header hash costs more.
+    /// </summary>
+    public sealed override int GetHashCode() => Id.GetHashCode();
+
+    /// <summary>Reference equality (variables are identities, not values).</summary>
+    public sealed override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
     /// <summary>Name if set, otherwise the op that made it, else the type.</summary>
     public override string ToString() => Name ?? (Owner is null ? $"<{Type}>" : $"{Owner.Op}.{Index}");
 
