@@ -89,12 +89,27 @@ public sealed class Constant : Variable
     /// other constant.
     /// </summary>
     public Constant(torch.Tensor value, bool weak = false, string? name = null)
-        : base(new TensorType(DTypes.FromTorch(value.dtype), value.Lengths().Select(n => (long?)n).ToArray()), null, 0, name)
+        : base(TypeOf(value), null, 0, name)
     {
         using var detached = value.detach();
         Value = detached.clone().DetachFromDisposeScope();
         IsWeak = weak;
     }
+
+    private Constant(torch.Tensor fresh, bool weak) : base(TypeOf(fresh))
+    {
+        Value = fresh.DetachFromDisposeScope();
+        IsWeak = weak;
+    }
+
+    /// <summary>
+    /// A constant that takes <paramref name="fresh"/> as its value without a copy: a tensor just made for it, which
+    /// nothing else holds and which does not require grad (gradients build constants by the thousand).
+    /// </summary>
+    internal static Constant Adopt(torch.Tensor fresh, bool weak) => new(fresh, weak);
+
+    private static TensorType TypeOf(torch.Tensor value) =>
+        new(DTypes.FromTorch(value.dtype), value.Lengths().Select(n => (long?)n).ToArray());
 
     /// <summary>The value (shared by every function that uses the constant; never mutated).</summary>
     public torch.Tensor Value { get; }

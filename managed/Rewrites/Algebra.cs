@@ -63,7 +63,9 @@ public sealed class DistributeToCancel : ILocalRewrite
         }
         for (int s = 0; s < product.Num.Count; s++)
         {
-            if (SignedSum.Of(product.Num[s]) is not { } sum)
+            // Without divisors in the product or in the sum's terms no factor can cancel: skip building the terms.
+            if ((product.Den.Count == 0 && !SignedSum.AnyTermHasDivisor(product.Num[s]))
+                || SignedSum.Of(product.Num[s]) is not { } sum)
             {
                 continue;
             }

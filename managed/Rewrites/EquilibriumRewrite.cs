@@ -63,6 +63,8 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly Queue<Apply> _frontier = new();
         private readonly List<Variable> _news = [];
         private bool _changed;
+        // Set while every live node is on the list (see Execute), when requeueing would change nothing.
+        private bool _allQueued;
 
         public Run(FunctionGraph graph, EquilibriumRewrite pass)
         {
@@ -98,6 +100,8 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         {
             if (_pass.Merge)
             {
+                // Every node is on the list still, so the swaps need not requeue anything.
+                _allQueued = true;
                 foreach (var c in _clients.Keys.OfType<Constant>().ToList())
                 {
                     var canonical = _constants.Canonical(c);
@@ -106,6 +110,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                         Swap(c, canonical);
                     }
                 }
+                _allQueued = false;
             }
             // A rule set that keeps undoing itself would never settle: stop after a generous number of changes.
             long budget = 16L * _alive.Count + 10_000;
@@ -320,14 +325,17 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 _readers[replacement] = _readers.GetValueOrDefault(replacement) + count;
             }
             _changed = true;
-            foreach (var (reader, _) in readers)
+            if (!_allQueued)
             {
-                if (reader is not null)
+                foreach (var (reader, _) in readers)
                 {
-                    Enqueue(reader);
+                    if (reader is not null)
+                    {
+                        Enqueue(reader);
+                    }
                 }
+                EnqueueElemwiseAbove(readers);
             }
-            EnqueueElemwiseAbove(readers);
             if (old.Owner is { } owner)
             {
                 Prune(owner);

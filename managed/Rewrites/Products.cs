@@ -54,6 +54,31 @@ internal sealed class Product
         {
             return null;
         }
+        bool negative = Read(v);
+        var (num, dens) = (t_num!, t_den!);
+        var p = worthReading is null || worthReading(num, dens) ? new Product(negative, [.. num], [.. dens]) : null;
+        num.Clear();
+        dens.Clear();
+        return p;
+    }
+
+    /// <summary>Whether <see cref="Of(Variable)"/> would find a divisor in <paramref name="v"/> (allocating nothing).</summary>
+    public static bool HasDivisor(Variable v)
+    {
+        if (!v.DType.IsFloat())
+        {
+            return false;
+        }
+        Read(v);
+        bool found = t_den!.Count > 0;
+        t_num!.Clear();
+        t_den!.Clear();
+        return found;
+    }
+
+    /// <summary>Reads the factors of float <paramref name="v"/> into the per-thread lists; returns the sign.</summary>
+    private static bool Read(Variable v)
+    {
         // Every multiplication of a large graph is read (by several rules): the work lists are reused per thread, and
         // the factors land in lists of their final size.
         var pending = t_pending ??= new Stack<(Variable, bool)>(MaxFactors);
@@ -107,10 +132,7 @@ internal sealed class Product
                     break;
             }
         }
-        var p = worthReading is null || worthReading(num, dens) ? new Product(negative, [.. num], [.. dens]) : null;
-        num.Clear();
-        dens.Clear();
-        return p;
+        return negative;
     }
 
     [ThreadStatic] private static Stack<(Variable, bool)>? t_pending;
@@ -262,6 +284,45 @@ internal sealed class SignedSum
 
     // Reused per thread (see Product.Of); Product.Of, called inside the loop, has its own.
     [ThreadStatic] private static Stack<(Variable, bool)>? t_pending;
+
+    /// <summary>
+    /// Whether some term of <see cref="Of"/>(<paramref name="v"/>) has a divisor, found by the same walk without
+    /// building the terms.
+    /// </summary>
+    public static bool AnyTermHasDivisor(Variable v)
+    {
+        if (!v.DType.IsFloat() || v.Owner is not { Op: Elemwise { Scalar.Name: "add" or "sub" } })
+        {
+            return false;
+        }
+        int terms = 0;
+        var pending = t_pending ??= new Stack<(Variable, bool)>(MaxTerms);
+        pending.Clear();
+        pending.Push((v, false));
+        bool found = false;
+        while (pending.Count > 0 && !found)
+        {
+            var (x, negative) = pending.Pop();
+            bool room = terms + pending.Count + 2 <= MaxTerms;
+            var name = x.DType == v.DType && x.Owner is { Op: Elemwise e } ? e.Scalar.Name : null;
+            if (room && name is "add" or "sub")
+            {
+                pending.Push((x.Owner!.Inputs[1], name == "sub" ? !negative : negative));
+                pending.Push((x.Owner!.Inputs[0], negative));
+            }
+            else if (name == "neg")
+            {
+                pending.Push((x.Owner!.Inputs[0], !negative));
+            }
+            else
+            {
+                found = Product.HasDivisor(x);
+                terms++;
+            }
+        }
+        pending.Clear();
+        return found;
+    }
 
     /// <summary>The sum of the terms, each built by <see cref="Product.Build"/> after cancelling its common factors.</summary>
     public Variable Build()
