@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Gradient.Graph;
 using Gradient.Kernels;
 using Gradient.Rewrites;
@@ -98,10 +99,26 @@ public sealed class Function
         // Constants an op prefers in another form (e.g. converted to the dtype it computes in) get their own slot,
         // prepared once here.
         var prepared = new Dictionary<(Constant, string), int>();
+        // A merged constant is read by many nodes of one op and one signature (the 0.5 of every link of a chain): the
+        // op prepares it once per op object, input position and node types, not once per reader.
+        var preparedFor = new Dictionary<PreparationKey, int>();
         int PreparedSlot(Apply node, int index)
         {
             int slot = Slot(node.Inputs[index]);
-            if (node.Inputs[index] is not Constant c || node.Op.PrepareConstant(node, index, c.Value) is not { } value)
+            if (node.Inputs[index] is not Constant c)
+            {
+                return slot;
+            }
+            var use = new PreparationKey(c, node, index);
+            if (!preparedFor.TryGetValue(use, out int found))
+            {
+                preparedFor[use] = found = PrepareSlot(node, index, c, slot);
+            }
+            return found;
+        }
+        int PrepareSlot(Apply node, int index, Constant c, int slot)
+        {
+            if (node.Op.PrepareConstant(node, index, c.Value) is not { } value)
             {
                 return slot;
             }
@@ -452,6 +469,61 @@ public sealed class Function
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// A use of a constant as far as <see cref="Op.PrepareConstant"/> can tell uses apart: the constant, the op object,
+    /// the input position, and the types of the node's inputs and outputs.
+    /// </summary>
+    private readonly struct PreparationKey : IEquatable<PreparationKey>
+    {
+        private readonly Constant _constant;
+        private readonly Apply _node;
+        private readonly int _index;
+        private readonly int _hash;
+
+        public PreparationKey(Constant constant, Apply node, int index)
+        {
+            (_constant, _node, _index) = (constant, node, index);
+            var hash = new HashCode();
+            hash.Add(constant);
+            hash.Add(RuntimeHelpers.GetHashCode(node.Op));
+            hash.Add(index);
+            foreach (var v in node.Inputs)
+            {
+                hash.Add(v.Type);
+            }
+            foreach (var v in node.Outputs)
+            {
+                hash.Add(v.Type);
+            }
+            _hash = hash.ToHashCode();
+        }
+
+        public bool Equals(PreparationKey other) =>
+            _hash == other._hash && ReferenceEquals(_constant, other._constant) && _index == other._index
+            && ReferenceEquals(_node.Op, other._node.Op) && SameTypes(_node.Inputs, other._node.Inputs)
+            && SameTypes(_node.Outputs, other._node.Outputs);
+
+        public override bool Equals(object? obj) => obj is PreparationKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+
+        private static bool SameTypes(IReadOnlyList<Variable> a, IReadOnlyList<Variable> b)
+        {
+            if (a.Count != b.Count)
+            {
+                return false;
+            }
+            for (int i = 0; i < a.Count; i++)
+            {
+                if (!a[i].Type.Equals(b[i].Type))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
