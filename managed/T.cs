@@ -65,8 +65,7 @@ public static partial class T
     /// </summary>
     public static Constant Constant(double value)
     {
-        using var t = Kernels.Kernels.Scalar(value, AutocastFloat(value));
-        return new Constant(t, weak: true);
+        return Graph.Constant.Adopt(Kernels.Kernels.Scalar(value, AutocastFloat(value)), weak: true);
     }
 
     /// <summary>
@@ -75,8 +74,7 @@ public static partial class T
     /// </summary>
     public static Constant Constant(long value)
     {
-        using var t = torch.tensor(value, AutocastInt(value).ToTorch());
-        return new Constant(t, weak: true);
+        return Graph.Constant.Adopt(torch.tensor(value, AutocastInt(value).ToTorch()), weak: true);
     }
 
     /// <summary>The dtype Aesara gives a Python float: see <see cref="Constant(double)"/>.</summary>

@@ -270,7 +270,7 @@ public static partial class Autodiff
         {
             // A node none of whose inputs leads to wrt is not asked for its pattern (nothing flows through it): an
             // op whose pattern depends on its derivative rule (an OpFromGraph with overrides) is then not built.
-            if (!node.Inputs.Any(dependsOnWrt.Contains))
+            if (!AnyIn(node.Inputs, dependsOnWrt))
             {
                 continue;
             }
@@ -278,9 +278,13 @@ public static partial class Autodiff
             connected[node] = pattern;
             for (int o = 0; o < node.Outputs.Count; o++)
             {
-                if (Enumerable.Range(0, node.Inputs.Count).Any(i => pattern[i][o] && dependsOnWrt.Contains(node.Inputs[i])))
+                for (int i = 0; i < node.Inputs.Count; i++)
                 {
-                    dependsOnWrt.Add(node.Outputs[o]);
+                    if (pattern[i][o] && dependsOnWrt.Contains(node.Inputs[i]))
+                    {
+                        dependsOnWrt.Add(node.Outputs[o]);
+                        break;
+                    }
                 }
             }
         }
@@ -293,17 +297,30 @@ public static partial class Autodiff
             {
                 continue;
             }
-            var withGradient = Enumerable.Range(0, node.Outputs.Count).Where(o => grads.ContainsKey(node.Outputs[o])).ToArray();
             // An input takes part when it leads to wrt and some output that has a gradient depends on it.
-            var reached = Enumerable.Range(0, node.Inputs.Count)
-                .Select(i => dependsOnWrt.Contains(node.Inputs[i]) && !IsBlocked(node.Inputs[i], blockers, wrtSet)
-                             && withGradient.Any(o => pattern[i][o]))
-                .ToArray();
-            if (!reached.Any(r => r))
+            var reached = new bool[node.Inputs.Count];
+            bool anyReached = false;
+            for (int i = 0; i < reached.Length; i++)
+            {
+                if (!dependsOnWrt.Contains(node.Inputs[i]) || IsBlocked(node.Inputs[i], blockers, wrtSet))
+                {
+                    continue;
+                }
+                for (int o = 0; o < node.Outputs.Count && !reached[i]; o++)
+                {
+                    reached[i] = pattern[i][o] && grads.ContainsKey(node.Outputs[o]);
+                }
+                anyReached |= reached[i];
+            }
+            if (!anyReached)
             {
                 continue;
             }
-            var gOut = node.Outputs.Select(o => grads.GetValueOrDefault(o) ?? T.ZerosLike(o)).ToArray();
+            var gOut = new Variable[node.Outputs.Count];
+            for (int o = 0; o < gOut.Length; o++)
+            {
+                gOut[o] = grads.GetValueOrDefault(node.Outputs[o]) ?? T.ZerosLike(node.Outputs[o]);
+            }
             var gIn = InputGradients(node, gOut, reached);
             for (int i = 0; i < gIn.Length; i++)
             {
@@ -342,15 +359,20 @@ public static partial class Autodiff
     /// </summary>
     private static Variable?[] InputGradients(Apply node, Variable[] gOut, bool[] reached)
     {
-        if (gOut.OfType<NullGradient>().FirstOrDefault() is { } undefined)
+        if (Array.Find(gOut, g => g is NullGradient) is NullGradient undefined)
         {
             return node.Inputs.Select(x => (Variable?)new NullGradient(FloatType(x), undefined.Why)).ToArray();
         }
-        if (node.Outputs.All(o => o.DType.IsDiscrete()))
+        if (AllDiscrete(node.Outputs))
         {
             return node.Inputs.Select(x => (Variable?)T.ZerosLike(x)).ToArray();
         }
-        var gIn = node.Op.Pullback(node, gOut.Select((g, o) => AsSpecific(g, node.Outputs[o])).ToArray())
+        var specific = new Variable[gOut.Length];
+        for (int o = 0; o < specific.Length; o++)
+        {
+            specific[o] = AsSpecific(gOut[o], node.Outputs[o]);
+        }
+        var gIn = node.Op.Pullback(node, specific)
                   ?? throw new OpContractException($"{node.Op}.grad returned None; it must return one term per input", "TypeError");
         if (gIn.Length != node.Inputs.Count)
         {
@@ -376,7 +398,11 @@ public static partial class Autodiff
                     $"{node.Inputs[i].Ndim}", "ValueError");
             }
         }
-        var result = gIn.Select(g => g is DisconnectedGradient ? null : g).ToArray();
+        var result = new Variable?[gIn.Length];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = gIn[i] is DisconnectedGradient ? null : gIn[i];
+        }
         for (int i = 0; i < result.Length; i++)
         {
             if (result[i] is null && reached[i] && node.Inputs[i].DType.IsDiscrete())
@@ -426,12 +452,48 @@ public static partial class Autodiff
     /// </summary>
     private static Variable AsSpecific(Variable g, Variable like)
     {
-        if (g is NullGradient or DisconnectedGradient || g.Ndim != like.Ndim
-            || !like.Type.Shape.Zip(g.Type.Shape).Any(p => p.First is not null && p.Second is null))
+        if (g is NullGradient or DisconnectedGradient || g.Ndim != like.Ndim || !KnowsMore(like.Type, g.Type))
         {
             return g;
         }
         return T.SpecifyShape(g, like.Type.Shape.Zip(g.Type.Shape, (l, own) => l ?? own).ToArray());
+    }
+
+    /// <summary>Whether <paramref name="a"/> knows a length that <paramref name="b"/> (of the same rank) does not.</summary>
+    private static bool KnowsMore(TensorType a, TensorType b)
+    {
+        for (int i = 0; i < a.Ndim; i++)
+        {
+            if (a.Shape[i] is not null && b.Shape[i] is null)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool AnyIn(IReadOnlyList<Variable> vs, HashSet<Variable> set)
+    {
+        for (int i = 0; i < vs.Count; i++)
+        {
+            if (set.Contains(vs[i]))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static bool AllDiscrete(IReadOnlyList<Variable> vs)
+    {
+        for (int i = 0; i < vs.Count; i++)
+        {
+            if (!vs[i].DType.IsDiscrete())
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Variable Accumulate(Variable? sum, Variable g) => (sum, g) switch

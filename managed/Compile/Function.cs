@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Gradient.Graph;
 using Gradient.Kernels;
 using Gradient.Rewrites;
@@ -98,10 +99,26 @@ public sealed class Function
         // Constants an op prefers in another form (e.g. converted to the dtype it computes in) get their own slot,
         // prepared once here.
         var prepared = new Dictionary<(Constant, string), int>();
+        // A merged constant is read by many nodes of one op and one signature (the 0.5 of every link of a chain): the
+        // op prepares it once per op object, input position and node types, not once per reader.
+        var preparedFor = new Dictionary<PreparationKey, int>();
         int PreparedSlot(Apply node, int index)
         {
             int slot = Slot(node.Inputs[index]);
-            if (node.Inputs[index] is not Constant c || node.Op.PrepareConstant(node, index, c.Value) is not { } value)
+            if (node.Inputs[index] is not Constant c)
+            {
+                return slot;
+            }
+            var use = new PreparationKey(c, node, index);
+            if (!preparedFor.TryGetValue(use, out int found))
+            {
+                preparedFor[use] = found = PrepareSlot(node, index, c, slot);
+            }
+            return found;
+        }
+        int PrepareSlot(Apply node, int index, Constant c, int slot)
+        {
+            if (node.Op.PrepareConstant(node, index, c.Value) is not { } value)
             {
                 return slot;
             }
@@ -117,21 +134,48 @@ public sealed class Function
             }
             return preparedSlot;
         }
-        var steps = new List<(Apply Node, int[] In, int[] Out)>();
-        foreach (var node in Graph.Toposort())
+        // The schedule is built with plain loops and slot-indexed arrays: on graphs of a few hundred thousand nodes,
+        // per-node LINQ iterators and hash sets of slots were a large part of the compile time.
+        var order = Graph.Toposort();
+        var steps = new List<(Apply Node, int[] In, int[] Out)>(order.Count);
+        foreach (var node in order)
         {
-            var ins = node.Inputs.Select((_, k) => PreparedSlot(node, k)).ToArray();
-            var outs = node.Outputs.Select(o => slots[o] = slotCount++).ToArray();
+            var ins = new int[node.Inputs.Count];
+            for (int k = 0; k < ins.Length; k++)
+            {
+                ins[k] = PreparedSlot(node, k);
+            }
+            var outs = new int[node.Outputs.Count];
+            for (int k = 0; k < outs.Length; k++)
+            {
+                outs[k] = slots[node.Outputs[k]] = slotCount++;
+            }
             steps.Add((node, ins, outs));
         }
         var results = Graph.Outputs.Select(Slot).ToArray();
         _slotCount = slotCount;
         // Only the constants something reads are placed on the device (a prepared constant replaces its original).
-        var read = steps.SelectMany(s => s.In).Concat(results).ToHashSet();
+        var read = new bool[_slotCount];
+        var computed = new bool[_slotCount];
+        foreach (var (_, ins, outs) in steps)
+        {
+            foreach (int slot in ins)
+            {
+                read[slot] = true;
+            }
+            foreach (int slot in outs)
+            {
+                computed[slot] = true;
+            }
+        }
+        foreach (int slot in results)
+        {
+            read[slot] = true;
+        }
         var placed = new List<(int, torch.Tensor)>();
         foreach (var constant in constants)
         {
-            if (read.Contains(constant.Slot))
+            if (read[constant.Slot])
             {
                 placed.Add(Place(constant));
             }
@@ -147,7 +191,11 @@ public sealed class Function
         var lastUse = new int[_slotCount];
         for (int i = 0; i < steps.Count; i++)
         {
-            foreach (int slot in steps[i].In.Concat(steps[i].Out))
+            foreach (int slot in steps[i].In)
+            {
+                lastUse[slot] = i;
+            }
+            foreach (int slot in steps[i].Out)
             {
                 lastUse[slot] = i;
             }
@@ -156,18 +204,42 @@ public sealed class Function
         {
             lastUse[slot] = int.MaxValue;
         }
-        var computed = steps.SelectMany(s => s.Out).ToHashSet();
         var overwrite = PlanInPlace(steps, computed, lastUse);
-        var freeAt = Enumerable.Range(0, _slotCount)
-            .Where(slot => computed.Contains(slot) && lastUse[slot] != int.MaxValue)
-            .Where(slot => overwrite[lastUse[slot]] < 0 || steps[lastUse[slot]].In[overwrite[lastUse[slot]]] != slot)
-            .ToLookup(slot => lastUse[slot]);
-        _steps = steps.Select((s, i) => new Step(s.Node, s.In, s.Out, freeAt[i].ToArray(), overwrite[i])).ToArray();
+        // Slots freed after each step, in slot order: counted first, then filled.
+        bool Freed(int slot) => computed[slot] && lastUse[slot] != int.MaxValue
+                                && (overwrite[lastUse[slot]] < 0 || steps[lastUse[slot]].In[overwrite[lastUse[slot]]] != slot);
+        var freeCount = new int[steps.Count];
+        for (int slot = 0; slot < _slotCount; slot++)
+        {
+            if (Freed(slot))
+            {
+                freeCount[lastUse[slot]]++;
+            }
+        }
+        var freeAt = new int[steps.Count][];
+        for (int i = 0; i < freeAt.Length; i++)
+        {
+            freeAt[i] = freeCount[i] == 0 ? [] : new int[freeCount[i]];
+            freeCount[i] = 0;
+        }
+        for (int slot = 0; slot < _slotCount; slot++)
+        {
+            if (Freed(slot))
+            {
+                int at = lastUse[slot];
+                freeAt[at][freeCount[at]++] = slot;
+            }
+        }
+        _steps = new Step[steps.Count];
+        for (int i = 0; i < _steps.Length; i++)
+        {
+            _steps[i] = new Step(steps[i].Node, steps[i].In, steps[i].Out, freeAt[i], overwrite[i]);
+        }
 
         // A computed value is handed out once as is; inputs, constants, shared values, views of them and repeats are
         // copied, so nothing returned or stored shares memory with what the caller or the graph owns.
         var external = ExternalViews(steps, computed);
-        var owned = results.Select((s, i) => computed.Contains(s) && !external.Contains(s) && Array.IndexOf(results, s) == i)
+        var owned = results.Select((s, i) => computed[s] && !external[s] && Array.IndexOf(results, s) == i)
             .ToArray();
         _outputSlots = results[..outputs.Length];
         _outputOwned = owned[..outputs.Length];
@@ -400,18 +472,77 @@ public sealed class Function
         }
     }
 
-    /// <summary>The computed slots that may be views of an input, a constant or a shared value.</summary>
-    private static HashSet<int> ExternalViews(List<(Apply Node, int[] In, int[] Out)> steps, HashSet<int> computed)
+    /// <summary>
+    /// A use of a constant as far as <see cref="Op.PrepareConstant"/> can tell uses apart: the constant, the op object,
+    /// the input position, and the types of the node's inputs and outputs.
+    /// </summary>
+    private readonly struct PreparationKey : IEquatable<PreparationKey>
     {
-        var external = new HashSet<int>();
+        private readonly Constant _constant;
+        private readonly Apply _node;
+        private readonly int _index;
+        private readonly int _hash;
+
+        public PreparationKey(Constant constant, Apply node, int index)
+        {
+            (_constant, _node, _index) = (constant, node, index);
+            var hash = new HashCode();
+            hash.Add(constant);
+            hash.Add(RuntimeHelpers.GetHashCode(node.Op));
+            hash.Add(index);
+            foreach (var v in node.Inputs)
+            {
+                hash.Add(v.Type);
+            }
+            foreach (var v in node.Outputs)
+            {
+                hash.Add(v.Type);
+            }
+            _hash = hash.ToHashCode();
+        }
+
+        public bool Equals(PreparationKey other) =>
+            _hash == other._hash && ReferenceEquals(_constant, other._constant) && _index == other._index
+            && ReferenceEquals(_node.Op, other._node.Op) && SameTypes(_node.Inputs, other._node.Inputs)
+            && SameTypes(_node.Outputs, other._node.Outputs);
+
+        public override bool Equals(object? obj) => obj is PreparationKey other && Equals(other);
+
+        public override int GetHashCode() => _hash;
+
+        private static bool SameTypes(IReadOnlyList<Variable> a, IReadOnlyList<Variable> b)
+        {
+            if (a.Count != b.Count)
+            {
+                return false;
+            }
+            for (int i = 0; i < a.Count; i++)
+            {
+                if (!a[i].Type.Equals(b[i].Type))
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /// <summary>The computed slots that may be views of an input, a constant or a shared value.</summary>
+    private static bool[] ExternalViews(List<(Apply Node, int[] In, int[] Out)> steps, bool[] computed)
+    {
+        var external = new bool[computed.Length];
         foreach (var (node, ins, outs) in steps)
         {
-            bool readsExternal = ins.Any(slot => !computed.Contains(slot) || external.Contains(slot));
+            bool readsExternal = false;
+            foreach (int slot in ins)
+            {
+                readsExternal |= !computed[slot] || external[slot];
+            }
             for (int o = 0; o < outs.Length; o++)
             {
                 if (readsExternal && node.Op.OutputMayAlias(node, o))
                 {
-                    external.Add(outs[o]);
+                    external[outs[o]] = true;
                 }
             }
         }
@@ -423,15 +554,18 @@ public sealed class Function
     /// input, constant or shared value), fresh (not a view), that neither it nor any view of it is read after this
     /// step, and that no other input of the step shares. Returns the chosen input index per step, or -1.
     /// </summary>
-    private static int[] PlanInPlace(List<(Apply Node, int[] In, int[] Out)> steps, HashSet<int> computed, int[] lastUse)
+    private static int[] PlanInPlace(List<(Apply Node, int[] In, int[] Out)> steps, bool[] computed, int[] lastUse)
     {
-        // roots[slot]: the fresh buffers a slot may share memory with (a fresh slot is its own root).
+        // roots[slot]: the fresh buffers a computed slot may share memory with (a fresh slot is its own root; a slot
+        // that is not computed has no entry and counts as its own root).
         // A slot that may alias many buffers pins them (they are never overwritten) instead of carrying them along,
         // which keeps this pass linear in the graph size.
         const int maxRoots = 8;
-        var roots = new Dictionary<int, int[]>();
-        var pinned = new HashSet<int>();
-        int[] Roots(int slot) => roots.TryGetValue(slot, out var r) ? r : [slot];
+        var roots = new int[computed.Length][];
+        var pinned = new bool[computed.Length];
+        var gathered = new List<int>();
+        var distinct = new HashSet<int>();
+        bool HasRoot(int slot, int root) => roots[slot] is { } r ? Array.IndexOf(r, root) >= 0 : slot == root;
         foreach (var (node, ins, outs) in steps)
         {
             for (int o = 0; o < outs.Length; o++)
@@ -441,22 +575,45 @@ public sealed class Function
                     roots[outs[o]] = [outs[o]];
                     continue;
                 }
-                var shared = ins.SelectMany(Roots).Distinct().ToArray();
-                if (shared.Length > maxRoots)
+                gathered.Clear();
+                distinct.Clear();
+                foreach (int slot in ins)
                 {
-                    pinned.UnionWith(shared);
-                    shared = [];
+                    if (roots[slot] is not { } slotRoots)
+                    {
+                        if (distinct.Add(slot))
+                        {
+                            gathered.Add(slot);
+                        }
+                        continue;
+                    }
+                    foreach (int root in slotRoots)
+                    {
+                        if (distinct.Add(root))
+                        {
+                            gathered.Add(root);
+                        }
+                    }
                 }
-                roots[outs[o]] = shared;
+                if (gathered.Count > maxRoots)
+                {
+                    foreach (int root in gathered)
+                    {
+                        pinned[root] = true;
+                    }
+                    roots[outs[o]] = [];
+                    continue;
+                }
+                roots[outs[o]] = [.. gathered];
             }
         }
         // aliasEnd[root]: the last step that reads the root or any view of it.
-        var aliasEnd = new Dictionary<int, int>();
-        foreach (var (slot, slotRoots) in roots)
+        var aliasEnd = new int[computed.Length];
+        for (int slot = 0; slot < roots.Length; slot++)
         {
-            foreach (int root in slotRoots)
+            foreach (int root in roots[slot] ?? [])
             {
-                aliasEnd[root] = Math.Max(aliasEnd.GetValueOrDefault(root), lastUse[slot]);
+                aliasEnd[root] = Math.Max(aliasEnd[root], lastUse[slot]);
             }
         }
         var plan = new int[steps.Count];
@@ -471,11 +628,18 @@ public sealed class Function
             for (int k = 0; k < ins.Length && plan[i] < 0; k++)
             {
                 int slot = ins[k];
-                bool ownFreshBuffer = computed.Contains(slot) && Roots(slot) is [var only] && only == slot
-                                      && !pinned.Contains(slot);
-                bool deadAfter = lastUse[slot] == i && aliasEnd.GetValueOrDefault(slot) == i;
-                bool unshared = ins.Where(other => other != slot).All(other => !Roots(other).Contains(slot));
-                if (ownFreshBuffer && deadAfter && unshared && node.Op.CanOverwrite(node, k))
+                bool ownFreshBuffer = computed[slot] && roots[slot] is [var only] && only == slot && !pinned[slot];
+                bool deadAfter = lastUse[slot] == i && aliasEnd[slot] == i;
+                if (!ownFreshBuffer || !deadAfter)
+                {
+                    continue;
+                }
+                bool unshared = true;
+                foreach (int other in ins)
+                {
+                    unshared &= other == slot || !HasRoot(other, slot);
+                }
+                if (unshared && node.Op.CanOverwrite(node, k))
                 {
                     plan[i] = k;
                     // The output lives in that buffer from now on: it is a fresh root of its own.
@@ -614,7 +778,25 @@ public sealed class Function
         {
             return;
         }
-        var used = new HashSet<Variable>(GraphOrder.GraphInputs(Graph.Outputs, _inputs.ToHashSet()));
+        // The inputs something reads, from the graph's (kept) order rather than a traversal of its own.
+        var used = new HashSet<Variable>();
+        foreach (var output in Graph.Outputs)
+        {
+            if (Graph.IsInput(output))
+            {
+                used.Add(output);
+            }
+        }
+        foreach (var node in Graph.Toposort())
+        {
+            for (int k = 0; k < node.Inputs.Count; k++)
+            {
+                if (Graph.IsInput(node.Inputs[k]))
+                {
+                    used.Add(node.Inputs[k]);
+                }
+            }
+        }
         for (int i = 0; i < _inputs.Length; i++)
         {
             if (used.Contains(_inputs[i]))

@@ -7,7 +7,11 @@ public sealed class Apply
     public Apply(Op op, IReadOnlyList<Variable> inputs, IReadOnlyList<TensorType> outputTypes)
     {
         Op = op;
-        _inputs = inputs.ToArray();
+        _inputs = new Variable[inputs.Count];
+        for (int i = 0; i < _inputs.Length; i++)
+        {
+            _inputs[i] = inputs[i];
+        }
         foreach (var input in _inputs)
         {
             switch (input)
@@ -21,8 +25,23 @@ public sealed class Apply
                         "zeros with return_disconnected='zero'");
             }
         }
-        Outputs = outputTypes.Select((t, i) => new Variable(t, this, i)).ToArray();
+        // A plain loop: nodes are made by the hundred thousand in large gradients, and LINQ's iterators add up.
+        var outputs = new Variable[outputTypes.Count];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            outputs[i] = new Variable(outputTypes[i], this, i);
+        }
+        Outputs = outputs;
     }
+
+    private static int s_nextHash;
+    private readonly int _hash = Interlocked.Increment(ref s_nextHash);
+
+    /// <summary>A hash fixed at construction (equality stays by reference): nodes live in many hash tables.</summary>
+    public override int GetHashCode() => _hash;
+
+    /// <summary>Reference equality.</summary>
+    public override bool Equals(object? obj) => ReferenceEquals(this, obj);
 
     /// <summary>The operation.</summary>
     public Op Op { get; }

@@ -9,6 +9,9 @@ public sealed class FunctionGraph
 {
     private readonly List<Variable> _outputs;
     private readonly HashSet<Variable> _inputSet;
+    // The topological order, kept until the graph changes: compiling asks for it several times (checks, rewrites,
+    // schedule), and on a graph of a few hundred thousand nodes each sort costs tens of milliseconds.
+    private List<Apply>? _order;
 
     private FunctionGraph(IReadOnlyList<Variable> inputs, List<Variable> outputs)
     {
@@ -36,20 +39,41 @@ public sealed class FunctionGraph
             memo[v] = v;
         }
         Variable Map(Variable v) => memo.TryGetValue(v, out var c) ? c : v;
+        // The copies in the order they were made: without givens, exactly the order a sort of the clone gives.
+        var copies = new List<Apply>();
         void CloneAll(IEnumerable<Variable> targets, HashSet<Variable> stop)
         {
-            foreach (var node in GraphOrder.Toposort(targets, stop))
+            var order = GraphOrder.Toposort(targets, stop);
+            copies.Capacity = Math.Max(copies.Capacity, copies.Count + order.Count);
+            foreach (var node in order)
             {
-                if (node.Outputs.All(memo.ContainsKey))
+                var outputs = node.Outputs;
+                bool cloned = true;
+                for (int i = 0; i < outputs.Count && cloned; i++)
+                {
+                    cloned = memo.ContainsKey(outputs[i]);
+                }
+                if (cloned)
                 {
                     continue;
                 }
-                var copy = new Apply(node.Op, node.Inputs.Select(Map).ToArray(), node.Outputs.Select(o => o.Type).ToArray());
-                for (int i = 0; i < node.Outputs.Count; i++)
+                var ins = new Variable[node.Inputs.Count];
+                for (int i = 0; i < ins.Length; i++)
                 {
-                    copy.Outputs[i].Name = node.Outputs[i].Name;
-                    memo.TryAdd(node.Outputs[i], copy.Outputs[i]);
+                    ins[i] = Map(node.Inputs[i]);
                 }
+                var types = new TensorType[outputs.Count];
+                for (int i = 0; i < types.Length; i++)
+                {
+                    types[i] = outputs[i].Type;
+                }
+                var copy = new Apply(node.Op, ins, types);
+                for (int i = 0; i < outputs.Count; i++)
+                {
+                    copy.Outputs[i].Name = outputs[i].Name;
+                    memo.TryAdd(outputs[i], copy.Outputs[i]);
+                }
+                copies.Add(copy);
             }
         }
         var stopAt = new HashSet<Variable>(inputs);
@@ -65,11 +89,19 @@ public sealed class FunctionGraph
             }
         }
         CloneAll(outputs, stopAt);
-        return new FunctionGraph(inputs, outputs.Select(Map).ToList());
+        var graph = new FunctionGraph(inputs, outputs.Select(Map).ToList());
+        if (givens is not { Count: > 0 })
+        {
+            graph._order = copies;
+        }
+        return graph;
     }
 
-    /// <summary>The nodes in an order where each follows the nodes computing its inputs.</summary>
-    public List<Apply> Toposort() => GraphOrder.Toposort(_outputs, _inputSet);
+    /// <summary>The nodes in an order where each follows the nodes computing its inputs (a new list each call).</summary>
+    public List<Apply> Toposort() => [.. _order ??= GraphOrder.Toposort(_outputs, _inputSet)];
+
+    /// <summary>Whether <paramref name="v"/> is one of the explicit inputs.</summary>
+    public bool IsInput(Variable v) => _inputSet.Contains(v);
 
     /// <summary>Who reads each variable: (node, input index) pairs, and -1-based output positions as (null, i).</summary>
     public Dictionary<Variable, List<(Apply? Node, int Index)>> Clients()
@@ -118,6 +150,7 @@ public sealed class FunctionGraph
         {
             return;
         }
+        _order = null;
         foreach (var (node, index) in readers)
         {
             if (node is null)

@@ -36,6 +36,23 @@ public sealed class TensorType : IEquatable<TensorType>
     /// <summary>Aesara's broadcastable pattern: true where the static length is 1.</summary>
     public bool[] Broadcastable => Shape.Select(n => n == 1).ToArray();
 
+    /// <summary>Whether <paramref name="other"/> has the same broadcastable pattern (compared without building it).</summary>
+    public bool SameBroadcastable(TensorType other)
+    {
+        if (other.Ndim != Ndim)
+        {
+            return false;
+        }
+        for (int i = 0; i < Ndim; i++)
+        {
+            if ((Shape[i] == 1) != (other.Shape[i] == 1))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>The same shape with another element type.</summary>
     public TensorType WithDType(DType dtype) => new(dtype, Shape);
 

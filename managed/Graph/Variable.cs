@@ -42,6 +42,15 @@ public partial class Variable
     /// <summary>Number of dimensions.</summary>
     public int Ndim => Type.Ndim;
 
+    /// <summary>
+    /// Hashes by <see cref="Id"/> (equality stays by reference): the graph algorithms keep every variable in hash
+    /// tables, and the object header hash costs more.
+    /// </summary>
+    public sealed override int GetHashCode() => Id.GetHashCode();
+
+    /// <summary>Reference equality (variables are identities, not values).</summary>
+    public sealed override bool Equals(object? obj) => ReferenceEquals(this, obj);
+
     /// <summary>Name if set, otherwise the op that made it, else the type.</summary>
     public override string ToString() => Name ?? (Owner is null ? $"<{Type}>" : $"{Owner.Op}.{Index}");
 
@@ -80,12 +89,27 @@ public sealed class Constant : Variable
     /// other constant.
     /// </summary>
     public Constant(torch.Tensor value, bool weak = false, string? name = null)
-        : base(new TensorType(DTypes.FromTorch(value.dtype), value.Lengths().Select(n => (long?)n).ToArray()), null, 0, name)
+        : base(TypeOf(value), null, 0, name)
     {
         using var detached = value.detach();
         Value = detached.clone().DetachFromDisposeScope();
         IsWeak = weak;
     }
+
+    private Constant(torch.Tensor fresh, bool weak) : base(TypeOf(fresh))
+    {
+        Value = fresh.DetachFromDisposeScope();
+        IsWeak = weak;
+    }
+
+    /// <summary>
+    /// A constant that takes <paramref name="fresh"/> as its value without a copy: a tensor just made for it, which
+    /// nothing else holds and which does not require grad (gradients build constants by the thousand).
+    /// </summary>
+    internal static Constant Adopt(torch.Tensor fresh, bool weak) => new(fresh, weak);
+
+    private static TensorType TypeOf(torch.Tensor value) =>
+        new(DTypes.FromTorch(value.dtype), value.Lengths().Select(n => (long?)n).ToArray());
 
     /// <summary>The value (shared by every function that uses the constant; never mutated).</summary>
     public torch.Tensor Value { get; }

@@ -18,8 +18,16 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     public override Apply MakeNode(params Variable[] inputs)
     {
         ExpectInputs(inputs, Scalar.Arity);
-        int ndim = inputs.Max(v => v.Ndim);
-        var padded = inputs.Select(v => v.Ndim == ndim ? v : T.PadLeft(v, ndim)).ToArray();
+        int ndim = 0;
+        foreach (var v in inputs)
+        {
+            ndim = Math.Max(ndim, v.Ndim);
+        }
+        var padded = new Variable[inputs.Length];
+        for (int i = 0; i < padded.Length; i++)
+        {
+            padded[i] = inputs[i].Ndim == ndim ? inputs[i] : T.PadLeft(inputs[i], ndim);
+        }
         var shape = new long?[ndim];
         for (int axis = 0; axis < ndim; axis++)
         {
@@ -110,7 +118,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         var (x, y) = (node.Inputs[index], node.Outputs[0]);
         return Scalar.InPlace is not null && Scalar.InPlaceInputs.Contains(index) && Scalar.ComputeDType is null
                && Scalar.TypeFrom is null && x.DType == y.DType
-               && x.Type.Broadcastable.SequenceEqual(y.Type.Broadcastable);
+               && x.Type.SameBroadcastable(y.Type);
     }
 
     /// <inheritdoc/>
@@ -153,13 +161,23 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
     {
         var y = node.Outputs[0];
-        if (y.DType.IsComplex() || node.Inputs.Any(x => x.DType.IsComplex()))
+        bool complex = y.DType.IsComplex();
+        foreach (var x in node.Inputs)
+        {
+            complex |= x.DType.IsComplex();
+        }
+        if (complex)
         {
             throw new NotSupportedException($"{this}: gradients of complex values are not supported");
         }
         var grads = Scalar.Pullback(node.Inputs.ToArray(), y, outputGradients[0]);
         // An integer input gets the gradient it would have as a float (Aesara's rule), in a float dtype.
-        return node.Inputs.Select((x, i) => grads[i] is null ? null : ReduceTo(grads[i]!, x, y)).ToArray();
+        var result = new Variable?[node.Inputs.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = grads[i] is { } g ? ReduceTo(g, node.Inputs[i], y) : null;
+        }
+        return result;
     }
 
     /// <inheritdoc/>
@@ -176,7 +194,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
             return [null];
         }
         // A tangent built from a broadcast input alone has that input's shape: spread it over the output.
-        if (!dy.Type.Broadcastable.SequenceEqual(y.Type.Broadcastable))
+        if (!dy.Type.SameBroadcastable(y.Type))
         {
             dy = T.Second(y, dy);
         }
@@ -195,13 +213,20 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     /// </summary>
     private static Variable ReduceTo(Variable g, Variable x, Variable y)
     {
-        var axes = Enumerable.Range(0, x.Ndim).Where(a => x.Type.Shape[a] == 1 && y.Type.Shape[a] != 1).ToArray();
+        int[] axes = [];
+        for (int a = 0; a < x.Ndim; a++)
+        {
+            if (x.Type.Shape[a] == 1 && y.Type.Shape[a] != 1)
+            {
+                axes = [.. axes, a];
+            }
+        }
         if (axes.Length > 0)
         {
             g = T.DimShuffle(T.Sum(g, axes), Enumerable.Range(0, x.Ndim)
                 .Select(a => Array.IndexOf(axes, a) >= 0 ? -1 : a - axes.Count(r => r < a)).ToArray());
         }
-        else if (!g.Type.Broadcastable.SequenceEqual(x.Type.Broadcastable) && g.Ndim == x.Ndim)
+        else if (!g.Type.SameBroadcastable(x.Type) && g.Ndim == x.Ndim)
         {
             // g may be broadcastable where x is not (e.g. from a constant); spread it to x's shape.
             g = T.Second(x, g);
@@ -217,8 +242,19 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     /// <c>NumpyAutocaster</c>, see <see cref="T.Constant(double)"/>): int8 tensor * 2.0 is float32, int32 tensor * 2.0
     /// and float32 tensor * 0.1 are float64.
     /// </summary>
-    internal static DType PromoteInputs(IReadOnlyList<Variable> inputs) =>
-        inputs.Select(v => v.DType).Aggregate(DTypes.Promote);
+    internal static DType PromoteInputs(IReadOnlyList<Variable> inputs)
+    {
+        if (inputs.Count == 0)
+        {
+            throw new InvalidOperationException("Sequence contains no elements");
+        }
+        var dtype = inputs[0].DType;
+        for (int i = 1; i < inputs.Count; i++)
+        {
+            dtype = DTypes.Promote(dtype, inputs[i].DType);
+        }
+        return dtype;
+    }
 
     private void CheckRuntimeBroadcast(Apply node, torch.Tensor[] inputs)
     {

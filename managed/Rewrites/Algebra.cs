@@ -1,4 +1,5 @@
 using Gradient.Graph;
+using Gradient.Kernels;
 using Gradient.Ops;
 using static Gradient.Rewrites.RewriteHelpers;
 
@@ -24,7 +25,8 @@ public sealed class CancelCommonFactors : ILocalRewrite
     /// <inheritdoc/>
     public Variable?[]? Transform(Apply node)
     {
-        if (!IsProductNode(node) || Product.Of(node.Outputs[0]) is not { } product)
+        // Only a product with divisors can cancel.
+        if (!IsProductNode(node) || Product.Of(node.Outputs[0], static (_, den) => den.Count > 0) is not { } product)
         {
             return null;
         }
@@ -54,26 +56,30 @@ public sealed class DistributeToCancel : ILocalRewrite
     /// <inheritdoc/>
     public Variable?[]? Transform(Apply node)
     {
-        if (node.Op is not Elemwise { Scalar.Name: "mul" or "true_div" } || Product.Of(node.Outputs[0]) is not { } product)
+        if (node.Op is not Elemwise { Scalar.Name: "mul" or "true_div" }
+            || Product.Of(node.Outputs[0], static (num, _) => num.Exists(IsSum)) is not { } product)
         {
             return null;
         }
         for (int s = 0; s < product.Num.Count; s++)
         {
-            if (SignedSum.Of(product.Num[s]) is not { } sum)
+            // Without divisors in the product or in the sum's terms no factor can cancel: skip building the terms.
+            if ((product.Den.Count == 0 && !SignedSum.AnyTermHasDivisor(product.Num[s]))
+                || SignedSum.Of(product.Num[s]) is not { } sum)
             {
                 continue;
             }
             var sumVariable = product.Num[s];
             bool moved = false;
             // A multiplied factor cancels a divisor of a term, a divisor cancels a multiplied factor.
-            foreach (var (factors, isDen) in new[] { (product.Num, false), (product.Den, true) })
+            for (int side = 0; side < 2; side++)
             {
+                bool isDen = side == 1;
+                var factors = isDen ? product.Den : product.Num;
                 for (int i = factors.Count - 1; i >= 0; i--)
                 {
                     var f = factors[i];
-                    if (ReferenceEquals(f, sumVariable)
-                        || !sum.Terms.Any(t => Product.IndexOf(isDen ? t.Num : t.Den, f) >= 0))
+                    if (ReferenceEquals(f, sumVariable) || !CancelsInSomeTerm(sum, f, isDen))
                     {
                         continue;
                     }
@@ -94,5 +100,21 @@ public sealed class DistributeToCancel : ILocalRewrite
             return One(product.BuildFor(node.Outputs[0], node.Inputs));
         }
         return null;
+    }
+
+    /// <summary>Whether <see cref="SignedSum.Of"/> reads <paramref name="v"/> as a sum (only a factor that is one can take others).</summary>
+    private static bool IsSum(Variable v) => v.DType.IsFloat() && v.Owner is { Op: Elemwise { Scalar.Name: "add" or "sub" } };
+
+    /// <summary>Whether a multiplied <paramref name="f"/> is a divisor of some term, or a divisor a multiplied factor.</summary>
+    private static bool CancelsInSomeTerm(SignedSum sum, Variable f, bool isDen)
+    {
+        foreach (var t in sum.Terms)
+        {
+            if (Product.IndexOf(isDen ? t.Num : t.Den, f) >= 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

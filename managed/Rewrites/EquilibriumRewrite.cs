@@ -55,7 +55,16 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly Dictionary<Variable, Variable> _forward = [];
         private readonly Dictionary<Op, int> _opHashes = new(ReferenceEqualityComparer.Instance);
         private readonly ConstantTable _constants = new();
+        // Work lists reused by every step (steps run by the hundred thousand on large graphs).
+        private readonly List<Apply> _fresh = [];
+        private readonly HashSet<Apply> _seen = [];
+        private readonly Stack<Variable> _variables = new();
+        private readonly Stack<Apply> _nodeStack = new();
+        private readonly Queue<Apply> _frontier = new();
+        private readonly List<Variable> _news = [];
         private bool _changed;
+        // Set while every live node is on the list (see Execute), when requeueing would change nothing.
+        private bool _allQueued;
 
         public Run(FunctionGraph graph, EquilibriumRewrite pass)
         {
@@ -91,6 +100,8 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         {
             if (_pass.Merge)
             {
+                // Every node is on the list still, so the swaps need not requeue anything.
+                _allQueued = true;
                 foreach (var c in _clients.Keys.OfType<Constant>().ToList())
                 {
                     var canonical = _constants.Canonical(c);
@@ -99,6 +110,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                         Swap(c, canonical);
                     }
                 }
+                _allQueued = false;
             }
             // A rule set that keeps undoing itself would never settle: stop after a generous number of changes.
             long budget = 16L * _alive.Count + 10_000;
@@ -145,7 +157,11 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             var key = new NodeKey(node, opHash);
             if (_nodes.TryGetValue(key, out var known))
             {
-                var targets = known.Select(Resolve).ToArray();
+                var targets = new Variable[known.Length];
+                for (int i = 0; i < targets.Length; i++)
+                {
+                    targets[i] = Resolve(known[i]);
+                }
                 bool differs = false;
                 for (int i = 0; i < targets.Length; i++)
                 {
@@ -211,7 +227,12 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 }
                 pairs.Add((node.Outputs[i], replacement));
             }
-            if (pairs.Count == 0 || !Import(pairs.Select(p => p.New)))
+            _news.Clear();
+            foreach (var (_, replacement) in pairs)
+            {
+                _news.Add(replacement);
+            }
+            if (pairs.Count == 0 || !Import(_news))
             {
                 return false;
             }
@@ -226,11 +247,19 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         /// Adds the nodes of <paramref name="roots"/> that are not in the graph yet (with their client entries) and
         /// queues them. Returns false, changing nothing, when they need a variable the function does not have.
         /// </summary>
-        private bool Import(IEnumerable<Variable> roots)
+        private bool Import(IReadOnlyList<Variable> roots)
         {
-            var fresh = new List<Apply>();
-            var seen = new HashSet<Apply>();
-            var stack = new Stack<Variable>(roots);
+            var fresh = _fresh;
+            var seen = _seen;
+            var stack = _variables;
+            fresh.Clear();
+            ClearSeen();
+            stack.Clear();
+            // In the order given, as a stack built from them would hold them.
+            for (int i = 0; i < roots.Count; i++)
+            {
+                stack.Push(roots[i]);
+            }
             while (stack.Count > 0)
             {
                 var v = stack.Pop();
@@ -286,7 +315,9 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         /// <summary>Rewires every reader of <paramref name="old"/> to <paramref name="replacement"/> and requeues them.</summary>
         private void Swap(Variable old, Variable replacement)
         {
-            var readers = _clients.TryGetValue(old, out var list) ? list.ToArray() : [];
+            // Replace moves the entries into the replacement's list and drops this one from the index, but leaves the
+            // list itself as it is: it can be read below without a copy.
+            List<(Apply? Node, int Index)> readers = _clients.TryGetValue(old, out var list) ? list : [];
             _graph.Replace(old, replacement, _clients);
             _forward[old] = replacement;
             if (_readers.Remove(old, out int count))
@@ -294,14 +325,17 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 _readers[replacement] = _readers.GetValueOrDefault(replacement) + count;
             }
             _changed = true;
-            foreach (var (reader, _) in readers)
+            if (!_allQueued)
             {
-                if (reader is not null)
+                foreach (var (reader, _) in readers)
                 {
-                    Enqueue(reader);
+                    if (reader is not null)
+                    {
+                        Enqueue(reader);
+                    }
                 }
+                EnqueueElemwiseAbove(readers);
             }
-            EnqueueElemwiseAbove(readers);
             if (old.Owner is { } owner)
             {
                 Prune(owner);
@@ -311,23 +345,25 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         /// <summary>Drops <paramref name="start"/> and, transitively, the nodes that only it read from, once unread.</summary>
         private void Prune(Apply start)
         {
-            var stack = new Stack<Apply>();
+            var stack = _nodeStack;
+            stack.Clear();
             stack.Push(start);
             while (stack.Count > 0)
             {
                 var node = stack.Pop();
-                if (!_alive.Contains(node) || node.Outputs.Any(o => _readers.GetValueOrDefault(o) > 0))
+                if (!_alive.Contains(node) || IsRead(node))
                 {
                     continue;
                 }
                 _alive.Remove(node);
-                foreach (var o in node.Outputs)
+                for (int k = 0; k < node.Outputs.Count; k++)
                 {
-                    _clients.Remove(o);
-                    _readers.Remove(o);
+                    _clients.Remove(node.Outputs[k]);
+                    _readers.Remove(node.Outputs[k]);
                 }
-                foreach (var input in node.Inputs)
+                for (int k = 0; k < node.Inputs.Count; k++)
                 {
+                    var input = node.Inputs[k];
                     int left = _readers.GetValueOrDefault(input) - 1;
                     if (left > 0)
                     {
@@ -349,17 +385,27 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         /// element-wise nodes) from the rewired <paramref name="readers"/>: their outputs keep their identity, but rules
         /// that read a product or a sum through several element-wise nodes (<see cref="Product"/>) now see another one.
         /// </summary>
-        private void EnqueueElemwiseAbove(IEnumerable<(Apply? Node, int Index)> readers)
+        private void EnqueueElemwiseAbove(List<(Apply? Node, int Index)> readers)
         {
-            var frontier = new Queue<Apply>(readers.Where(r => r.Node is { Op: Ops.Elemwise }).Select(r => r.Node!));
-            var seen = new HashSet<Apply>(frontier);
+            var frontier = _frontier;
+            var seen = _seen;
+            frontier.Clear();
+            ClearSeen();
+            foreach (var (reader, _) in readers)
+            {
+                if (reader is { Op: Ops.Elemwise })
+                {
+                    frontier.Enqueue(reader);
+                    seen.Add(reader);
+                }
+            }
             int left = RequeueAbove;
             while (frontier.Count > 0 && left > 0)
             {
                 var node = frontier.Dequeue();
-                foreach (var output in node.Outputs)
+                for (int k = 0; k < node.Outputs.Count; k++)
                 {
-                    if (!_clients.TryGetValue(output, out var clients))
+                    if (!_clients.TryGetValue(node.Outputs[k], out var clients))
                     {
                         continue;
                     }
@@ -372,6 +418,30 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>Whether something still reads an output of <paramref name="node"/>.</summary>
+        private bool IsRead(Apply node)
+        {
+            for (int k = 0; k < node.Outputs.Count; k++)
+            {
+                if (_readers.GetValueOrDefault(node.Outputs[k]) > 0)
+                {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /// <summary>Empties the reused set, giving it up when one large step grew it (clearing costs its capacity).</summary>
+        private void ClearSeen()
+        {
+            bool large = _seen.Count > 1024;
+            _seen.Clear();
+            if (large)
+            {
+                _seen.TrimExcess();
             }
         }
 

@@ -41,21 +41,60 @@ internal sealed class Product
     public int Count => Num.Count + Den.Count;
 
     /// <summary><paramref name="v"/> as a product (a single factor when it is not one); null unless it is float.</summary>
-    public static Product? Of(Variable v)
+    public static Product? Of(Variable v) => Of(v, null);
+
+    /// <summary>
+    /// <see cref="Of(Variable)"/>, but null, allocating nothing, when <paramref name="worthReading"/> says that the
+    /// factors (multiplied, divided by; lists valid only during the call) cannot interest the rule: rules ask this of
+    /// every multiplication of the graph, and most have nothing for them.
+    /// </summary>
+    public static Product? Of(Variable v, Func<List<Variable>, List<Variable>, bool>? worthReading)
     {
         if (!v.DType.IsFloat())
         {
             return null;
         }
-        var p = new Product(false, [], []);
+        bool negative = Read(v);
+        var (num, dens) = (t_num!, t_den!);
+        var p = worthReading is null || worthReading(num, dens) ? new Product(negative, [.. num], [.. dens]) : null;
+        num.Clear();
+        dens.Clear();
+        return p;
+    }
+
+    /// <summary>Whether <see cref="Of(Variable)"/> would find a divisor in <paramref name="v"/> (allocating nothing).</summary>
+    public static bool HasDivisor(Variable v)
+    {
+        if (!v.DType.IsFloat())
+        {
+            return false;
+        }
+        Read(v);
+        bool found = t_den!.Count > 0;
+        t_num!.Clear();
+        t_den!.Clear();
+        return found;
+    }
+
+    /// <summary>Reads the factors of float <paramref name="v"/> into the per-thread lists; returns the sign.</summary>
+    private static bool Read(Variable v)
+    {
+        // Every multiplication of a large graph is read (by several rules): the work lists are reused per thread, and
+        // the factors land in lists of their final size.
+        var pending = t_pending ??= new Stack<(Variable, bool)>(MaxFactors);
+        var num = t_num ??= new List<Variable>(MaxFactors);
+        var dens = t_den ??= new List<Variable>(MaxFactors);
+        pending.Clear();
+        num.Clear();
+        dens.Clear();
+        bool negative = false;
         // Depth-first, left to right, so that the factors keep the order in which they were written.
-        var pending = new Stack<(Variable V, bool Den)>();
         pending.Push((v, false));
         while (pending.Count > 0)
         {
             var (x, den) = pending.Pop();
-            var into = den ? p.Den : p.Num;
-            int room = MaxFactors - p.Count - pending.Count;
+            var into = den ? dens : num;
+            int room = MaxFactors - num.Count - dens.Count - pending.Count;
             if (x.DType != v.DType || x.Owner is not { Op: Elemwise e } node || room < 2)
             {
                 into.Add(x);
@@ -64,7 +103,7 @@ internal sealed class Product
             switch (e.Scalar.Name)
             {
                 case "neg":
-                    p.Negative = !p.Negative;
+                    negative = !negative;
                     pending.Push((node.Inputs[0], den));
                     break;
                 case "mul":
@@ -93,8 +132,12 @@ internal sealed class Product
                     break;
             }
         }
-        return p;
+        return negative;
     }
+
+    [ThreadStatic] private static Stack<(Variable, bool)>? t_pending;
+    [ThreadStatic] private static List<Variable>? t_num;
+    [ThreadStatic] private static List<Variable>? t_den;
 
     /// <summary>A product of the one factor <paramref name="v"/>.</summary>
     public static Product Single(Variable v) => new(false, [v], []);
@@ -146,7 +189,17 @@ internal sealed class Product
     }
 
     /// <summary>The position of <paramref name="v"/> (by reference) in <paramref name="list"/>, or -1.</summary>
-    public static int IndexOf(List<Variable> list, Variable v) => list.FindIndex(x => ReferenceEquals(x, v));
+    public static int IndexOf(List<Variable> list, Variable v)
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (ReferenceEquals(list[i], v))
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     /// <summary><c>-x</c>, reading <c>-(-y)</c> as <c>y</c>.</summary>
     public static Variable Negate(Variable x) => ElemwiseOwner(x, "neg") is { } inner ? inner.Inputs[0] : T.Neg(x);
@@ -202,7 +255,8 @@ internal sealed class SignedSum
             return null;
         }
         var terms = new List<Product>();
-        var pending = new Stack<(Variable V, bool Negative)>();
+        var pending = t_pending ??= new Stack<(Variable, bool)>(MaxTerms);
+        pending.Clear();
         pending.Push((v, false));
         while (pending.Count > 0)
         {
@@ -226,6 +280,48 @@ internal sealed class SignedSum
             }
         }
         return new SignedSum(terms);
+    }
+
+    // Reused per thread (see Product.Of); Product.Of, called inside the loop, has its own.
+    [ThreadStatic] private static Stack<(Variable, bool)>? t_pending;
+
+    /// <summary>
+    /// Whether some term of <see cref="Of"/>(<paramref name="v"/>) has a divisor, found by the same walk without
+    /// building the terms.
+    /// </summary>
+    public static bool AnyTermHasDivisor(Variable v)
+    {
+        if (!v.DType.IsFloat() || v.Owner is not { Op: Elemwise { Scalar.Name: "add" or "sub" } })
+        {
+            return false;
+        }
+        int terms = 0;
+        var pending = t_pending ??= new Stack<(Variable, bool)>(MaxTerms);
+        pending.Clear();
+        pending.Push((v, false));
+        bool found = false;
+        while (pending.Count > 0 && !found)
+        {
+            var (x, negative) = pending.Pop();
+            bool room = terms + pending.Count + 2 <= MaxTerms;
+            var name = x.DType == v.DType && x.Owner is { Op: Elemwise e } ? e.Scalar.Name : null;
+            if (room && name is "add" or "sub")
+            {
+                pending.Push((x.Owner!.Inputs[1], name == "sub" ? !negative : negative));
+                pending.Push((x.Owner!.Inputs[0], negative));
+            }
+            else if (name == "neg")
+            {
+                pending.Push((x.Owner!.Inputs[0], !negative));
+            }
+            else
+            {
+                found = Product.HasDivisor(x);
+                terms++;
+            }
+        }
+        pending.Clear();
+        return found;
     }
 
     /// <summary>The sum of the terms, each built by <see cref="Product.Build"/> after cancelling its common factors.</summary>

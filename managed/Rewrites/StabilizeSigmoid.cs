@@ -110,7 +110,10 @@ public sealed class SigmoidTimesExp : ILocalRewrite
     /// <inheritdoc/>
     public Variable?[]? Transform(Apply node)
     {
-        if (node.Op is not Elemwise { Scalar.Name: "mul" or "true_div" } || Product.Of(node.Outputs[0]) is not { } product)
+        // Only a product with a sigmoid among its multiplied factors can change.
+        if (node.Op is not Elemwise { Scalar.Name: "mul" or "true_div" }
+            || Product.Of(node.Outputs[0], static (num, _) => num.Exists(v => ElemwiseOwner(v, "sigmoid") is not null))
+                is not { } product)
         {
             return null;
         }
