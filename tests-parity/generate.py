@@ -763,6 +763,22 @@ def write(c, index, corpus=CORPUS):
     return path
 
 
+# --- fused rules the compiler introduces (a + b·c, a - b·c): a graph holding them must derive in both languages ---
+
+from sharpgrad.tensor.math import _elementwise  # noqa: E402  (the rules by name; Aesara has no function for them)
+
+for op in ["addcmul", "subcmul"]:
+    def build(a, b, c, va, vb, vc, op=op):
+        z = _elementwise(op, a, b, c)
+        return [z, (z * z).sum()]
+    # a (3, 1) against b (4,) and c (3, 4): broadcasting, so gradients must sum over the broadcast axes.
+    case(f"elemwise-{op}-broadcast", [inp("a", "float64", (3, 1), uniform(op, (3, 1)), static=(None, 1)),
+                                      U("b", op + "b", (4,)), U("c", op + "c", (3, 4)),
+                                      inp("va", "float64", (3, 1), uniform(op + "va", (3, 1)), static=(None, 1)),
+                                      U("vb", op + "vb", (4,)), U("vc", op + "vc", (3, 4))],
+         build, _grad_rop(3))
+
+
 def main(corpus=CORPUS):
     """Write every case into ``corpus`` (emptied first); return the number of cases."""
     corpus = Path(corpus)
