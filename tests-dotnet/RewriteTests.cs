@@ -504,6 +504,36 @@ public sealed class RewriteTests
     }
 
     [Test]
+    public void A_dense_layer_and_its_gradients_become_gemms_without_transposes()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DMatrix("x");
+        var w = T.DMatrix("W");
+        var b = T.DVector("b");
+        var cost = T.Sum(T.Sqr(T.Tanh(T.Dot(x, w) + b)));
+        var grads = Autodiff.Grad(cost, [x, w, b]);
+        torch.manual_seed(3);
+        var f = Same([x, w, b], [cost, .. grads], torch.randn(4, 3, dtype: ScalarType.Float64),
+            torch.randn(3, 2, dtype: ScalarType.Float64), torch.randn(2, dtype: ScalarType.Float64));
+        var ops = Ops(f);
+        Assert.That(ops, Does.Contain("Gemm{NN}").And.Contain("Gemm{TN}").And.Contain("Gemm{NT}"));
+        Assert.That(ops, Does.Not.Contain("Dot").And.Not.Contain("DimShuffle{1,0}").And.Not.Contain("DimShuffle{x,0}"));
+    }
+
+    [Test]
+    public void A_bias_that_does_not_broadcast_statically_is_checked_at_run_time()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DMatrix("x");
+        var c = T.DMatrix("c");
+        var f = Function.Compile([x, c], [T.Dot(x, x) + c]);
+        Assert.That(Ops(f), Is.EqualTo(new[] { "Gemm{NN}" }));
+        // c (1, 2) is not broadcastable by its type: Aesara refuses it, and so does the fused kernel.
+        Assert.Throws<ArgumentException>(() => f.Call(torch.ones(2, 2, dtype: ScalarType.Float64),
+            torch.ones(1, 2, dtype: ScalarType.Float64)));
+    }
+
+    [Test]
     public void A_product_with_other_readers_or_in_another_dtype_is_not_fused()
     {
         using var scope = torch.NewDisposeScope();
@@ -519,7 +549,7 @@ public sealed class RewriteTests
     [Test]
     public void Default_pipeline_lists_its_rules()
     {
-        Assert.That(Rewriter.Default.Select(r => r.Name), Is.EqualTo(new[] { "merge+canonicalize+stabilize", "scan_save_mem", "local_fuse_multiply_add" }));
+        Assert.That(Rewriter.Default.Select(r => r.Name), Is.EqualTo(new[] { "merge+canonicalize+stabilize", "scan_save_mem", "local_dot_to_gemm", "local_fuse_multiply_add" }));
         Assert.That(Rewriter.DefaultRules.Select(r => r.Name), Is.SupersetOf(new[]
         {
             "constant_folding", "local_useless_elemwise", "local_fill_sink", "local_shape_to_constant", "local_dimshuffle_merge", "remove_identity_ops",

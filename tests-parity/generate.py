@@ -779,6 +779,20 @@ for op in ["addcmul", "subcmul"]:
          build, _grad_rop(3))
 
 
+# A dense layer as the compiler runs it: dot, the bias add and the transposes of the gradients fused into Gemm
+# nodes (the rewritten graph of a compiled function), derived again in both languages.
+def _compiled(inputs, outputs):
+    return list(aesara.function(inputs, outputs).maker.fgraph.outputs)
+
+
+case("gemm-dense-layer", [U("x", "gemmx", (4, 3)), U("W", "gemmW", (3, 2)), U("b", "gemmb", (2,)),
+                          U("vx", "gemmvx", (4, 3)), U("vW", "gemmvW", (3, 2)), U("vb", "gemmvb", (2,))],
+     lambda x, W, b, vx, vW, vb: _compiled(
+         [x, W, b], [at.tanh(at.dot(x, W) + b), (at.tanh(at.dot(x, W) + b) ** 2).sum(),
+                     at.dot(x.T, at.tanh(at.dot(x, W) + b)), at.dot(at.dot(x, W), W.T)]),
+     _grad_rop(3))
+
+
 def main(corpus=CORPUS):
     """Write every case into ``corpus`` (emptied first); return the number of cases."""
     corpus = Path(corpus)
