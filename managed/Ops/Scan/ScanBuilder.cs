@@ -27,7 +27,7 @@ public sealed partial class Scan
         Variable? nSteps = null, int truncateGradient = -1, bool goBackwards = false, bool strict = false,
         string? name = null)
     {
-        ArgumentNullException.ThrowIfNull(step);
+        Guard.NotNull(step, "scan");
         var builder = new ScanBuilder(sequences, outputsInfo, nonSequences);
         var result = step(builder.StepArguments.ToArray())
                      ?? throw new ArgumentException("scan: the step function returned null");
@@ -148,7 +148,7 @@ public sealed class ScanBuilder
     public ScanResult Finish(ScanStep step, Variable? nSteps = null, int truncateGradient = -1, bool goBackwards = false,
         bool strict = false, string? name = null)
     {
-        ArgumentNullException.ThrowIfNull(step);
+        Guard.NotNull(step, "scan");
         var outputs = step.Outputs?.ToArray() ?? [];
         var updates = step.Updates?.ToArray() ?? [];
         for (int i = 0; i < outputs.Length; i++)
