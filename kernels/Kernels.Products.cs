@@ -47,6 +47,47 @@ public static partial class Kernels
     }
 
     /// <summary>
+    /// <c>op(a)·op(b) [+ c]</c> (BLAS's gemm, libtorch's <c>addmm</c>): op reads a matrix transposed when its flag is set;
+    /// c, when given, broadcasts to the product's shape (a vector adds to every row). A transposed operand reaches BLAS
+    /// as a flag, not a copy.
+    /// </summary>
+    public static Tensor Gemm(Tensor a, Tensor b, Tensor? c, bool transA, bool transB)
+    {
+        if (a.dim() != 2 || b.dim() != 2)
+        {
+            throw new ArgumentException($"gemm: expected matrices; got shapes {Show(a.Lengths())} and {Show(b.Lengths())}");
+        }
+        if (a.dtype != b.dtype || c is not null && c.dtype != a.dtype)
+        {
+            throw new ArgumentException($"gemm: expected operands of one dtype; got {a.dtype}, {b.dtype}{(c is null ? "" : $", {c.dtype}")}");
+        }
+        long m = a.size(transA ? 1 : 0), k = a.size(transA ? 0 : 1);
+        long l = b.size(transB ? 1 : 0), n = b.size(transB ? 0 : 1);
+        if (k != l)
+        {
+            throw new ArgumentException(
+                $"gemm: shapes {Show(a.Lengths())}{(transA ? "ᵀ" : "")} and {Show(b.Lengths())}{(transB ? "ᵀ" : "")} not aligned: {k} != {l}");
+        }
+        if (c is not null)
+        {
+            long rank = c.dim();
+            bool fits = rank switch
+            {
+                1 => c.size(0) == n || c.size(0) == 1,
+                2 => (c.size(0) == m || c.size(0) == 1) && (c.size(1) == n || c.size(1) == 1),
+                _ => false,
+            };
+            if (!fits)
+            {
+                throw new ArgumentException($"gemm: c of shape {Show(c.Lengths())} does not broadcast to ({m}, {n})");
+            }
+        }
+        using var x = transA ? a.t() : null;
+        using var y = transB ? b.t() : null;
+        return c is null ? (x ?? a).mm(y ?? b) : c.addmm(x ?? a, y ?? b, 1, 1);
+    }
+
+    /// <summary>
     /// numpy's <c>tensordot</c>: sums the products over axes <paramref name="axesA"/> of a paired with
     /// <paramref name="axesB"/> of b; the result has a's other axes, then b's, in order.
     /// </summary>

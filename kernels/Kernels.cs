@@ -84,13 +84,14 @@ public static partial class Kernels
     /// </summary>
     public static Tensor Dot(Tensor a, Tensor b)
     {
-        if (a.dim() is < 1 or > 2 || b.dim() is < 1 or > 2)
+        long rankA = a.dim(), rankB = b.dim();
+        if (rankA is < 1 or > 2 || rankB is < 1 or > 2)
         {
             throw new ArgumentException(
                 $"dot: expected operands of rank 1 or 2; got shapes {Show(a.Lengths())} and {Show(b.Lengths())}");
         }
-        long inner = a.Lengths()[^1];
-        long other = b.Lengths()[0];
+        long inner = a.size((int)rankA - 1);
+        long other = b.size(0);
         if (inner != other)
         {
             throw new ArgumentException(
@@ -101,7 +102,14 @@ public static partial class Kernels
         {
             throw new ArgumentException($"dot: expected operands of one dtype; got {a.dtype} and {b.dtype}");
         }
-        return a.dim() == 1 && b.dim() == 1 ? a.dot(b) : a.matmul(b);
+        // mm and mv skip matmul's dispatch on ranks; a transposed view goes to BLAS as a flag, not a copy.
+        return (rankA, rankB) switch
+        {
+            (1, 1) => a.dot(b),
+            (2, 2) => a.mm(b),
+            (2, 1) => a.mv(b),
+            _ => a.matmul(b),
+        };
     }
 
     /// <summary>
@@ -110,27 +118,76 @@ public static partial class Kernels
     /// </summary>
     public static Tensor DimShuffle(Tensor x, IReadOnlyList<int> order)
     {
-        var kept = order.Where(i => i >= 0).ToArray();
-        for (int axis = 0; axis < x.dim(); axis++)
+        int rank = (int)x.dim();
+        // The two shapes every layer of a network runs: a matrix transposed, and a vector made a row. One view each.
+        if (rank == 2 && order is [1, 0])
         {
-            if (Array.IndexOf(kept, axis) < 0 && x.Lengths()[axis] != 1)
+            return x.t();
+        }
+        if (rank == 1 && order is [-1, 0])
+        {
+            return x.unsqueeze(0);
+        }
+        Span<bool> listed = stackalloc bool[rank];
+        foreach (int axis in order)
+        {
+            if (axis >= rank)
+            {
+                throw new ArgumentException(
+                    $"dimshuffle: order [{string.Join(", ", order)}] names axis {axis} of a tensor of rank {rank}");
+            }
+            if (axis >= 0)
+            {
+                listed[axis] = true;
+            }
+        }
+        int remaining = 0;
+        for (int axis = 0; axis < rank; axis++)
+        {
+            if (listed[axis])
+            {
+                remaining++;
+            }
+            else if (x.size(axis) != 1)
             {
                 throw new ArgumentException(
                     $"dimshuffle: cannot drop axis {axis} of shape {Show(x.Lengths())}: its length is not 1");
             }
         }
-        // Drop the unlisted length-1 axes, then permute what remains, then insert the new axes.
-        var remaining = Enumerable.Range(0, (int)x.dim()).Where(a => Array.IndexOf(kept, a) >= 0).ToList();
-        var y = x.dim() == remaining.Count ? x.alias() : x.reshape(remaining.Select(a => x.Lengths()[a]).ToArray());
-        var perm = kept.Select(a => (long)remaining.IndexOf(a)).ToArray();
-        if (!perm.Select((p, i) => p == i).All(same => same))
+        // Drop the unlisted length-1 axes, then permute what remains, then insert the new axes; every intermediate
+        // view is disposed here, so only the result reaches the caller's scope.
+        var kept = new long[remaining];
+        var position = new int[rank]; // input axis -> its index among the kept axes
+        for (int axis = 0, k = 0; axis < rank; axis++)
         {
+            if (listed[axis])
+            {
+                position[axis] = k;
+                kept[k++] = x.size(axis);
+            }
+        }
+        var y = remaining == rank ? x.alias() : x.reshape(kept);
+        var perm = new long[remaining];
+        bool identity = true;
+        for (int i = 0, k = 0; i < order.Count; i++)
+        {
+            if (order[i] >= 0)
+            {
+                perm[k] = position[order[i]];
+                identity &= perm[k] == k;
+                k++;
+            }
+        }
+        if (!identity)
+        {
+            using var before = y;
             y = y.permute(perm);
         }
         for (int i = 0; i < order.Count; i++)
         {
             if (order[i] < 0)
             {
+                using var before = y;
                 y = y.unsqueeze(i);
             }
         }

@@ -24,7 +24,7 @@ public static partial class T
         s_roundHalfToEven = new(ScalarOps.RoundHalfToEven), s_roundHalfAwayFromZero = new(ScalarOps.RoundHalfAwayFromZero),
         s_isnan = new(ScalarOps.IsNan), s_isinf = new(ScalarOps.IsInf), s_maximum = new(ScalarOps.Maximum),
         s_minimum = new(ScalarOps.Minimum), s_arctan2 = new(ScalarOps.Arctan2), s_clip = new(ScalarOps.Clip),
-        s_switch = new(ScalarOps.Switch);
+        s_switch = new(ScalarOps.Switch), s_addcmul = new(ScalarOps.AddCMul), s_subcmul = new(ScalarOps.SubCMul);
 
     /// <summary>Element-wise 2^x.</summary>
     public static Variable Exp2(Variable x) => s_exp2.Call(x);
@@ -191,4 +191,10 @@ public static partial class T
 
     /// <summary>Aesara's <c>fill(model, value)</c>: <paramref name="value"/> broadcast to the shape of <paramref name="model"/>.</summary>
     public static Variable Fill(Variable model, Variable value) => Second(model, value);
+
+    /// <summary><paramref name="a"/> + <paramref name="b"/>·<paramref name="c"/> in one kernel (the fused form of <c>a + b * c</c>).</summary>
+    public static Variable AddCMul(Variable a, Variable b, Variable c) => s_addcmul.Call(a, b, c);
+
+    /// <summary><paramref name="a"/> - <paramref name="b"/>·<paramref name="c"/> in one kernel (the fused form of <c>a - b * c</c>).</summary>
+    public static Variable SubCMul(Variable a, Variable b, Variable c) => s_subcmul.Call(a, b, c);
 }

@@ -90,6 +90,15 @@ public sealed class MathOpTests : OpTableTests<MathOpTests.Table>
             t => ClipReference(t[0], t[1], t[2]), M34, V4 with { Low = -2, High = -0.5 }, S with { Low = 0.2, High = 1.5 });
         yield return new("clip(vector, matrix lo, matrix hi) with lo > hi somewhere", v => T.Clip(v[0], v[1], v[2]),
             t => ClipReference(t[0], t[1], t[2]), V4, M34 with { Low = -1, High = 1 }, M34 with { Low = -1, High = 1 });
+        // the fused multiply-adds the compiler introduces, with broadcasting on every input
+        yield return new("addcmul(matrix, vector, matrix)", v => T.AddCMul(v[0], v[1], v[2]),
+            t => t[0] + t[1] * t[2], M34, V4, M34);
+        yield return new("addcmul(row, column, scalar)", v => T.AddCMul(v[0], v[1], v[2]),
+            t => t[0] + t[1] * t[2], Arg.Row(4), new Arg([null, 1], [3, 1]), S);
+        yield return new("subcmul(scalar, matrix, matrix) (tanh's 1 - y·y)", v => T.SubCMul(v[0], v[1], v[1]),
+            t => t[0] - t[1] * t[1], S, M34);
+        yield return new("subcmul(matrix, vector, tensor3)", v => T.SubCMul(v[0], v[1], v[2]),
+            t => t[0] - t[1] * t[2], M34, V4, T234);
         yield return new("switch(x > 0, sin(x), x * x)", v => T.Switch(T.Gt(v[0], T.Constant(0.0)), T.Sin(v[0]), v[0] * v[0]),
             t => torch.where(t[0] > 0, t[0].sin(), t[0] * t[0]), M34);
         yield return new("switch(a > b, a, b) with a matrix, b vector", v => T.Switch(T.Gt(v[0], v[1]), v[0], v[1]),

@@ -65,6 +65,21 @@ public sealed class ProductOpTests : OpTableTests<ProductOpTests.Table>
         yield return new("batched_dot(vector, tensor3)", v => T.BatchedDot(v[0], v[1]),
             t => t[0].reshape(2, 1, 1) * t[1], Arg.Vector(2), Arg.Tensor3(2, 3, 4));
 
+        // gemm: op(a)·op(b) [+ c], what the compiler fuses dense layers into
+        yield return new("Gemm{NN}(matrix, matrix)", v => new Ops.Gemm(false, false).Call(v[0], v[1]),
+            t => t[0].mm(t[1]), M34, M45);
+        yield return new("Gemm{TN}(matrix, matrix, bias vector)", v => new Ops.Gemm(true, false).Call(v[0], v[1], v[2]),
+            t => t[0].t().mm(t[1]) + t[2], Arg.Matrix(4, 3), M45, Arg.Vector(5));
+        yield return new("Gemm{NT}(matrix, matrix, bias matrix)", v => new Ops.Gemm(false, true).Call(v[0], v[1], v[2]),
+            t => t[0].mm(t[1].t()) + t[2], M34, Arg.Matrix(5, 4), Arg.Matrix(3, 5));
+        yield return new("Gemm{TT}(matrix, matrix, bias column)", v => new Ops.Gemm(true, true).Call(v[0], v[1], v[2]),
+            t => t[0].t().mm(t[1].t()) + t[2], Arg.Matrix(4, 3), Arg.Matrix(5, 4), new Arg([null, 1], [3, 1]));
+        yield return new("Gemm{NN}(matrix, matrix, bias row)", v => new Ops.Gemm(false, false).Call(v[0], v[1], v[2]),
+            t => t[0].mm(t[1]) + t[2], M34, M45, Arg.Row(5));
+        yield return new("Gemm{NN}(x, x, bias vector of static length 1)",
+            v => new Ops.Gemm(false, false).Call(v[0], v[0], v[1]), t => t[0].mm(t[0]) + t[1], Arg.Matrix(3, 3),
+            new Arg([1], [1]));
+
         // outer and Aesara's dense dot
         yield return new("outer(vector, vector)", v => T.Outer(v[0], v[1]), t => torch.outer(t[0], t[1]), V3, V4);
         yield return new("outer(matrix, vector) flattens", v => T.Outer(v[0], v[1]),
@@ -103,6 +118,9 @@ public sealed class ProductOpTests : OpTableTests<ProductOpTests.Table>
         yield return Case("batched_dot batch (2,3,4)·(3,4,5)", T.BatchedDot, [2, 3, 4], [3, 4, 5]);
         yield return Case("batched_dot inner (2,3,4)·(2,5,6)", T.BatchedDot, [2, 3, 4], [2, 5, 6]);
         yield return Case("dot (2,3,4)·(5,6)", T.DenseDot, [2, 3, 4], [5, 6]);
+        yield return Case("gemm (3,4)·(5,6)", (a, b) => new Ops.Gemm(false, false).Call(a, b), [3, 4], [5, 6]);
+        yield return Case("gemm (3,4)ᵀ·(4,6)", (a, b) => new Ops.Gemm(true, false).Call(a, b), [3, 4], [4, 6]);
+        yield return Case("gemm (3,4)·(5,4) + c (4,)", (a, b) => new Ops.Gemm(false, true).Call(a, b, T.Sum(b, [0])), [3, 4], [5, 4]);
     }
 
     /// <summary>With unknown static lengths the mismatch is found at run time, before the native call.</summary>
@@ -114,7 +132,8 @@ public sealed class ProductOpTests : OpTableTests<ProductOpTests.Table>
         var b = T.Tensor(DType.Float64, sb.Select(_ => (long?)null).ToArray(), "b");
         var fn = Function.Compile([a, b], [f(a, b)]);
         var e = Assert.Throws<ArgumentException>(() => fn.Call(torch.ones(sa, ScalarType.Float64), torch.ones(sb, ScalarType.Float64)));
-        Assert.That(e!.Message, Does.Contain("matmul").Or.Contain("tensordot").Or.Contain("batched_dot"));
+        Assert.That(e!.Message, Does.Contain("matmul").Or.Contain("tensordot").Or.Contain("batched_dot").Or.Contain("gemm")
+            .Or.Contain("Gemm"));
     }
 
     /// <summary>With known static lengths the mismatch is found when the graph is built.</summary>

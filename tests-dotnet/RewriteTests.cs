@@ -234,8 +234,8 @@ public sealed class RewriteTests
         var f = Same([x], [g], Vec(0.5, -1, 2));
         Assert.That(plain.Toposort().Count, Is.GreaterThan(6));
         // d/dx Σ tanh(x) = 1 - tanh(x)²: the seed's fill (second), the neutral * 1 and + 0 and the sum's
-        // broadcast all go.
-        Assert.That(Ops(f), Is.EqualTo(new[] { "Elemwise{tanh}", "Elemwise{mul}", "Elemwise{sub}" }));
+        // broadcast all go, and 1 - y·y is one fused kernel.
+        Assert.That(Ops(f), Is.EqualTo(new[] { "Elemwise{tanh}", "Elemwise{subcmul}" }));
     }
 
     // ---------------------------------------------------------------- shape inference
@@ -469,10 +469,87 @@ public sealed class RewriteTests
         Assert.That(after, Is.EqualTo(10_000 * 3), "per step: tanh, mul, add");
     }
 
+    // ---------------------------------------------------------------- fusion
+
+    [Test]
+    public void A_sum_of_a_product_read_once_becomes_one_addcmul_that_runs_in_place()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DVector("x");
+        var y = x;
+        for (int i = 0; i < 3; i++)
+        {
+            y = T.Tanh(y) * 0.5 + y;
+        }
+        var f = Same([x], [y], Vec(0.3, -1.2, 2.0));
+        Assert.That(Ops(f), Is.EqualTo(new[]
+        {
+            "Elemwise{tanh}", "Elemwise{addcmul}", "Elemwise{tanh}", "Elemwise{addcmul}", "Elemwise{tanh}", "Elemwise{addcmul}",
+        }));
+        // The first link reads the argument, which is never overwritten; the others update y in place.
+        Assert.That(f.InPlaceCount, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Tanh_gradient_uses_subcmul_and_stays_exact()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DMatrix("x");
+        var g = T.DMatrix("g");
+        var y = T.Tanh(x);
+        var f = Same([x, g], [Autodiff.Lop([y], [x], [g])[0]], torch.tensor(new[,] { { 0.3, -1.2 }, { 2.0, 0.1 } }),
+            torch.tensor(new[,] { { 1.0, 2.0 }, { -0.5, 3.0 } }));
+        Assert.That(Ops(f), Does.Contain("Elemwise{subcmul}"));
+        Assert.That(Ops(f), Does.Not.Contain("Elemwise{sub}"));
+    }
+
+    [Test]
+    public void A_dense_layer_and_its_gradients_become_gemms_without_transposes()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DMatrix("x");
+        var w = T.DMatrix("W");
+        var b = T.DVector("b");
+        var cost = T.Sum(T.Sqr(T.Tanh(T.Dot(x, w) + b)));
+        var grads = Autodiff.Grad(cost, [x, w, b]);
+        torch.manual_seed(3);
+        var f = Same([x, w, b], [cost, .. grads], torch.randn(4, 3, dtype: ScalarType.Float64),
+            torch.randn(3, 2, dtype: ScalarType.Float64), torch.randn(2, dtype: ScalarType.Float64));
+        var ops = Ops(f);
+        Assert.That(ops, Does.Contain("Gemm{NN}").And.Contain("Gemm{TN}").And.Contain("Gemm{NT}"));
+        Assert.That(ops, Does.Not.Contain("Dot").And.Not.Contain("DimShuffle{1,0}").And.Not.Contain("DimShuffle{x,0}"));
+    }
+
+    [Test]
+    public void A_bias_that_does_not_broadcast_statically_is_checked_at_run_time()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DMatrix("x");
+        var c = T.DMatrix("c");
+        var f = Function.Compile([x, c], [T.Dot(x, x) + c]);
+        Assert.That(Ops(f), Is.EqualTo(new[] { "Gemm{NN}" }));
+        // c (1, 2) is not broadcastable by its type: Aesara refuses it, and so does the fused kernel.
+        Assert.Throws<ArgumentException>(() => f.Call(torch.ones(2, 2, dtype: ScalarType.Float64),
+            torch.ones(1, 2, dtype: ScalarType.Float64)));
+    }
+
+    [Test]
+    public void A_product_with_other_readers_or_in_another_dtype_is_not_fused()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = T.DVector("x");
+        var p = x * x;
+        var shared = Same([x], [p + x, p], Vec(0.3, -1.2));
+        Assert.That(Ops(shared), Does.Not.Contain("Elemwise{addcmul}"));
+        var f = T.FVector("f");
+        var narrow = Same([x, f], [x + f * f], Vec(0.3, -1.2), torch.tensor(new[] { 1.5f, 2f }));
+        Assert.That(Ops(narrow), Does.Not.Contain("Elemwise{addcmul}"), "the float32 product is rounded before the sum");
+    }
+
     [Test]
     public void Default_pipeline_lists_its_rules()
     {
-        Assert.That(Rewriter.Default.Select(r => r.Name), Is.EqualTo(new[] { "merge+canonicalize+stabilize", "scan_save_mem" }));
+        Assert.That(Rewriter.Default.Select(r => r.Name), Is.EqualTo(new[] { "merge+canonicalize+stabilize", "scan_save_mem", "local_dot_to_gemm", "local_fuse_multiply_add" }));
         Assert.That(Rewriter.DefaultRules.Select(r => r.Name), Is.SupersetOf(new[]
         {
             "constant_folding", "local_useless_elemwise", "local_fill_sink", "local_shape_to_constant", "local_dimshuffle_merge", "remove_identity_ops",

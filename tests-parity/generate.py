@@ -763,6 +763,36 @@ def write(c, index, corpus=CORPUS):
     return path
 
 
+# --- fused rules the compiler introduces (a + b·c, a - b·c): a graph holding them must derive in both languages ---
+
+from sharpgrad.tensor.math import _elementwise  # noqa: E402  (the rules by name; Aesara has no function for them)
+
+for op in ["addcmul", "subcmul"]:
+    def build(a, b, c, va, vb, vc, op=op):
+        z = _elementwise(op, a, b, c)
+        return [z, (z * z).sum()]
+    # a (3, 1) against b (4,) and c (3, 4): broadcasting, so gradients must sum over the broadcast axes.
+    case(f"elemwise-{op}-broadcast", [inp("a", "float64", (3, 1), uniform(op, (3, 1)), static=(None, 1)),
+                                      U("b", op + "b", (4,)), U("c", op + "c", (3, 4)),
+                                      inp("va", "float64", (3, 1), uniform(op + "va", (3, 1)), static=(None, 1)),
+                                      U("vb", op + "vb", (4,)), U("vc", op + "vc", (3, 4))],
+         build, _grad_rop(3))
+
+
+# A dense layer as the compiler runs it: dot, the bias add and the transposes of the gradients fused into Gemm
+# nodes (the rewritten graph of a compiled function), derived again in both languages.
+def _compiled(inputs, outputs):
+    return list(aesara.function(inputs, outputs).maker.fgraph.outputs)
+
+
+case("gemm-dense-layer", [U("x", "gemmx", (4, 3)), U("W", "gemmW", (3, 2)), U("b", "gemmb", (2,)),
+                          U("vx", "gemmvx", (4, 3)), U("vW", "gemmvW", (3, 2)), U("vb", "gemmvb", (2,))],
+     lambda x, W, b, vx, vW, vb: _compiled(
+         [x, W, b], [at.tanh(at.dot(x, W) + b), (at.tanh(at.dot(x, W) + b) ** 2).sum(),
+                     at.dot(x.T, at.tanh(at.dot(x, W) + b)), at.dot(at.dot(x, W), W.T)]),
+     _grad_rop(3))
+
+
 def main(corpus=CORPUS):
     """Write every case into ``corpus`` (emptied first); return the number of cases."""
     corpus = Path(corpus)

@@ -142,7 +142,7 @@ def test_gradient_graphs_shrink():
     assert "Elemwise" in classes(f)
     value = np.array([0.5, -1.0, 2.0])
     np.testing.assert_allclose(f(value), 1 - np.tanh(value) ** 2, rtol=1e-14)
-    assert ops(f) == ["Elemwise{tanh}", "Elemwise{mul}", "Elemwise{sub}"]  # 1 - tanh(x)**2, fills gone
+    assert ops(f) == ["Elemwise{tanh}", "Elemwise{subcmul}"]  # 1 - tanh(x)**2 in one kernel, fills gone
 
 
 def test_static_shapes_fold_and_dynamic_ones_are_read_from_inputs():

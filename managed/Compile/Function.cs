@@ -33,6 +33,7 @@ public sealed class Function
     private readonly Variable[] _inputs;
     private readonly Step[] _steps;
     private readonly int _slotCount;
+    private readonly int _maxArity;
     private readonly (int Slot, torch.Tensor Value)[] _constants;
     private readonly (int Slot, SharedVariable Shared)[] _shared;
     private readonly int[] _outputSlots;
@@ -235,6 +236,12 @@ public sealed class Function
         {
             _steps[i] = new Step(steps[i].Node, steps[i].In, steps[i].Out, freeAt[i], overwrite[i]);
         }
+        int maxArity = 0;
+        foreach (var step in _steps)
+        {
+            maxArity = Math.Max(maxArity, step.In.Length);
+        }
+        _maxArity = maxArity;
 
         // A computed value is handed out once as is; inputs, constants, shared values, views of them and repeats are
         // copied, so nothing returned or stored shares memory with what the caller or the graph owns.
@@ -418,36 +425,55 @@ public sealed class Function
     private void Run(torch.Tensor?[] values)
     {
         var probe = MemoryProbe.Current;
+        // One argument array per arity, reused by every step of this call (ops read their inputs and keep no
+        // reference to the array), so a step allocates nothing of its own besides what its kernel makes.
+        var buffers = new torch.Tensor[_maxArity + 1][];
         foreach (var step in _steps)
         {
-            var ins = new torch.Tensor[step.In.Length];
+            var inSlots = step.In;
+            var ins = buffers[inSlots.Length] ??= new torch.Tensor[inSlots.Length];
             for (int i = 0; i < ins.Length; i++)
             {
-                ins[i] = values[step.In[i]]!;
+                ins[i] = values[inSlots[i]]!;
             }
-            torch.Tensor[] outs;
             try
             {
                 if (step.Overwrite >= 0)
                 {
                     // The input's buffer now holds the output: hand the handle over instead of freeing it.
-                    values[step.Out[0]] = step.Node.Op.PerformInPlace(step.Node, ins, step.Overwrite);
-                    probe?.Hold(values[step.Out[0]]!);
-                    probe?.Release(ins[step.Overwrite]);
-                    values[step.In[step.Overwrite]] = null;
+                    var result = step.Node.Op.PerformInPlace(step.Node, ins, step.Overwrite);
+                    values[step.Out[0]] = result;
+                    values[inSlots[step.Overwrite]] = null;
+                    if (probe is not null)
+                    {
+                        probe.Hold(result);
+                        probe.Release(ins[step.Overwrite]);
+                    }
                 }
-                outs = step.Overwrite >= 0 ? [] : step.Node.Op.Perform(step.Node, ins);
+                else
+                {
+                    var outs = step.Node.Op.Perform(step.Node, ins);
+                    for (int o = 0; o < outs.Length; o++)
+                    {
+                        // An op must return new handles: an input handle reused as an output would be freed twice.
+                        // (Compared by reference: Tensor.Equals compares values, which sparse tensors do not support.)
+                        var output = outs[o];
+                        for (int i = 0; i < ins.Length; i++)
+                        {
+                            if (ReferenceEquals(ins[i], output))
+                            {
+                                output = output.alias();
+                                break;
+                            }
+                        }
+                        values[step.Out[o]] = output;
+                        probe?.Hold(output);
+                    }
+                }
             }
             catch (System.Runtime.InteropServices.ExternalException e)
             {
                 throw KernelFailure.From(step.Node.Op, e);
-            }
-            for (int o = 0; o < outs.Length; o++)
-            {
-                // An op must return new handles: an input handle reused as an output would be freed twice. (Compared by
-                // reference: Tensor.Equals compares values, which sparse tensors do not support.)
-                values[step.Out[o]] = Array.Exists(ins, t => ReferenceEquals(t, outs[o])) ? outs[o].alias() : outs[o];
-                probe?.Hold(values[step.Out[o]]!);
             }
             foreach (int s in step.FreeAfter)
             {

@@ -36,6 +36,11 @@ public sealed class Dot : Op
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs)
     {
         var dtype = node.Outputs[0].DType;
+        // The usual case, both operands already in the output dtype, makes no conversion handles at all.
+        if (node.Inputs[0].DType == dtype && node.Inputs[1].DType == dtype)
+        {
+            return [Kernels.Kernels.Dot(inputs[0], inputs[1])];
+        }
         using var a = Kernels.Kernels.Cast(inputs[0], dtype);
         using var b = Kernels.Kernels.Cast(inputs[1], dtype);
         return [Kernels.Kernels.Dot(a, b)];

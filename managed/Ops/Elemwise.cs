@@ -61,7 +61,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     {
         CheckRuntimeBroadcast(node, inputs);
         // A rule computes in the output dtype unless it names another (comparisons compute in the promoted one).
-        var converted = Converted(inputs, ComputeDType(node).ToTorch(), keep: -1);
+        var converted = Converted(node, inputs, ComputeDType(node), keep: -1);
         try
         {
             return [Scalar.Compute(converted)];
@@ -84,15 +84,24 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         : node.Outputs[0].DType;
 
     /// <summary>The inputs in <paramref name="dtype"/>: the same array when all already are, else a copy holding conversions.</summary>
-    private static torch.Tensor[] Converted(torch.Tensor[] inputs, torch.ScalarType dtype, int keep)
+    /// <remarks>
+    /// A value has its variable's dtype, so only an input typed otherwise is looked at (a native call): a constant
+    /// prepared in the compute dtype (<see cref="PrepareConstant"/>) then needs no conversion after all.
+    /// </remarks>
+    private static torch.Tensor[] Converted(Apply node, torch.Tensor[] inputs, DType dtype, int keep)
     {
         torch.Tensor[]? converted = null;
         for (int i = 0; i < inputs.Length; i++)
         {
-            if (i != keep && inputs[i].dtype != dtype)
+            if (i == keep || node.Inputs[i].DType == dtype)
+            {
+                continue;
+            }
+            var type = dtype.ToTorch();
+            if (inputs[i].dtype != type)
             {
                 converted ??= (torch.Tensor[])inputs.Clone();
-                converted[i] = inputs[i].to_type(dtype);
+                converted[i] = inputs[i].to_type(type);
             }
         }
         return converted ?? inputs;
@@ -125,7 +134,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     public override torch.Tensor PerformInPlace(Apply node, torch.Tensor[] inputs, int index)
     {
         CheckRuntimeBroadcast(node, inputs);
-        var converted = Converted(inputs, node.Outputs[0].DType.ToTorch(), keep: index);
+        var converted = Converted(node, inputs, node.Outputs[0].DType, keep: index);
         try
         {
             return Scalar.InPlace!(converted, index);

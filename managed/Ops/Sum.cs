@@ -13,6 +13,9 @@ public sealed class Sum(IReadOnlyList<int>? axes) : Op
     /// <summary>Summed axes, sorted, or null for all.</summary>
     public IReadOnlyList<int>? Axes { get; } = axes?.Order().ToArray();
 
+    // The axes as the kernel takes them, made once rather than at every call.
+    private readonly long[]? _axes = axes?.Order().Select(a => (long)a).ToArray();
+
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
     {
@@ -30,7 +33,7 @@ public sealed class Sum(IReadOnlyList<int>? axes) : Op
 
     /// <inheritdoc/>
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
-        [Kernels.Kernels.Sum(inputs[0], Axes?.Select(a => (long)a).ToArray(), node.Outputs[0].DType)];
+        [Kernels.Kernels.Sum(inputs[0], _axes, node.Outputs[0].DType)];
 
     /// <inheritdoc/>
     public override Variable?[] Pullback(Apply node, Variable[] outputGradients)

@@ -52,10 +52,12 @@ public static class Rewriter
     /// The default pipeline: one pass that merges identical subgraphs and equal constants and applies
     /// <see cref="DefaultRules"/> everywhere until nothing changes (each change can enable others, so they share
     /// one fixed point rather than running one after the other); then, knowing who reads what, the loops' memory
-    /// saving (<see cref="ScanSaveMemory"/>).
+    /// saving (<see cref="ScanSaveMemory"/>); last the fusions of kernels, which would hide the patterns the others
+    /// look for (<see cref="FuseGemm"/>, <see cref="FuseMultiplyAdd"/>).
     /// </summary>
     public static IReadOnlyList<IGraphRewrite> Default { get; } =
-        [new EquilibriumRewrite("merge+canonicalize+stabilize", DefaultRules, merge: true), new ScanSaveMemory()];
+        [new EquilibriumRewrite("merge+canonicalize+stabilize", DefaultRules, merge: true), new ScanSaveMemory(),
+         new FuseGemm(), new FuseMultiplyAdd()];
 
     /// <summary>Only the merge of identical nodes and equal constants.</summary>
     public static IGraphRewrite MergeOnly { get; } = new EquilibriumRewrite("merge", [], merge: true);
