@@ -51,6 +51,10 @@ public sealed partial class Scan
             }
             return result;
         }
+        if (Checkpoint > 0)
+        {
+            return CheckpointedPullback(node, gt, gz, n);
+        }
 
         bool truncated = TruncateGradient >= 0;
         var nB = truncated ? T.Minimum(n, ScanGraph.Long(TruncateGradient)) : n;
@@ -341,6 +345,12 @@ public sealed partial class Scan
         if (!AsWhile)
         {
             return node.Inputs[0];
+        }
+        if (Checkpoint > 0 && NNitSot > 0)
+        {
+            // A checkpointed loop's traces may be kept at their checkpoints only: count the rows of a map-like output
+            // (the builder adds one for a while loop that has none).
+            return ScanGraph.Rows(node.Outputs[NOuts - 1]);
         }
         if (NRec > 0)
         {
