@@ -192,10 +192,16 @@ public sealed partial class Scan
             {
                 pieces.Add(ScanGraph.ZeroRows(x, offset!));
             }
-            pieces.Add(rows);
             // No padding when the loop ran over the whole sequence: equal static lengths, or n_steps is its length.
             bool exact = !truncated && ((StructureSupport.StaticInt(n) is long steps && x.Type.Shape[0] == steps)
                                         || (n.Owner is { Op: ShapeI { I: 0 } } length && length.Inputs[0] == x));
+            if (!exact)
+            {
+                // A loop that ran no step (truncate_gradient=0, n_steps=0) does not know its rows' shape: x's.
+                rows = T.Reshape(rows, T.MakeVector(
+                    [ScanGraph.Long(-1), .. Enumerable.Range(1, x.Ndim - 1).Select(a => StructureSupport.Length(x, a))]));
+            }
+            pieces.Add(rows);
             if (!exact)
             {
                 pieces.Add(ScanGraph.ZeroRows(x, ScanGraph.Rows(x) - n));
