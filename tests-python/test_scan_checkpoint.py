@@ -174,3 +174,16 @@ def test_numpy_integer_checkpoint_and_the_callable_package():
     xv = RNG.uniform(0.5, 1.5, size=5)
     np.testing.assert_allclose(aesara.function([x], out)(xv), np.cumprod(xv), rtol=1e-12)
     assert aesara.scan.__call__.__doc__ == aesara.scan.basic.scan.__doc__
+
+
+def test_vectorized_jacobian_and_hessian_through_a_checkpointed_loop():
+    from sharpgrad.gradient import hessian, jacobian
+
+    x, W, h0 = at.dmatrix("x"), at.dmatrix("W"), at.dvector("h0")
+    values = [RNG.uniform(-1, 1, (5, 3)), RNG.uniform(-0.6, 0.6, (3, 3)), RNG.uniform(-1, 1, 3)]
+    results = {}
+    for k in [None, 2]:
+        h, _ = aesara.scan(lambda x_t, h: at.tanh(x_t + at.dot(h, W)), sequences=x, outputs_info=h0, checkpoint=k)
+        results[k] = aesara.function([x, W, h0], [jacobian(h[-1], W), hessian((h ** 2).sum(), h0)])(*values)
+    for a, b in zip(results[2], results[None]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
