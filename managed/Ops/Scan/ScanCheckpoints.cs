@@ -80,13 +80,13 @@ public sealed class ScanCheckpoints : Op
                 $"{this}: the trace has {trace.shape[0]} rows, fewer than the {Window} initial ones");
         }
         using var scope = torch.NewDisposeScope();
-        using var rows = Rows(steps);
-        var picked = trace.index_select(0, rows.to(trace.device));
+        using var rows = Rows(steps, trace.device);
+        var picked = trace.index_select(0, rows);
         return [picked.reshape([Entries(steps, Every), Window, .. trace.shape[1..]]).MoveToOuterDisposeScope()];
     }
 
     /// <summary>The trace rows the entries hold, entry by entry.</summary>
-    private torch.Tensor Rows(long steps)
+    private torch.Tensor Rows(long steps, torch.Device device)
     {
         long entries = Entries(steps, Every);
         var rows = new long[entries * Window];
@@ -98,7 +98,7 @@ public sealed class ScanCheckpoints : Op
                 rows[(b * Window) + i] = start + i;
             }
         }
-        return torch.tensor(rows, torch.ScalarType.Int64);
+        return torch.tensor(rows, torch.ScalarType.Int64, device: device);
     }
 
     /// <summary>The entries' gradients added into zeros shaped like the trace (entries may share rows when k &lt; w).</summary>
