@@ -65,6 +65,88 @@ public static class ScanBench
             "trace the reverse loop reads) and the loss's gradient with respect to it; the reverse loop's carried " +
             "gradients are kept at their last step only.").AppendLine();
         Dispose(values);
+        Checkpointed(report, smoke);
+    }
+
+    /// <summary>
+    /// Appends the checkpointing table: the same RNN with its loss summed in the loop (one scalar per step), plain and
+    /// with <c>checkpoint: 32</c>, for 250 to 2,000 steps: the peak bytes <see cref="MemoryProbe"/> counts during one
+    /// call of loss + gradients, their ratio, and the ratio of the best times of interleaved calls. Then the same
+    /// figures at 1,000 steps for the loss of the table above (mean(h²) read outside the loop), which bounds the saving.
+    /// </summary>
+    public static void Checkpointed(StringBuilder report, bool smoke)
+    {
+        const int every = 32, hidden = 64, batch = 16, features = 32;
+        int runs = smoke ? 1 : 5;
+        report.AppendLine("### Checkpointing: `scan(..., checkpoint=32)`").AppendLine();
+        report.AppendLine($"The same RNN with the loss summed in the loop (the step also returns mean(h_t²); loss = their " +
+                          $"mean), plain and checkpointed every {every} steps; one call of loss + gradients of W, U, b " +
+                          "and h0. Peak bytes held by the compiled functions (MemoryProbe, exact), and the best of " +
+                          $"{runs} interleaved calls.").AppendLine();
+        report.AppendLine("| steps | plain peak (MiB) | checkpointed peak (MiB) | ratio | plain ms | checkpointed ms | time ratio |");
+        report.AppendLine("|---|---|---|---|---|---|---|");
+        var plain = CompileGraph(CheckpointGraph(null, inLoop: true));
+        var checkpointed = CompileGraph(CheckpointGraph(every, inLoop: true));
+        foreach (int n in smoke ? new[] { 40, 80 } : new[] { 250, 500, 1000, 2000 })
+        {
+            var v = Values(n, hidden, batch, features, seed: 2);
+            report.AppendLine(CheckpointRow(n, plain, checkpointed, v, runs));
+            Dispose(v);
+        }
+        int steps = smoke ? 80 : 1000;
+        var outsideValues = Values(steps, hidden, batch, features, seed: 3);
+        report.AppendLine().AppendLine(
+            $"With the loss of the first table, mean(h²) over all steps read outside the loop ({steps} steps):").AppendLine();
+        report.AppendLine("| steps | plain peak (MiB) | checkpointed peak (MiB) | ratio | plain ms | checkpointed ms | time ratio |");
+        report.AppendLine("|---|---|---|---|---|---|---|");
+        report.AppendLine(CheckpointRow(steps, CompileGraph(CheckpointGraph(null, inLoop: false)),
+            CompileGraph(CheckpointGraph(every, inLoop: false)), outsideValues, runs));
+        Dispose(outsideValues);
+        report.AppendLine().AppendLine(
+            "Plain, the reverse loop reads every state h_t (4 KiB each); checkpointed, the forward loop keeps every 32nd " +
+            "state and the reverse loop recomputes each block of 32 steps from it: n/32 + 32 states instead of n. A loss " +
+            "that reads every h_t outside the loop needs all of them (and its gradient, n more rows) whatever the loop " +
+            "keeps, which bounds that case's saving.").AppendLine();
+    }
+
+    private static Function CompileGraph((Variable[] Inputs, Variable[] Outputs) graph) =>
+        Function.Compile(graph.Inputs, graph.Outputs);
+
+    private static string CheckpointRow(int steps, Function plain, Function checkpointed, torch.Tensor[] values, int runs)
+    {
+        long Peak(Function f)
+        {
+            Dispose(f.Call(values));
+            using var probe = MemoryProbe.Start();
+            Dispose(f.Call(values));
+            return probe.PeakBytes;
+        }
+        long plainPeak = Peak(plain), checkpointPeak = Peak(checkpointed);
+        var ((_, plainBest), (_, checkpointBest)) =
+            Time(runs, () => Dispose(plain.Call(values)), () => Dispose(checkpointed.Call(values)));
+        return $"| {steps} | {F(plainPeak / 1048576.0)} | {F(checkpointPeak / 1048576.0)} | " +
+               $"{(double)checkpointPeak / plainPeak:0.000} | {F(plainBest)} | {F(checkpointBest)} | " +
+               $"{F(checkpointBest / plainBest)} |";
+    }
+
+    /// <summary>
+    /// The RNN's loss and gradients, checkpointed every <paramref name="every"/> steps (or plain); the loss summed in
+    /// the loop (<paramref name="inLoop"/>) or mean(h²) over the trace.
+    /// </summary>
+    public static (Variable[] Inputs, Variable[] Outputs) CheckpointGraph(int? every, bool inLoop)
+    {
+        var x = T.Tensor(Kernels.DType.Float32, [null, null, null], "x");
+        var h0 = T.FMatrix("h0");
+        var w = T.FMatrix("W");
+        var u = T.FMatrix("U");
+        var b = T.FVector("b");
+        var r = T.Scan(a =>
+        {
+            var h = T.Tanh(T.Dot(a[0], u) + T.Dot(a[1], w) + b);
+            return inLoop ? new[] { h, T.Mean(h * h) } : new[] { h };
+        }, sequences: [x], outputsInfo: inLoop ? [h0, null] : [h0], checkpoint: every);
+        var loss = inLoop ? T.Mean(r.Outputs[1]) : T.Mean(r.Outputs[0] * r.Outputs[0]);
+        return ([x, h0, w, u, b], [loss, .. Autodiff.Grad(loss, [w, u, b, h0])]);
     }
 
     /// <summary>The engine's graph: inputs (x, h0, W, U, b) and outputs (loss, dW, dU, db, dh0).</summary>

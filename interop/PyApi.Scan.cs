@@ -43,10 +43,13 @@ public static partial class PyApi
     /// <summary>The symbolic arguments the step function receives, in Aesara's order.</summary>
     public static Variable[] ScanStepArguments(ScanBuilder builder) => builder.StepArguments.ToArray();
 
-    /// <summary>Finishes a loop from what the step returned; updates come as parallel arrays.</summary>
+    /// <summary>
+    /// Finishes a loop from what the step returned; updates come as parallel arrays. <paramref name="checkpoint"/>: 0
+    /// for none (Python's None), else the block length (checked: >= 1).
+    /// </summary>
     public static PyScanResult ScanFinish(ScanBuilder builder, Variable[] outputs, SharedVariable[] updateTargets,
         Variable[] updateValues, Variable? until, Variable? nSteps, int truncateGradient, bool goBackwards, bool strict,
-        string? name)
+        string? name, int checkpoint)
     {
         if (updateTargets.Length != updateValues.Length)
         {
@@ -54,7 +57,7 @@ public static partial class PyApi
         }
         var updates = updateTargets.Zip(updateValues, (k, v) => new KeyValuePair<SharedVariable, Variable>(k, v)).ToArray();
         var result = builder.Finish(new ScanStep(outputs, updates, until), nSteps, truncateGradient, goBackwards, strict,
-            name);
+            name, checkpoint == 0 ? null : checkpoint);
         return new PyScanResult(result.Outputs, result.Updates.Select(u => u.Key).ToArray(),
             result.Updates.Select(u => u.Value).ToArray());
     }

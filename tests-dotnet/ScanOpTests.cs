@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Gradient.Tests;
 
 /// <summary>
-/// Loops built with <see cref="T.Scan(Func{Variable[], ScanStep}, IReadOnlyList{ScanSequence}?, IReadOnlyList{ScanOutputInfo?}?, IReadOnlyList{Variable}?, Variable?, int, bool, bool, string?)"/>:
+/// Loops built with <see cref="T.Scan(Func{Variable[], ScanStep}, IReadOnlyList{ScanSequence}?, IReadOnlyList{ScanOutputInfo?}?, IReadOnlyList{Variable}?, Variable?, int, bool, bool, string?, int?)"/>:
 /// values against the same loop written in torch, and the Scan op's pullback (one reverse loop), pushforward (one
 /// forward loop) and second derivatives (the reverse loop differentiated again) against central differences.
 /// </summary>
@@ -15,11 +15,14 @@ public sealed class ScanOpTests : OpTableTests<ScanOpTests.Table>
     private static readonly Arg V6 = Arg.Vector(6), S = Arg.Scalar();
 
     /// <summary>tanh(x_t·U + h_{t-1}·W + h_{t-2}·V): taps [-2, -1], W read implicitly, U and V non-sequences.</summary>
-    private static Variable TapsRnn(Variable[] v)
+    private static Variable TapsRnn(Variable[] v) => TapsRnn(v, null);
+
+    private static Variable TapsRnn(Variable[] v, int? checkpoint)
     {
         var (x, h0, w, u, vv) = (v[0], v[1], v[2], v[3], v[4]);
         return T.Scan(a => T.Tanh(T.Dot(a[0], a[3]) + T.Dot(a[2], w) + T.Dot(a[1], a[4])),
-            sequences: [x], outputsInfo: [new ScanOutputInfo(h0, [-2, -1])], nonSequences: [u, vv]).Output;
+            sequences: [x], outputsInfo: [new ScanOutputInfo(h0, [-2, -1])], nonSequences: [u, vv],
+            checkpoint: checkpoint).Output;
     }
 
     private static Tensor TapsRnnRef(Tensor[] t)
@@ -33,7 +36,9 @@ public sealed class ScanOpTests : OpTableTests<ScanOpTests.Table>
         return torch.stack(hs.Skip(2).ToArray());
     }
 
-    private static Variable Until(Variable[] v)
+    private static Variable Until(Variable[] v) => Until(v, null);
+
+    private static Variable Until(Variable[] v, int? checkpoint)
     {
         // x_{t+1} = a * x_t + t / 8, stop once x > 4 (at most 20 steps); written for any float dtype of the inputs.
         var (x0, a) = (v[0], v[1]);
@@ -41,7 +46,8 @@ public sealed class ScanOpTests : OpTableTests<ScanOpTests.Table>
         {
             var next = p[1] * p[2] + 0.125 * p[0];
             return new ScanStep([next], Until: T.Gt(next, T.Constant(4.0)));
-        }, sequences: [T.Cast(T.ARange(20), x0.DType)], outputsInfo: [x0], nonSequences: [a]).Output;
+        }, sequences: [T.Cast(T.ARange(20), x0.DType)], outputsInfo: [x0], nonSequences: [a],
+            checkpoint: checkpoint).Output;
         return steps;
     }
 
@@ -106,6 +112,12 @@ public sealed class ScanOpTests : OpTableTests<ScanOpTests.Table>
                 Low = -0.5,
                 High = 0.5,
             });
+        yield return new("tanh RNN, taps [-2, -1], checkpoint=2", v => TapsRnn(v, 2), TapsRnnRef, Arg.Matrix(5, 3),
+            Arg.Matrix(2, 4), Arg.Matrix(4, 4) with { Low = -0.5, High = 0.5 }, Arg.Matrix(3, 4), Arg.Matrix(4, 4) with
+            {
+                Low = -0.5,
+                High = 0.5,
+            });
         yield return new("sequence taps [-1, 0, 1] into a map", v => T.Scan(a => a[0] * a[1] - a[2],
                 sequences: [new ScanSequence(v[0], [-1, 0, 1])]).Output,
             t => t[0][..^2] * t[0][1..^1] - t[0][2..], V6);
@@ -127,6 +139,8 @@ public sealed class ScanOpTests : OpTableTests<ScanOpTests.Table>
                 return torch.stack(rows.ToArray());
             }, Arg.Vector(5) with { Low = -1, High = 1 }, S);
         yield return new("until (while loop)", Until, UntilRef, S with { Low = 0.5, High = 1 },
+            S with { Low = 1.5, High = 2 });
+        yield return new("until (while loop), checkpoint=3", v => Until(v, 3), UntilRef, S with { Low = 0.5, High = 1 },
             S with { Low = 1.5, High = 2 });
         yield return new("scan inside scan", Nested, NestedRef, Arg.Matrix(4, 3), S);
         yield return new("loss over every step of a scan read twice", v =>

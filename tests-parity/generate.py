@@ -714,6 +714,20 @@ case("model-rnn-scan", [U("h0", "scanh", (3,)), U("W", "scanW", (3, 3), -0.6, 0.
      [{"api": "grad", "cost": "o0", "wrt": ["i0", "i1", "i2", "i3"]},
       {"api": "hessian_vector_product", "cost": "o0", "wrt": "i1", "v": "i4"}])
 
+
+def _checkpointed_rnn(h0, W, U, xs, v):
+    # checkpoint=3 over 7 steps (blocks of 3, 3, 1); the graph holds the gradient, so that ScanCheckpoints is written.
+    h, _ = aesara.scan(lambda x, h: at.tanh(at.dot(h, W) + at.dot(x, U)), sequences=xs, outputs_info=h0, checkpoint=3)
+    loss = (h ** 2).sum()
+    return [loss, aesara.grad(loss, W)]
+
+
+case("model-rnn-scan-checkpoint", [U("h0", "ckh", (3,)), U("W", "ckW", (3, 3), -0.6, 0.6),
+                                   U("U", "ckU", (2, 3)), U("xs", "ckx", (7, 2)), U("v", "ckv", (3, 3))],
+     _checkpointed_rnn,
+     [{"api": "grad", "cost": "o0", "wrt": ["i0", "i1", "i2", "i3"]},
+      {"api": "hessian_vector_product", "cost": "o0", "wrt": "i1", "v": "i4"}])
+
 # --- writing ------------------------------------------------------------------------------------------------------
 
 def _ops(document):

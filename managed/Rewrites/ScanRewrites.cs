@@ -149,6 +149,10 @@ public sealed class ScanSaveMemory : IGraphRewrite
         reader is { Op: Subtensor { IdxList.Count: 1 } s } && !s.Entries[0].IsSlice
         && s.Entries[0].Index == (op.Reverse ? 0 : -1);
 
+    /// <summary>The read of a checkpointed loop's trace at its own checkpoints (what its gradient reads).</summary>
+    private static bool IsCheckpoints(Apply? reader, Scan op, int output) =>
+        reader is { Op: ScanCheckpoints c } && c.Every == op.Checkpoint && c.Window == op.Window(output);
+
     private static bool Rewrite(FunctionGraph graph, Apply node)
     {
         var op = (Scan)node.Op;
@@ -157,6 +161,10 @@ public sealed class ScanSaveMemory : IGraphRewrite
         bool[] usedOutside = readers.Select(r => r.Count > 0).ToArray();
         bool[] finalOnly = readers.Select((r, o) => op.LastOnly[o] || (r.Count > 0 && r.All(c => IsFinal(c.Node, op))))
             .ToArray();
+        // A checkpointed loop's trace read only at its checkpoints (and maybe at its last step) keeps those alone.
+        bool[] checkpointsOnly = readers.Select((r, o) => op.CheckpointsOnly[o]
+            || (op.Checkpoint > 0 && o < op.NRec && !finalOnly[o] && r.Any(c => IsCheckpoints(c.Node, op, o))
+                && r.All(c => IsFinal(c.Node, op) || IsCheckpoints(c.Node, op, o)))).ToArray();
 
         // The inner outputs the loop must still compute: those read outside, the condition, and the recurrences
         // their graphs read, to a fixed point.
@@ -207,9 +215,10 @@ public sealed class ScanSaveMemory : IGraphRewrite
         var keepSeq = Enumerable.Range(0, op.NSeqs).Where(readInputs.Contains).ToArray();
         var keepNonSeq = Enumerable.Range(0, op.NNonSeqs).Where(q => readInputs.Contains(op.InnerNonSeqStart + q)).ToArray();
         var keepOut = keepRec.Concat(keepMap.Select(m => op.NRec + m)).ToArray();
-        var lastOnly = keepOut.Select(o => finalOnly[o] || !usedOutside[o]).ToArray();
+        var keepCheckpoints = keepOut.Select(o => checkpointsOnly[o]).ToArray();
+        var lastOnly = keepOut.Select(o => !checkpointsOnly[o] && (finalOnly[o] || !usedOutside[o])).ToArray();
         bool same = keepOut.Length == op.NOuts && keepSeq.Length == op.NSeqs && keepNonSeq.Length == op.NNonSeqs
-                    && lastOnly.SequenceEqual(op.LastOnly);
+                    && lastOnly.SequenceEqual(op.LastOnly) && keepCheckpoints.SequenceEqual(op.CheckpointsOnly);
         if (same || keepOut.Length == 0)
         {
             return false;
@@ -227,7 +236,7 @@ public sealed class ScanSaveMemory : IGraphRewrite
             .. op.AsWhile ? [op.InnerOutputs[^1]] : Array.Empty<Variable>(),
         ];
         var pruned = op.With(innerInputs, innerOutputs, keepSeq.Length, keepRec.Select(k => op.Taps[k]).ToArray(),
-            keepMap.Length, lastOnly);
+            keepMap.Length, lastOnly, keepCheckpoints);
         var rebuilt = pruned.MakeNode(
         [
             node.Inputs[0],
@@ -242,7 +251,18 @@ public sealed class ScanSaveMemory : IGraphRewrite
             {
                 continue;
             }
-            if (lastOnly[i] && !op.LastOnly[o])
+            if (keepCheckpoints[i] && !op.CheckpointsOnly[o])
+            {
+                foreach (var (reader, _) in readers[o])
+                {
+                    // The last step is the last entry's last row.
+                    var value = IsCheckpoints(reader, op, o)
+                        ? rebuilt.Outputs[i]
+                        : ScanGraph.Index(rebuilt.Outputs[i], "-1", "-1");
+                    graph.Replace(reader!.Outputs[0], RewriteHelpers.Fit(value, reader.Outputs[0]) ?? value);
+                }
+            }
+            else if (lastOnly[i] && !op.LastOnly[o])
             {
                 foreach (var (reader, _) in readers[o])
                 {

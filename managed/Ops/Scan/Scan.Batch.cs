@@ -14,7 +14,7 @@ public sealed partial class Scan
     /// </summary>
     public override (Variable Value, bool Batched)[]? Batch(Apply node, (Variable Value, bool Batched)[] inputs)
     {
-        if (inputs[0].Batched || _lastOnly.Any(l => l))
+        if (inputs[0].Batched || _lastOnly.Any(l => l) || _checkpointsOnly.Any(c => c))
         {
             return null;
         }
@@ -63,7 +63,7 @@ public sealed partial class Scan
             }
         }
         var op = new Scan(innerInputs, innerOutputs, NSeqs, _taps, NNitSot, Reverse, AsWhile, TruncateGradient,
-            _lastOnly, Name);
+            _lastOnly, Name, Checkpoint);
         var batch = BatchSupport.Length(inputs);
         Variable TimeFirst(Variable v) => BatchSupport.ToFront(v, 1);
         var outer = new List<Variable> { inputs[0].Value };

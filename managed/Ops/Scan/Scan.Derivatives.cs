@@ -51,6 +51,10 @@ public sealed partial class Scan
             }
             return result;
         }
+        if (Checkpoint > 0)
+        {
+            return CheckpointedPullback(node, gt, gz, n);
+        }
 
         bool truncated = TruncateGradient >= 0;
         var nB = truncated ? T.Minimum(n, ScanGraph.Long(TruncateGradient)) : n;
@@ -188,10 +192,16 @@ public sealed partial class Scan
             {
                 pieces.Add(ScanGraph.ZeroRows(x, offset!));
             }
-            pieces.Add(rows);
             // No padding when the loop ran over the whole sequence: equal static lengths, or n_steps is its length.
             bool exact = !truncated && ((StructureSupport.StaticInt(n) is long steps && x.Type.Shape[0] == steps)
                                         || (n.Owner is { Op: ShapeI { I: 0 } } length && length.Inputs[0] == x));
+            if (!exact)
+            {
+                // A loop that ran no step (truncate_gradient=0, n_steps=0) does not know its rows' shape: x's.
+                rows = T.Reshape(rows, T.MakeVector(
+                    [ScanGraph.Long(-1), .. Enumerable.Range(1, x.Ndim - 1).Select(a => StructureSupport.Length(x, a))]));
+            }
+            pieces.Add(rows);
             if (!exact)
             {
                 pieces.Add(ScanGraph.ZeroRows(x, ScanGraph.Rows(x) - n));
@@ -341,6 +351,12 @@ public sealed partial class Scan
         if (!AsWhile)
         {
             return node.Inputs[0];
+        }
+        if (Checkpoint > 0 && NNitSot > 0)
+        {
+            // A checkpointed loop's traces may be kept at their checkpoints only: count the rows of a map-like output
+            // (the builder adds one for a while loop that has none).
+            return ScanGraph.Rows(node.Outputs[NOuts - 1]);
         }
         if (NRec > 0)
         {

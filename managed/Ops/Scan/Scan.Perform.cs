@@ -131,6 +131,7 @@ public sealed partial class Scan
         private readonly string _label;
         private torch.Tensor _buffer;
         private long _capacity;
+        private readonly Checkpoints? _checkpoints;
 
         public Storage(Scan op, int k, torch.Tensor init, long n, string label)
         {
@@ -157,11 +158,15 @@ public sealed partial class Scan
                 _capacity = 1;
                 return;
             }
-            if (op._lastOnly[k])
+            if (op._lastOnly[k] || op._checkpointsOnly[k])
             {
                 // Ring: Y(s) at row s mod w; the initial rows are Y(-w)..Y(-1), or mirrored for a reverse loop.
                 _buffer = op.Reverse ? init.flip(0) : init.clone();
                 _capacity = _w;
+                if (op._checkpointsOnly[k])
+                {
+                    _checkpoints = new Checkpoints(op.Checkpoint, _w, init, n, op.AsWhile);
+                }
                 return;
             }
             // While loops do not know their length: grow the buffer by doubling.
@@ -177,7 +182,9 @@ public sealed partial class Scan
             }
         }
 
-        private long Row(long s) => _op._lastOnly[_k] ? ((s % _w) + _w) % _w
+        private bool Ring => _op._lastOnly[_k] || _op._checkpointsOnly[_k];
+
+        private long Row(long s) => Ring ? ((s % _w) + _w) % _w
             : _op.Reverse ? _n - 1 - s
             : _w + s;
 
@@ -195,11 +202,12 @@ public sealed partial class Scan
                 _buffer = value.MoveToOuterDisposeScope();
                 return;
             }
-            if (!_op._lastOnly[_k] && s >= _capacity)
+            if (!Ring && s >= _capacity)
             {
                 Grow();
             }
             _buffer.select(0, Row(s)).copy_(value);
+            _checkpoints?.Write(s, value);
         }
 
         private void Grow()
@@ -220,11 +228,111 @@ public sealed partial class Scan
                 // caller may write into what a loop returns.
                 return steps == 0 ? _buffer.clone() : _buffer.alias();
             }
+            if (_checkpoints is not null)
+            {
+                var last = Enumerable.Range(0, _w).Select(i => _buffer.select(0, Row(steps - _w + i))).ToArray();
+                var result = _checkpoints.Result(steps, last);
+                foreach (var view in last)
+                {
+                    view.Dispose();
+                }
+                _buffer.Dispose();
+                return result;
+            }
             if (_op._lastOnly[_k])
             {
                 return _buffer.select(0, Row(steps - 1));
             }
             return steps == _capacity ? _buffer : _buffer.narrow(0, 0, _w + steps);
+        }
+    }
+
+    /// <summary>
+    /// The entries a checkpointed output keeps instead of its trace, laid out as <see cref="ScanCheckpoints"/> does:
+    /// entry b holds Y(b·k - w) to Y(b·k - 1), the last entry the final w values. Entries are filled as the steps
+    /// write the values they hold (initial values at the start), the last one when the loop ends.
+    /// </summary>
+    private sealed class Checkpoints
+    {
+        private readonly int _every;
+        private readonly int _w;
+        private readonly long _n;
+        private readonly long[] _state;
+        private torch.Tensor _buffer;
+        private long _capacity;
+
+        public Checkpoints(int every, int w, torch.Tensor init, long n, bool asWhile)
+        {
+            _every = every;
+            _w = w;
+            _n = n;
+            _state = init.shape[1..];
+            long entries = ScanCheckpoints.Entries(n, every);
+            // A while loop does not know how many steps it runs: grow by doubling.
+            _capacity = asWhile ? Math.Min(entries, 64) : entries;
+            _buffer = torch.empty([_capacity, w, .. _state], init.dtype, init.device);
+            // Entries that begin before the first step hold initial values: Y(j) for j < 0 is initial row w + j.
+            for (long b = 0; b < _capacity && b * every < w; b++)
+            {
+                for (int i = 0; i < w; i++)
+                {
+                    long j = (b * every) - w + i;
+                    if (j < 0)
+                    {
+                        using var entry = _buffer[b, i];
+                        using var row = init[w + j];
+                        entry.copy_(row);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Copies Y(s) into each entry that holds it (those b with b·k - w ≤ s &lt; b·k).</summary>
+        public void Write(long s, torch.Tensor value)
+        {
+            long last = ScanCheckpoints.Entries(_n, _every) - 1;
+            for (long b = (s / _every) + 1; b * _every - _w <= s && b <= last; b++)
+            {
+                if (b >= _capacity)
+                {
+                    Grow(b + 1, inStep: true);
+                }
+                _buffer[b, s - (b * _every) + _w].copy_(value);
+            }
+        }
+
+        /// <summary>The entries for a loop that ran <paramref name="steps"/> steps, ending with <paramref name="final"/>.</summary>
+        public torch.Tensor Result(long steps, torch.Tensor[] final)
+        {
+            long entries = ScanCheckpoints.Entries(steps, _every);
+            if (entries > _capacity)
+            {
+                Grow(entries, inStep: false);
+            }
+            for (int i = 0; i < _w; i++)
+            {
+                using var entry = _buffer[entries - 1, i];
+                entry.copy_(final[i]);
+            }
+            return entries == _capacity ? _buffer : _buffer.narrow(0, 0, entries);
+        }
+
+        /// <summary>A larger buffer; one allocated during a step leaves that step's scope.</summary>
+        private void Grow(long atLeast, bool inStep)
+        {
+            long capacity = Math.Min(ScanCheckpoints.Entries(_n, _every), Math.Max(atLeast, _capacity * 2));
+            var bigger = torch.empty([capacity, _w, .. _state], _buffer.dtype, _buffer.device);
+            if (inStep)
+            {
+                bigger = bigger.MoveToOuterDisposeScope();
+            }
+            using (var head = bigger.narrow(0, 0, _capacity))
+            {
+                head.copy_(_buffer);
+            }
+            _buffer.Dispose();
+            _buffer = bigger;
+            _capacity = capacity;
         }
     }
 

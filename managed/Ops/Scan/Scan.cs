@@ -26,6 +26,12 @@ namespace Gradient.Ops.Scan;
 /// that step alone (<see cref="LastOnly"/>), which makes its memory independent of the number of steps.
 /// </para>
 /// <para>
+/// A <em>checkpointed</em> loop (<see cref="Checkpoint"/> = k &gt; 0) computes the same values; its gradient reads
+/// only the states at the boundaries of blocks of k steps (<see cref="ScanCheckpoints"/>) and recomputes each block
+/// in the reverse pass. An output the rewrites found to be read only there is kept as those rows alone
+/// (<see cref="CheckpointsOnly"/>): memory n/k + 1 states instead of n.
+/// </para>
+/// <para>
 /// A <see cref="Reverse"/> loop runs its steps from the last row to the first: step s reads and writes row
 /// <c>n-1-s</c>, and a recurrent trace holds its rows in time order with the initial rows after them (mirrored:
 /// initial row j is the value j+1 steps before the first step). The reverse-mode derivative of a loop is such a loop.
@@ -37,6 +43,7 @@ public sealed partial class Scan : Op
     private readonly Variable[] _innerOutputs;
     private readonly int[][] _taps;
     private readonly bool[] _lastOnly;
+    private readonly bool[] _checkpointsOnly;
     private readonly Lazy<Function> _function;
     private readonly Lazy<bool[][]> _connection;
     private readonly Lazy<string?> _innerJson;
@@ -50,7 +57,8 @@ public sealed partial class Scan : Op
     /// <exception cref="ArgumentException">The layout, the types or the closure of the inner graph are wrong.</exception>
     internal Scan(IReadOnlyList<Variable> innerInputs, IReadOnlyList<Variable> innerOutputs, int nSeqs,
         IReadOnlyList<IReadOnlyList<int>> taps, int nNitSot, bool reverse = false, bool asWhile = false,
-        int truncateGradient = -1, IReadOnlyList<bool>? lastOnly = null, string? name = null)
+        int truncateGradient = -1, IReadOnlyList<bool>? lastOnly = null, string? name = null, int checkpoint = 0,
+        IReadOnlyList<bool>? checkpointsOnly = null)
     {
         _innerInputs = innerInputs.ToArray();
         _innerOutputs = innerOutputs.ToArray();
@@ -61,7 +69,9 @@ public sealed partial class Scan : Op
         AsWhile = asWhile;
         TruncateGradient = truncateGradient;
         _lastOnly = lastOnly?.ToArray() ?? new bool[_taps.Length + nNitSot];
+        _checkpointsOnly = checkpointsOnly?.ToArray() ?? new bool[_taps.Length + nNitSot];
         Name = name;
+        Checkpoint = checkpoint;
         NNonSeqs = _innerInputs.Length - NSeqs - _taps.Sum(t => t.Length);
         Validate();
         _function = new(() => Function.Compile(_innerInputs, _innerOutputs, new CompileOptions
@@ -95,9 +105,25 @@ public sealed partial class Scan : Op
     {
     }
 
+    /// <summary>
+    /// Rebuilds a checkpointed loop from its props as written in a graph document (see the other constructor;
+    /// <paramref name="checkpoint"/> and <paramref name="checkpointsOnly"/> as <see cref="Checkpoint"/> and
+    /// <see cref="CheckpointsOnly"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The inner graph is missing or does not fit the layout.</exception>
+    public Scan(JsonElement inner, int nSeqs, IReadOnlyList<IReadOnlyList<int>> taps, int nNitSot, bool reverse,
+        bool asWhile, int truncateGradient, IReadOnlyList<bool> lastOnly, string? name, int checkpoint,
+        IReadOnlyList<bool> checkpointsOnly)
+        : this(ReadInner(inner), nSeqs, taps, nNitSot, reverse, asWhile, truncateGradient, lastOnly, name, checkpoint,
+            checkpointsOnly)
+    {
+    }
+
     private Scan(LoadedGraph inner, int nSeqs, IReadOnlyList<IReadOnlyList<int>> taps, int nNitSot, bool reverse,
-        bool asWhile, int truncateGradient, IReadOnlyList<bool> lastOnly, string? name)
-        : this(inner.Inputs, inner.Outputs, nSeqs, taps, nNitSot, reverse, asWhile, truncateGradient, lastOnly, name)
+        bool asWhile, int truncateGradient, IReadOnlyList<bool> lastOnly, string? name, int checkpoint = 0,
+        IReadOnlyList<bool>? checkpointsOnly = null)
+        : this(inner.Inputs, inner.Outputs, nSeqs, taps, nNitSot, reverse, asWhile, truncateGradient, lastOnly, name,
+            checkpoint, checkpointsOnly)
     {
     }
 
@@ -130,6 +156,18 @@ public sealed partial class Scan : Op
 
     /// <summary>A name for printing (Aesara's <c>name</c>).</summary>
     public string? Name { get; }
+
+    /// <summary>
+    /// 0, or the length k of the blocks a checkpointed loop's gradient recomputes (<c>scan(..., checkpoint=k)</c>):
+    /// the reverse pass reads the states at every k-th step only and recomputes the k states of each block from them.
+    /// </summary>
+    public int Checkpoint { get; }
+
+    /// <summary>
+    /// For each output (recurrent, then map-like): true when only the states at the checkpoint boundaries are kept, as
+    /// <see cref="ScanCheckpoints"/> lays them out (the rewrites set it when nothing else reads the trace).
+    /// </summary>
+    public IReadOnlyList<bool> CheckpointsOnly => _checkpointsOnly;
 
     /// <summary>The inner graph's inputs.</summary>
     public IReadOnlyList<Variable> InnerInputs => _innerInputs;
@@ -171,18 +209,31 @@ public sealed partial class Scan : Op
     /// The loop's parameters; <c>inner</c> is the inner graph as a nested graph document (or, when an inner op cannot
     /// be written, a sentence saying why, which makes writing the graph fail with that reason).
     /// </summary>
-    public override IReadOnlyList<KeyValuePair<string, object?>> Props =>
-    [
-        new("inner", InnerDocument()),
-        new("n_seqs", NSeqs),
-        new("taps", _taps),
-        new("n_nit_sot", NNitSot),
-        new("reverse", Reverse),
-        new("as_while", AsWhile),
-        new("truncate_gradient", TruncateGradient),
-        new("last_only", _lastOnly),
-        new("name", Name),
-    ];
+    /// <remarks>A checkpointed loop adds <c>checkpoint</c> and <c>checkpoints_only</c>; a plain loop writes as before.</remarks>
+    public override IReadOnlyList<KeyValuePair<string, object?>> Props
+    {
+        get
+        {
+            var props = new List<KeyValuePair<string, object?>>
+            {
+                new("inner", InnerDocument()),
+                new("n_seqs", NSeqs),
+                new("taps", _taps),
+                new("n_nit_sot", NNitSot),
+                new("reverse", Reverse),
+                new("as_while", AsWhile),
+                new("truncate_gradient", TruncateGradient),
+                new("last_only", _lastOnly),
+                new("name", Name),
+            };
+            if (Checkpoint > 0 || _checkpointsOnly.Any(c => c))
+            {
+                props.Add(new("checkpoint", Checkpoint));
+                props.Add(new("checkpoints_only", _checkpointsOnly));
+            }
+            return props;
+        }
+    }
 
     /// <summary>
     /// Loops are equal when they are the same object, or have the same parameters and inner graphs that write the same
@@ -197,14 +248,16 @@ public sealed partial class Scan : Op
         return obj is Scan other && other.NSeqs == NSeqs && other.NNitSot == NNitSot && other.Reverse == Reverse
                && other.AsWhile == AsWhile && other.TruncateGradient == TruncateGradient && other.Name == Name
                && other._taps.Length == _taps.Length && other._taps.Zip(_taps).All(p => p.First.SequenceEqual(p.Second))
-               && other._lastOnly.SequenceEqual(_lastOnly) && other._innerInputs.Length == _innerInputs.Length
+               && other._lastOnly.SequenceEqual(_lastOnly) && other.Checkpoint == Checkpoint
+               && other._checkpointsOnly.SequenceEqual(_checkpointsOnly) && other._innerInputs.Length == _innerInputs.Length
                && other._innerOutputs.Length == _innerOutputs.Length
                && _innerJson.Value is { } mine && mine == other._innerJson.Value;
     }
 
     /// <inheritdoc/>
     public override int GetHashCode() =>
-        HashCode.Combine(NSeqs, NRec, NNitSot, Reverse, AsWhile, TruncateGradient, _innerInputs.Length, _innerOutputs.Length);
+        HashCode.Combine(HashCode.Combine(NSeqs, NRec, NNitSot, Reverse, AsWhile, TruncateGradient, _innerInputs.Length,
+            _innerOutputs.Length), Checkpoint);
 
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
@@ -240,8 +293,9 @@ public sealed partial class Scan : Op
         for (int k = 0; k < NRec; k++)
         {
             var state = StateType(k);
-            types.Add(_lastOnly[k]
-                ? state
+            types.Add(_lastOnly[k] ? state
+                : _checkpointsOnly[k] ? new TensorType(state.DType,
+                    [steps is long s ? ScanCheckpoints.Entries(s, Checkpoint) : null, Window(k), .. state.Shape])
                 : new TensorType(state.DType, [steps + Window(k), .. state.Shape]));
         }
         for (int m = 0; m < NNitSot; m++)
@@ -274,21 +328,32 @@ public sealed partial class Scan : Op
         {
             parts.Add("while");
         }
+        if (Checkpoint > 0)
+        {
+            parts.Add($"checkpoint={Checkpoint}");
+        }
         if (_lastOnly.Any(l => l))
         {
             parts.Add("last=[" + string.Join(",", Enumerable.Range(0, NOuts).Where(i => _lastOnly[i])) + "]");
+        }
+        if (_checkpointsOnly.Any(c => c))
+        {
+            parts.Add("checkpoints=[" + string.Join(",", Enumerable.Range(0, NOuts).Where(i => _checkpointsOnly[i])) + "]");
         }
         return $"Scan{{{string.Join(", ", parts)}}}";
     }
 
     /// <summary>This loop with another inner graph of the same layout, possibly with more non-sequences (a rewrite's tool).</summary>
     internal Scan With(IReadOnlyList<Variable> innerInputs, IReadOnlyList<Variable> innerOutputs) =>
-        new(innerInputs, innerOutputs, NSeqs, _taps, NNitSot, Reverse, AsWhile, TruncateGradient, _lastOnly, Name);
+        new(innerInputs, innerOutputs, NSeqs, _taps, NNitSot, Reverse, AsWhile, TruncateGradient, _lastOnly, Name,
+            Checkpoint, _checkpointsOnly);
 
-    /// <summary>This loop's kind (direction, condition, truncation, name) over another inner graph and layout.</summary>
+    /// <summary>This loop's kind (direction, condition, truncation, checkpoints, name) over another inner graph and layout.</summary>
     internal Scan With(IReadOnlyList<Variable> innerInputs, IReadOnlyList<Variable> innerOutputs, int nSeqs,
-        IReadOnlyList<IReadOnlyList<int>> taps, int nNitSot, IReadOnlyList<bool> lastOnly) =>
-        new(innerInputs, innerOutputs, nSeqs, taps, nNitSot, Reverse, AsWhile, TruncateGradient, lastOnly, Name);
+        IReadOnlyList<IReadOnlyList<int>> taps, int nNitSot, IReadOnlyList<bool> lastOnly,
+        IReadOnlyList<bool>? checkpointsOnly = null) =>
+        new(innerInputs, innerOutputs, nSeqs, taps, nNitSot, Reverse, AsWhile, TruncateGradient, lastOnly, Name,
+            Checkpoint, checkpointsOnly);
 
     private object InnerDocument()
     {
@@ -356,6 +421,27 @@ public sealed partial class Scan : Op
         if (TruncateGradient < -1)
         {
             throw new ArgumentException($"{label}: truncate_gradient must be -1 or a number of steps >= 0");
+        }
+        if (Checkpoint < 0)
+        {
+            throw new ArgumentException($"{label}: checkpoint must be 0 (none) or a number of steps >= 1; got {Checkpoint}");
+        }
+        if (Checkpoint > 0 && Reverse)
+        {
+            throw new ArgumentException($"{label}: a reverse loop cannot be checkpointed");
+        }
+        if (_checkpointsOnly.Length != NRec + NNitSot)
+        {
+            throw new ArgumentException($"{label}: checkpoints_only needs one entry per output ({NRec + NNitSot})");
+        }
+        for (int o = 0; o < _checkpointsOnly.Length; o++)
+        {
+            if (_checkpointsOnly[o] && (Checkpoint == 0 || o >= NRec || _lastOnly[o]))
+            {
+                throw new ArgumentException(
+                    $"{label}: only a recurrent output of a checkpointed loop, not kept at its last step, can keep its " +
+                    $"checkpoints only (output {o})");
+            }
         }
         for (int k = 0; k < NRec; k++)
         {

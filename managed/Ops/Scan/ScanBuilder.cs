@@ -20,18 +20,24 @@ public sealed partial class Scan
     /// <param name="goBackwards">Iterate the sequences from their end to their start.</param>
     /// <param name="strict">Require every shared variable the step reads to be among <paramref name="nonSequences"/>.</param>
     /// <param name="name">A name for printing.</param>
+    /// <param name="checkpoint">
+    /// Null, or k &gt;= 1: checkpoint the loop for its gradient — back-propagation keeps only every k-th state and
+    /// recomputes the k states of each block from it (memory for the states n/k + k instead of n, about one more
+    /// forward pass of time). The values are those of the plain loop.
+    /// </param>
     /// <returns>Each output over all steps, and the final values of the shared variables the step updates.</returns>
     /// <exception cref="ArgumentException">Inconsistent arguments; the message says which.</exception>
     public static ScanResult Build(Func<Variable[], ScanStep> step, IReadOnlyList<ScanSequence>? sequences = null,
         IReadOnlyList<ScanOutputInfo?>? outputsInfo = null, IReadOnlyList<Variable>? nonSequences = null,
         Variable? nSteps = null, int truncateGradient = -1, bool goBackwards = false, bool strict = false,
-        string? name = null)
+        string? name = null, int? checkpoint = null)
     {
         Guard.NotNull(step, "scan");
+        ScanBuilder.CheckCheckpoint(checkpoint);
         var builder = new ScanBuilder(sequences, outputsInfo, nonSequences);
         var result = step(builder.StepArguments.ToArray())
                      ?? throw new ArgumentException("scan: the step function returned null");
-        return builder.Finish(result, nSteps, truncateGradient, goBackwards, strict, name);
+        return builder.Finish(result, nSteps, truncateGradient, goBackwards, strict, name, checkpoint);
     }
 }
 
@@ -142,13 +148,17 @@ public sealed class ScanBuilder
     /// </summary>
     public IReadOnlyList<Variable> StepArguments => [.. _seqArgs, .. _outArgs.SelectMany(a => a), .. _nonSequences];
 
-    /// <summary>Makes the loop from what the step returned.</summary>
+    /// <summary>
+    /// Makes the loop from what the step returned; <paramref name="checkpoint"/> as in <see cref="Scan.Build"/>.
+    /// </summary>
     /// <exception cref="ArgumentException">The step's results do not fit the arguments.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="checkpoint"/> is below 1.</exception>
     /// <exception cref="MissingInputException">With <paramref name="strict"/>, the step reads a shared variable not passed as a non-sequence.</exception>
     public ScanResult Finish(ScanStep step, Variable? nSteps = null, int truncateGradient = -1, bool goBackwards = false,
-        bool strict = false, string? name = null)
+        bool strict = false, string? name = null, int? checkpoint = null)
     {
         Guard.NotNull(step, "scan");
+        CheckCheckpoint(checkpoint);
         var outputs = step.Outputs?.ToArray() ?? [];
         var updates = step.Updates?.ToArray() ?? [];
         for (int i = 0; i < outputs.Length; i++)
@@ -217,8 +227,12 @@ public sealed class ScanBuilder
             explicitOuter.Add(v);
             explicitInner.Add(copy);
         }
+        // A checkpointed while loop gets one more map-like output, a byte per step, whose length tells its gradient how
+        // many steps ran (its traces may be kept at their checkpoints only).
+        bool stepMarks = checkpoint is not null && until is not null;
         Variable[] innerOuts = [.. rec.Select(i => outputs[i]), .. updates.Select(u => u.Value),
-            .. maps.Select(i => outputs[i]), .. until is null ? Array.Empty<Variable>() : [until]];
+            .. maps.Select(i => outputs[i]), .. stepMarks ? [T.Cast(until!, DType.Int8)] : Array.Empty<Variable>(),
+            .. until is null ? Array.Empty<Variable>() : [until]];
         var stepArgs = new HashSet<Variable>([.. _seqArgs, .. outArgs.SelectMany(a => a)]);
         var roots = new HashSet<Variable>(stepArgs.Concat(replace.Keys));
         var (capturedOuter, capturedInner) = Capture(innerOuts, roots, replace);
@@ -294,8 +308,8 @@ public sealed class ScanBuilder
         }
         Variable[] innerInputs = [.. _seqArgs, .. rec.SelectMany(i => outArgs[i]), .. updateArgs, .. explicitInner,
             .. capturedInner];
-        var op = new Scan(innerInputs, innerOuts, _seqArgs.Count, taps, maps.Length, asWhile: until is not null,
-            truncateGradient: truncateGradient, name: name);
+        var op = new Scan(innerInputs, innerOuts, _seqArgs.Count, taps, maps.Length + (stepMarks ? 1 : 0),
+            asWhile: until is not null, truncateGradient: truncateGradient, name: name, checkpoint: checkpoint ?? 0);
         var node = op.MakeNode([steps, .. outerSeqs, .. inits, .. explicitOuter, .. capturedOuter]);
 
         var results = new Variable[outputs.Length];
@@ -357,6 +371,18 @@ public sealed class ScanBuilder
             Take(v);
         }
         return (outer, inner);
+    }
+
+    /// <summary>Checks a <c>checkpoint</c> argument: null, or a number of steps &gt;= 1.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">It is below 1.</exception>
+    internal static void CheckCheckpoint(int? checkpoint)
+    {
+        if (checkpoint is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(checkpoint), checkpoint,
+                $"scan: checkpoint must be None or a number of steps >= 1 (the length of the blocks the gradient " +
+                $"recomputes); got {checkpoint}");
+        }
     }
 
     private static string? TapName(string? name, int k) => name is null ? null

@@ -23,10 +23,11 @@ class _CallableModule(types.ModuleType):
 
     def __call__(self, fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None,
                  truncate_gradient=-1, go_backwards=False, mode=None, name=None, profile=False, allow_gc=None,
-                 strict=False, return_list=False):
+                 strict=False, return_list=False, checkpoint=None):
         return scan(fn, sequences=sequences, outputs_info=outputs_info, non_sequences=non_sequences,
                     n_steps=n_steps, truncate_gradient=truncate_gradient, go_backwards=go_backwards, mode=mode,
-                    name=name, profile=profile, allow_gc=allow_gc, strict=strict, return_list=return_list)
+                    name=name, profile=profile, allow_gc=allow_gc, strict=strict, return_list=return_list,
+                    checkpoint=checkpoint)
 
     __call__.__doc__ = scan.__doc__
 

@@ -45,8 +45,22 @@ def _check_arity(fn, count, n_seq, n_out, n_non):
                         f"{error}") from None
 
 
+def _checkpoint(value):
+    """The ``checkpoint`` argument as the engine takes it: 0 for None, else an int >= 1."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise ValueError(f"scan: checkpoint must be None or an int >= 1 (the number of steps per recomputed block); "
+                         f"got {value!r} of type {type(value).__name__}")
+    if int(value) < 1:
+        raise ValueError(f"scan: checkpoint must be None or an int >= 1 (the number of steps per recomputed block); "
+                         f"got {int(value)}")
+    return int(value)
+
+
 def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None, truncate_gradient=-1,
-         go_backwards=False, mode=None, name=None, profile=False, allow_gc=None, strict=False, return_list=False):
+         go_backwards=False, mode=None, name=None, profile=False, allow_gc=None, strict=False, return_list=False,
+         checkpoint=None):
     """Build a symbolic loop (Aesara's ``aesara.scan``).
 
     ``fn`` is called once, on symbolic per-step arguments, in this order:
@@ -92,6 +106,14 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         ``non_sequences``.
     return_list : bool
         Return the outputs as a list even when there is one.
+    checkpoint : int, optional
+        Checkpoint the loop for its gradient (not in Aesara; JAX's
+        ``checkpoint`` of a scan body): with ``checkpoint=k`` the backward
+        pass keeps only every k-th state of the recurrent outputs and
+        recomputes the k states of each block from it, so the states held
+        for the gradient number about ``n/k + k`` instead of ``n``, for
+        about one more forward pass of time. Values and derivatives are
+        those of the plain loop.
 
     Returns
     -------
@@ -108,7 +130,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     ValueError
         For inconsistent arguments (no sequence and no ``n_steps``, more
         outputs than ``outputs_info`` entries, invalid taps, a float
-        ``n_steps``, a return value scan cannot parse).
+        ``n_steps``, a return value scan cannot parse, a ``checkpoint`` that
+        is not an int >= 1).
     TypeError
         When a fed-back output and its initial value have different dtypes.
     """
@@ -118,6 +141,8 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
     _args.callable_arg(fn, "fn")
     truncate_gradient = _args.integer(truncate_gradient, "truncate_gradient", minimum=-1)
     name = _args.name(name)
+    every = _checkpoint(checkpoint)
+
     seq_vars, seq_counts, seq_taps = [], [], []
     for i, seq in enumerate(_as_list(sequences)):
         if isinstance(seq, dict):
@@ -176,7 +201,7 @@ def scan(fn, sequences=None, outputs_info=None, non_sequences=None, n_steps=None
         values.append(as_tensor_variable(value)._v)
     result = call(api.ScanFinish, builder, [o._v for o in outputs], targets, values,
                   None if condition is None else condition._v, None if steps is None else steps._v,
-                  truncate_gradient, bool(go_backwards), bool(strict), name)
+                  truncate_gradient, bool(go_backwards), bool(strict), name, every)
     scan_outputs = [wrap(h) for h in result.Outputs]
     update_map = OrderedUpdates((wrap(k), wrap(v)) for k, v in zip(result.UpdateTargets, result.UpdateValues))
     if return_list is not True and len(scan_outputs) == 1:

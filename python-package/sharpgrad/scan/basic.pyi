@@ -22,4 +22,5 @@ def scan(fn: Callable[..., Any],
          profile: Any = False,
          allow_gc: Optional[bool] = None,
          strict: bool = False,
-         return_list: bool = False) -> Tuple[Any, OrderedUpdates]: ...
+         return_list: bool = False,
+         checkpoint: Optional[int] = None) -> Tuple[Any, OrderedUpdates]: ...
