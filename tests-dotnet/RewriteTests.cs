@@ -534,6 +534,33 @@ public sealed class RewriteTests
     }
 
     [Test]
+    public void A_bias_wider_than_a_statically_one_by_one_product_is_added_not_fused()
+    {
+        // Found by make stress: (1, 1) + a row of 2 is a (1, 2) sum; addmm broadcasts only its bias to the product.
+        using var scope = torch.NewDisposeScope();
+        var a = T.Tensor(DType.Float64, [1, 3], "a");
+        var b = T.Tensor(DType.Float64, [3, 1], "b");
+        var c = T.DVector("c");
+        var f = Same([a, b, c], [T.Dot(a, b) + T.DimShuffle(c, [-1, 0])],
+            torch.tensor(new[,] { { 0.5, -1.0, 2.0 } }), torch.tensor(new[,] { { 1.5 }, { 0.25 }, { -2.0 } }), Vec(0.3, -1.2));
+        Assert.That(Ops(f), Does.Not.Contain("Gemm{NN}"));
+    }
+
+    [Test]
+    public void A_transpose_that_drops_a_broadcastable_axis_is_not_read_as_a_matrix_transpose()
+    {
+        // Found by make stress: DimShuffle{1,0} of a (3, 3, 1) tensor drops its last axis; gemm must not take the
+        // (3, 3, 1) tensor itself as a transposed matrix.
+        using var scope = torch.NewDisposeScope();
+        var x = T.Tensor(DType.Float64, [null, null, 1], "x");
+        var m = T.DMatrix("m");
+        var f = Same([x, m], [T.Dot(T.DimShuffle(x, [1, 0]), m), T.Dot(m, T.DimShuffle(x, [1, 0]))],
+            torch.arange(9, dtype: ScalarType.Float64).reshape(3, 3, 1) * 0.5 - 1.0,
+            torch.arange(9, dtype: ScalarType.Float64).reshape(3, 3) * 0.25 + 0.1);
+        Assert.That(f.Toposort().Where(n => n.Op is Gemm).Select(n => n.Inputs[0].Ndim), Is.All.EqualTo(2));
+    }
+
+    [Test]
     public void A_product_with_other_readers_or_in_another_dtype_is_not_fused()
     {
         using var scope = torch.NewDisposeScope();

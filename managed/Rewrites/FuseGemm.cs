@@ -34,8 +34,10 @@ public sealed class FuseGemm : IGraphRewrite
             var (b, transB) = Untransposed(node.Inputs[1]);
             var op = new Gemm(transA, transB);
             var product = node.Outputs[0];
-            if (BiasedSum(product, clients) is var (sum, c) && op.Call(a, b, c) is var biased
-                && biased.Type.Equals(sum.Type))
+            // The sum must have the product's type: addmm broadcasts c to the product, never the product to c (a
+            // product of static shape (1, 1) plus a row of 2 is a (1, 2) sum that gemm cannot make).
+            if (BiasedSum(product, clients) is var (sum, c) && sum.Type.Equals(product.Type)
+                && op.Call(a, b, c) is var biased && biased.Type.Equals(sum.Type))
             {
                 graph.Replace(sum, biased, clients);
                 changed = true;
@@ -51,7 +53,8 @@ public sealed class FuseGemm : IGraphRewrite
 
     /// <summary>x itself and true when it is <c>DimShuffle{1,0}</c> of x, else the variable and false.</summary>
     private static (Variable, bool) Untransposed(Variable v) =>
-        v.Owner is { Op: DimShuffle { Order: [1, 0] } } t ? (t.Inputs[0], true) : (v, false);
+        // Order [1, 0] also drops broadcastable axes of a larger input ((3, 3, 1) → (3, 3)): only a matrix's counts.
+        v.Owner is { Op: DimShuffle { Order: [1, 0] } } t && t.Inputs[0].Ndim == 2 ? (t.Inputs[0], true) : (v, false);
 
     /// <summary>The sum <c>product + c</c> that is the product's only reader, and c as gemm takes it, or null.</summary>
     private static (Variable Sum, Variable C)? BiasedSum(Variable product,
@@ -68,7 +71,7 @@ public sealed class FuseGemm : IGraphRewrite
             return null;
         }
         // A vector made a row is passed as the vector itself: libtorch adds it to every row.
-        if (c.Owner is { Op: DimShuffle { Order: [-1, 0] } } row)
+        if (c.Owner is { Op: DimShuffle { Order: [-1, 0] } } row && row.Inputs[0].Ndim == 1)
         {
             c = row.Inputs[0];
         }
