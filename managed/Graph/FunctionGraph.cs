@@ -44,6 +44,8 @@ public sealed class FunctionGraph
         void CloneAll(IEnumerable<Variable> targets, HashSet<Variable> stop)
         {
             var order = GraphOrder.Toposort(targets, stop);
+            // Sized once: growing a table of a few hundred thousand entries leaves large garbage arrays behind.
+            memo.EnsureCapacity(memo.Count + order.Count + order.Count / 2);
             copies.Capacity = Math.Max(copies.Capacity, copies.Count + order.Count);
             foreach (var node in order)
             {
@@ -62,15 +64,9 @@ public sealed class FunctionGraph
                 {
                     ins[i] = Map(node.Inputs[i]);
                 }
-                var types = new TensorType[outputs.Count];
-                for (int i = 0; i < types.Length; i++)
-                {
-                    types[i] = outputs[i].Type;
-                }
-                var copy = new Apply(node.Op, ins, types);
+                var copy = new Apply(node, ins);
                 for (int i = 0; i < outputs.Count; i++)
                 {
-                    copy.Outputs[i].Name = outputs[i].Name;
                     memo.TryAdd(outputs[i], copy.Outputs[i]);
                 }
                 copies.Add(copy);
@@ -128,6 +124,45 @@ public sealed class FunctionGraph
             }
             list.Add(client);
         }
+    }
+
+    /// <summary>
+    /// Makes every reader of each key of <paramref name="replacements"/> read its value instead, in one pass over the
+    /// graph (for a rewrite that decides many replacements without a client index). Values must not be keys, each must
+    /// have its key's type, and nodes made for the replacements must read replacements already (they are not visited).
+    /// </summary>
+    internal void ReplaceAll(IReadOnlyDictionary<Variable, Variable> replacements)
+    {
+        if (replacements.Count == 0)
+        {
+            return;
+        }
+        foreach (var (old, replacement) in replacements)
+        {
+            if (!old.Type.Equals(replacement.Type))
+            {
+                throw new InvalidOperationException(
+                    $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
+            }
+        }
+        foreach (var node in _order ??= GraphOrder.Toposort(_outputs, _inputSet))
+        {
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                if (replacements.TryGetValue(node.Inputs[i], out var replacement))
+                {
+                    node.SetInput(i, replacement);
+                }
+            }
+        }
+        for (int i = 0; i < _outputs.Count; i++)
+        {
+            if (replacements.TryGetValue(_outputs[i], out var replacement))
+            {
+                _outputs[i] = replacement;
+            }
+        }
+        _order = null;
     }
 
     /// <summary>

@@ -45,13 +45,13 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly Dictionary<Variable, List<(Apply? Node, int Index)>> _clients;
         // Client lists keep entries of dropped nodes (removing them one by one from a constant read by thousands of
         // nodes would be quadratic); this counts the live ones, graph outputs included.
-        private readonly Dictionary<Variable, int> _readers = [];
+        private readonly Dictionary<Variable, int> _readers;
         private readonly HashSet<Apply> _alive;
-        private readonly Queue<Apply> _queue = new();
-        private readonly HashSet<Apply> _queued = [];
+        private readonly Queue<Apply> _queue;
+        private readonly HashSet<Apply> _queued;
         // Op and inputs (as they were when recorded) → the outputs of the node that computed them. Entries stay valid:
         // replacements keep values, and _forward says where each replaced variable went.
-        private readonly Dictionary<NodeKey, Variable[]> _nodes = [];
+        private readonly Dictionary<NodeKey, Variable[]> _nodes;
         private readonly Dictionary<Variable, Variable> _forward = [];
         private readonly Dictionary<Op, int> _opHashes = new(ReferenceEqualityComparer.Instance);
         private readonly ConstantTable _constants = new();
@@ -72,9 +72,14 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             _pass = pass;
             _inputs = [.. graph.Inputs];
             var order = graph.Toposort();
-            _alive = [.. order];
+            // Every table sized for the graph up front: growing tables of a few hundred thousand entries step by step
+            // leaves large garbage arrays behind, which cost full collections.
+            _alive = new HashSet<Apply>(order);
+            _queued = new HashSet<Apply>(order.Count);
+            _queue = new Queue<Apply>(order.Count);
+            _nodes = new Dictionary<NodeKey, Variable[]>(order.Count);
             // The same index as graph.Clients(), without a second topological sort.
-            _clients = [];
+            _clients = new Dictionary<Variable, List<(Apply? Node, int Index)>>(order.Count + order.Count / 4);
             foreach (var node in order)
             {
                 for (int j = 0; j < node.Inputs.Count; j++)
@@ -86,6 +91,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             {
                 ClientsOf(graph.Outputs[i]).Add((null, i));
             }
+            _readers = new Dictionary<Variable, int>(_clients.Count + _clients.Count / 4);
             foreach (var (v, list) in _clients)
             {
                 _readers[v] = list.Count;

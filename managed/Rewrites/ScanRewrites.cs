@@ -138,9 +138,12 @@ public sealed class ScanSaveMemory : IGraphRewrite
     public bool Apply(FunctionGraph graph)
     {
         bool changed = false;
+        // One client index for all the loops, kept up to date by the replacements (rebuilding it per loop, or per
+        // replacement, made graphs with many loops quadratic).
+        Dictionary<Variable, List<(Apply? Node, int Index)>>? clients = null;
         foreach (var node in graph.Toposort().Where(n => n.Op is Scan).ToList())
         {
-            changed |= Rewrite(graph, node);
+            changed |= Rewrite(graph, node, clients ??= graph.Clients());
         }
         return changed;
     }
@@ -149,10 +152,10 @@ public sealed class ScanSaveMemory : IGraphRewrite
         reader is { Op: Subtensor { IdxList.Count: 1 } s } && !s.Entries[0].IsSlice
         && s.Entries[0].Index == (op.Reverse ? 0 : -1);
 
-    private static bool Rewrite(FunctionGraph graph, Apply node)
+    private static bool Rewrite(FunctionGraph graph, Apply node,
+        Dictionary<Variable, List<(Apply? Node, int Index)>> clients)
     {
         var op = (Scan)node.Op;
-        var clients = graph.Clients();
         var readers = node.Outputs.Select(o => clients.GetValueOrDefault(o) ?? []).ToArray();
         bool[] usedOutside = readers.Select(r => r.Count > 0).ToArray();
         bool[] finalOnly = readers.Select((r, o) => op.LastOnly[o] || (r.Count > 0 && r.All(c => IsFinal(c.Node, op))))
@@ -246,12 +249,12 @@ public sealed class ScanSaveMemory : IGraphRewrite
             {
                 foreach (var (reader, _) in readers[o])
                 {
-                    graph.Replace(reader!.Outputs[0], rebuilt.Outputs[i]);
+                    graph.Replace(reader!.Outputs[0], rebuilt.Outputs[i], clients);
                 }
             }
             else
             {
-                graph.Replace(node.Outputs[o], rebuilt.Outputs[i]);
+                graph.Replace(node.Outputs[o], rebuilt.Outputs[i], clients);
             }
         }
         return true;
