@@ -12,6 +12,8 @@ public sealed class FunctionGraph
     // The topological order, kept until the graph changes: compiling asks for it several times (checks, rewrites,
     // schedule), and on a graph of a few hundred thousand nodes each sort costs tens of milliseconds.
     private List<Apply>? _order;
+    // The node count of the last order, to size the next sort's tables.
+    private int _lastCount;
 
     private FunctionGraph(IReadOnlyList<Variable> inputs, List<Variable> outputs)
     {
@@ -89,12 +91,23 @@ public sealed class FunctionGraph
         if (givens is not { Count: > 0 })
         {
             graph._order = copies;
+            graph._lastCount = copies.Count;
         }
         return graph;
     }
 
     /// <summary>The nodes in an order where each follows the nodes computing its inputs (a new list each call).</summary>
-    public List<Apply> Toposort() => [.. _order ??= GraphOrder.Toposort(_outputs, _inputSet)];
+    public List<Apply> Toposort() => [.. Order()];
+
+    private List<Apply> Order()
+    {
+        if (_order is null)
+        {
+            _order = GraphOrder.Toposort(_outputs, _inputSet, _lastCount + _lastCount / 8);
+            _lastCount = _order.Count;
+        }
+        return _order;
+    }
 
     /// <summary>Whether <paramref name="v"/> is one of the explicit inputs.</summary>
     public bool IsInput(Variable v) => _inputSet.Contains(v);
@@ -102,8 +115,8 @@ public sealed class FunctionGraph
     /// <summary>Who reads each variable: (node, input index) pairs, and -1-based output positions as (null, i).</summary>
     public Dictionary<Variable, List<(Apply? Node, int Index)>> Clients()
     {
-        var clients = new Dictionary<Variable, List<(Apply?, int)>>();
-        foreach (var node in Toposort())
+        var clients = new Dictionary<Variable, List<(Apply?, int)>>(_lastCount + _lastCount / 4);
+        foreach (var node in Order())
         {
             for (int i = 0; i < node.Inputs.Count; i++)
             {
@@ -145,7 +158,7 @@ public sealed class FunctionGraph
                     $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
             }
         }
-        foreach (var node in _order ??= GraphOrder.Toposort(_outputs, _inputSet))
+        foreach (var node in Order())
         {
             for (int i = 0; i < node.Inputs.Count; i++)
             {

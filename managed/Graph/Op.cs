@@ -102,9 +102,33 @@ public abstract class Op
     public Variable Call(params Variable[] inputs) => MakeNode(inputs).Output;
 
     /// <inheritdoc/>
-    public override bool Equals(object? obj) =>
-        obj is Op other && other.GetType() == GetType() && Props.Count == other.Props.Count
-        && Props.Zip(other.Props).All(p => p.First.Key == p.Second.Key && SameValue(p.First.Value, p.Second.Value));
+    public override bool Equals(object? obj)
+    {
+        // Props are built on each access: read them once, and compare with a plain loop (merging compares ops of
+        // equal hash by the hundred thousand on large graphs).
+        if (ReferenceEquals(this, obj))
+        {
+            return true;
+        }
+        if (obj is not Op other || other.GetType() != GetType())
+        {
+            return false;
+        }
+        var mine = Props;
+        var theirs = other.Props;
+        if (mine.Count != theirs.Count)
+        {
+            return false;
+        }
+        for (int i = 0; i < mine.Count; i++)
+        {
+            if (mine[i].Key != theirs[i].Key || !SameValue(mine[i].Value, theirs[i].Value))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <inheritdoc/>
     public override int GetHashCode() =>
@@ -135,6 +159,7 @@ public abstract class Op
     {
         (null, null) => true,
         (string x, string y) => x == y,
+        _ when ReferenceEquals(a, b) => true,
         (System.Collections.IEnumerable x, System.Collections.IEnumerable y) =>
             x.Cast<object?>().SequenceEqual(y.Cast<object?>()),
         _ => Equals(a, b),

@@ -25,7 +25,10 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
     public string Name { get; } = name;
 
     /// <summary>The node rewrites, in the order they are tried.</summary>
-    public IReadOnlyList<ILocalRewrite> Rules { get; } = rules.ToArray();
+    public IReadOnlyList<ILocalRewrite> Rules => _rules;
+
+    // An array, so that trying the rules on a node allocates no enumerator.
+    private readonly ILocalRewrite[] _rules = rules.ToArray();
 
     /// <summary>Whether identical nodes and equal constants are merged.</summary>
     public bool Merge { get; } = merge;
@@ -49,9 +52,9 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly HashSet<Apply> _alive;
         private readonly Queue<Apply> _queue;
         private readonly HashSet<Apply> _queued;
-        // Op and inputs (as they were when recorded) → the outputs of the node that computed them. Entries stay valid:
+        // Op and inputs (as they were when recorded) → the node that computed them (whose outputs never change). Entries stay valid:
         // replacements keep values, and _forward says where each replaced variable went.
-        private readonly Dictionary<NodeKey, Variable[]> _nodes;
+        private readonly Dictionary<NodeKey, Apply> _nodes;
         private readonly Dictionary<Variable, Variable> _forward = [];
         private readonly Dictionary<Op, int> _opHashes = new(ReferenceEqualityComparer.Instance);
         private readonly ConstantTable _constants = new();
@@ -77,7 +80,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             _alive = new HashSet<Apply>(order);
             _queued = new HashSet<Apply>(order.Count);
             _queue = new Queue<Apply>(order.Count);
-            _nodes = new Dictionary<NodeKey, Variable[]>(order.Count);
+            _nodes = new Dictionary<NodeKey, Apply>(order.Count);
             // The same index as graph.Clients(), without a second topological sort.
             _clients = new Dictionary<Variable, List<(Apply? Node, int Index)>>(order.Count + order.Count / 4);
             foreach (var node in order)
@@ -133,7 +136,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     budget--;
                     continue;
                 }
-                foreach (var rule in _pass.Rules)
+                foreach (var rule in _pass._rules)
                 {
                     if (rule.Transform(node) is { } replacements && Commit(node, replacements))
                     {
@@ -161,9 +164,10 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 _opHashes[node.Op] = opHash = node.Op.GetHashCode();
             }
             var key = new NodeKey(node, opHash);
-            if (_nodes.TryGetValue(key, out var known))
+            if (_nodes.TryGetValue(key, out var twin))
             {
-                var targets = new Variable[known.Length];
+                var known = twin.Outputs;
+                var targets = new Variable[known.Count];
                 for (int i = 0; i < targets.Length; i++)
                 {
                     targets[i] = Resolve(known[i]);
@@ -186,7 +190,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     return false;
                 }
             }
-            _nodes[key] = [.. node.Outputs];
+            _nodes[key] = node;
             return false;
         }
 
@@ -469,38 +473,62 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         }
     }
 
-    /// <summary>A node's identity for merging: its op (by value) and its inputs (by reference), as they are now.</summary>
+    /// <summary>
+    /// A node's identity for merging: its op (by value) and its inputs (by reference), as they are now. Up to three
+    /// inputs are kept in the key itself (nearly every node): no array per node recorded.
+    /// </summary>
     private readonly struct NodeKey : IEquatable<NodeKey>
     {
         private readonly Op _op;
-        private readonly Variable[] _inputs;
+        private readonly Variable? _in0, _in1, _in2;
+        private readonly Variable[]? _more;
+        private readonly int _count;
         private readonly int _hash;
 
         public NodeKey(Apply node, int opHash)
         {
             _op = node.Op;
-            _inputs = [.. node.Inputs];
+            var inputs = node.Inputs;
+            _count = inputs.Count;
+            if (_count > 3)
+            {
+                _more = [.. inputs];
+            }
+            else
+            {
+                _in0 = _count > 0 ? inputs[0] : null;
+                _in1 = _count > 1 ? inputs[1] : null;
+                _in2 = _count > 2 ? inputs[2] : null;
+            }
             var hash = new HashCode();
             hash.Add(opHash);
-            foreach (var v in _inputs)
+            for (int i = 0; i < _count; i++)
             {
-                hash.Add(v.Id);
+                hash.Add(inputs[i].Id);
             }
             _hash = hash.ToHashCode();
         }
 
         public bool Equals(NodeKey other)
         {
-            if (_hash != other._hash || _inputs.Length != other._inputs.Length)
+            if (_hash != other._hash || _count != other._count)
             {
                 return false;
             }
-            for (int i = 0; i < _inputs.Length; i++)
+            if (_more is not null)
             {
-                if (!ReferenceEquals(_inputs[i], other._inputs[i]))
+                for (int i = 0; i < _more.Length; i++)
                 {
-                    return false;
+                    if (!ReferenceEquals(_more[i], other._more![i]))
+                    {
+                        return false;
+                    }
                 }
+            }
+            else if (!ReferenceEquals(_in0, other._in0) || !ReferenceEquals(_in1, other._in1)
+                     || !ReferenceEquals(_in2, other._in2))
+            {
+                return false;
             }
             return ReferenceEquals(_op, other._op) || _op.Equals(other._op);
         }
