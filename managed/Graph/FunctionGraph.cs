@@ -43,35 +43,52 @@ public sealed class FunctionGraph
         Variable Map(Variable v) => memo.TryGetValue(v, out var c) ? c : v;
         // The copies in the order they were made: without givens, exactly the order a sort of the clone gives.
         var copies = new List<Apply>();
+        // A depth-first walk that copies each node once its inputs are copied (the order GraphOrder.Toposort gives):
+        // the memo says what is done, so no sort and no separate set of visited nodes are built first.
+        var stack = new Stack<(Apply Node, int Next)>();
         void CloneAll(IEnumerable<Variable> targets, HashSet<Variable> stop)
         {
-            var order = GraphOrder.Toposort(targets, stop);
-            // Sized once: growing a table of a few hundred thousand entries leaves large garbage arrays behind.
-            memo.EnsureCapacity(memo.Count + order.Count + order.Count / 2);
-            copies.Capacity = Math.Max(copies.Capacity, copies.Count + order.Count);
-            foreach (var node in order)
+            void Push(Variable v)
             {
-                var outputs = node.Outputs;
-                bool cloned = true;
-                for (int i = 0; i < outputs.Count && cloned; i++)
+                if (v.Owner is { } owner && !memo.ContainsKey(v) && !stop.Contains(v))
                 {
-                    cloned = memo.ContainsKey(outputs[i]);
+                    stack.Push((owner, 0));
                 }
-                if (cloned)
+            }
+            foreach (var target in targets)
+            {
+                Push(target);
+                while (stack.Count > 0)
                 {
-                    continue;
+                    var (node, next) = stack.Pop();
+                    if (next < node.Inputs.Count)
+                    {
+                        stack.Push((node, next + 1));
+                        Push(node.Inputs[next]);
+                        continue;
+                    }
+                    var outputs = node.Outputs;
+                    bool cloned = true;
+                    for (int i = 0; i < outputs.Count && cloned; i++)
+                    {
+                        cloned = memo.ContainsKey(outputs[i]);
+                    }
+                    if (cloned)
+                    {
+                        continue;
+                    }
+                    var ins = new Variable[node.Inputs.Count];
+                    for (int i = 0; i < ins.Length; i++)
+                    {
+                        ins[i] = Map(node.Inputs[i]);
+                    }
+                    var copy = new Apply(node, ins);
+                    for (int i = 0; i < outputs.Count; i++)
+                    {
+                        memo.TryAdd(outputs[i], copy.Outputs[i]);
+                    }
+                    copies.Add(copy);
                 }
-                var ins = new Variable[node.Inputs.Count];
-                for (int i = 0; i < ins.Length; i++)
-                {
-                    ins[i] = Map(node.Inputs[i]);
-                }
-                var copy = new Apply(node, ins);
-                for (int i = 0; i < outputs.Count; i++)
-                {
-                    memo.TryAdd(outputs[i], copy.Outputs[i]);
-                }
-                copies.Add(copy);
             }
         }
         var stopAt = new HashSet<Variable>(inputs);

@@ -160,10 +160,27 @@ public abstract class Op
         (null, null) => true,
         (string x, string y) => x == y,
         _ when ReferenceEquals(a, b) => true,
+        (IReadOnlyList<int> x, IReadOnlyList<int> y) => SameInts(x, y),
         (System.Collections.IEnumerable x, System.Collections.IEnumerable y) =>
             x.Cast<object?>().SequenceEqual(y.Cast<object?>()),
         _ => Equals(a, b),
     };
+
+    private static bool SameInts(IReadOnlyList<int> x, IReadOnlyList<int> y)
+    {
+        if (x.Count != y.Count)
+        {
+            return false;
+        }
+        for (int i = 0; i < x.Count; i++)
+        {
+            if (x[i] != y[i])
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static int Hash(object? value) => value switch
     {

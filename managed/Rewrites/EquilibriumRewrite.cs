@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Gradient.Graph;
 
 namespace Gradient.Rewrites;
@@ -81,23 +82,31 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             _queued = new HashSet<Apply>(order.Count);
             _queue = new Queue<Apply>(order.Count);
             _nodes = new Dictionary<NodeKey, Apply>(order.Count);
-            // The same index as graph.Clients(), without a second topological sort.
-            _clients = new Dictionary<Variable, List<(Apply? Node, int Index)>>(order.Count + order.Count / 4);
+            // The same index as graph.Clients(), without a second topological sort. Readers are counted first, so
+            // that each client list is made at its size (most variables have one reader).
+            _readers = new Dictionary<Variable, int>(order.Count + order.Count / 4);
             foreach (var node in order)
             {
                 for (int j = 0; j < node.Inputs.Count; j++)
                 {
-                    ClientsOf(node.Inputs[j]).Add((node, j));
+                    CollectionsMarshal.GetValueRefOrAddDefault(_readers, node.Inputs[j], out _)++;
                 }
             }
             for (int i = 0; i < graph.Outputs.Count; i++)
             {
-                ClientsOf(graph.Outputs[i]).Add((null, i));
+                CollectionsMarshal.GetValueRefOrAddDefault(_readers, graph.Outputs[i], out _)++;
             }
-            _readers = new Dictionary<Variable, int>(_clients.Count + _clients.Count / 4);
-            foreach (var (v, list) in _clients)
+            _clients = new Dictionary<Variable, List<(Apply? Node, int Index)>>(_readers.Count);
+            foreach (var node in order)
             {
-                _readers[v] = list.Count;
+                for (int j = 0; j < node.Inputs.Count; j++)
+                {
+                    SizedClientsOf(node.Inputs[j]).Add((node, j));
+                }
+            }
+            for (int i = 0; i < graph.Outputs.Count; i++)
+            {
+                SizedClientsOf(graph.Outputs[i]).Add((null, i));
             }
             foreach (var node in order)
             {
@@ -453,6 +462,16 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             {
                 _seen.TrimExcess();
             }
+        }
+
+        private List<(Apply? Node, int Index)> SizedClientsOf(Variable v)
+        {
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_clients, v, out bool found);
+            if (!found)
+            {
+                list = new List<(Apply? Node, int Index)>(_readers[v]);
+            }
+            return list!;
         }
 
         private List<(Apply? Node, int Index)> ClientsOf(Variable v)

@@ -26,10 +26,12 @@ public sealed class ScanPushout : ILocalRewrite
     /// <inheritdoc/>
     public Variable?[]? Transform(Apply node)
     {
-        if (node.Op is not Scan op)
-        {
-            return null;
-        }
+        // The work is in its own method: its closures are allocated on entry, and this runs for every node.
+        return node.Op is Scan op ? Pushout(node, op) : null;
+    }
+
+    private static Variable?[]? Pushout(Apply node, Scan op)
+    {
         var kinds = new Dictionary<Variable, Kind>();
         var nonSeqs = new HashSet<Variable>();
         for (int i = 0; i < op.InnerInputs.Count; i++)
