@@ -43,8 +43,17 @@ public abstract class Op
     /// when output o depends on input i. An input connected to no output (e.g. the tensor whose <c>shape</c> is taken)
     /// is disconnected for gradients. All true by default.
     /// </summary>
-    public virtual bool[][] ConnectionPattern(Apply node) =>
-        node.Inputs.Select(_ => node.Outputs.Select(_ => true).ToArray()).ToArray();
+    public virtual bool[][] ConnectionPattern(Apply node)
+    {
+        // Plain loops: gradients ask every node on the path for its pattern.
+        var pattern = new bool[node.Inputs.Count][];
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            pattern[i] = new bool[node.Outputs.Count];
+            Array.Fill(pattern[i], true);
+        }
+        return pattern;
+    }
 
     /// <summary>Aesara's class name of the op, e.g. <c>Elemwise</c>.</summary>
     public virtual string ClassName => GetType().Name;
