@@ -140,8 +140,16 @@ public abstract class Op
     }
 
     /// <inheritdoc/>
-    public override int GetHashCode() =>
-        Props.Aggregate(GetType().GetHashCode(), (h, p) => HashCode.Combine(h, p.Key, Hash(p.Value)));
+    public override int GetHashCode()
+    {
+        var props = Props;
+        int hash = GetType().GetHashCode();
+        for (int i = 0; i < props.Count; i++)
+        {
+            hash = HashCode.Combine(hash, props[i].Key, Hash(props[i].Value));
+        }
+        return hash;
+    }
 
     /// <summary>Checks the input count.</summary>
     protected void ExpectInputs(Variable[] inputs, int count)
@@ -175,6 +183,17 @@ public abstract class Op
         _ => Equals(a, b),
     };
 
+    // The same value as the general case below gives (HashCode.Combine hashes an int as its boxed form), unboxed.
+    private static int HashInts(IReadOnlyList<int> ints)
+    {
+        int hash = 19;
+        for (int i = 0; i < ints.Count; i++)
+        {
+            hash = HashCode.Combine(hash, ints[i]);
+        }
+        return hash;
+    }
+
     private static bool SameInts(IReadOnlyList<int> x, IReadOnlyList<int> y)
     {
         if (x.Count != y.Count)
@@ -195,6 +214,7 @@ public abstract class Op
     {
         null => 0,
         string s => s.GetHashCode(),
+        IReadOnlyList<int> ints => HashInts(ints),
         System.Collections.IEnumerable items => items.Cast<object?>().Aggregate(19, (h, x) => HashCode.Combine(h, x)),
         _ => value.GetHashCode(),
     };
