@@ -493,13 +493,13 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
     }
 
     /// <summary>
-    /// A node's identity for merging: its op (by value) and its inputs (by reference), as they are now. Up to three
+    /// A node's identity for merging: its op (by value) and its inputs (by reference), as they are now. Up to two
     /// inputs are kept in the key itself (nearly every node): no array per node recorded.
     /// </summary>
     private readonly struct NodeKey : IEquatable<NodeKey>
     {
         private readonly Op _op;
-        private readonly Variable? _in0, _in1, _in2;
+        private readonly Variable? _in0, _in1;
         private readonly Variable[]? _more;
         private readonly int _count;
         private readonly int _hash;
@@ -509,15 +509,18 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             _op = node.Op;
             var inputs = node.Inputs;
             _count = inputs.Count;
-            if (_count > 3)
+            if (_count > 2)
             {
-                _more = [.. inputs];
+                _more = new Variable[_count];
+                for (int i = 0; i < _count; i++)
+                {
+                    _more[i] = inputs[i];
+                }
             }
             else
             {
                 _in0 = _count > 0 ? inputs[0] : null;
                 _in1 = _count > 1 ? inputs[1] : null;
-                _in2 = _count > 2 ? inputs[2] : null;
             }
             var hash = new HashCode();
             hash.Add(opHash);
@@ -544,8 +547,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     }
                 }
             }
-            else if (!ReferenceEquals(_in0, other._in0) || !ReferenceEquals(_in1, other._in1)
-                     || !ReferenceEquals(_in2, other._in2))
+            else if (!ReferenceEquals(_in0, other._in0) || !ReferenceEquals(_in1, other._in1))
             {
                 return false;
             }
