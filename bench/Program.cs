@@ -35,6 +35,16 @@ if (args.Contains("--graphs"))
     return 0;
 }
 
+// Where grad+compile of the scaling chain spends its time and allocations, phase by phase (--only phases).
+if (only is not null && only.Contains("phases"))
+{
+    foreach (int nodes in plan.ScalingNodes)
+    {
+        Phases(nodes);
+    }
+    return 0;
+}
+
 // Memory drift first, while the process holds nothing else (the scaling case leaves a large managed heap behind).
 if (Wanted("drift"))
 {
@@ -200,6 +210,36 @@ static ScalingResult Scaling(int nodes, int reps)
             (GC.GetTotalPauseDuration() - paused).TotalMilliseconds));
     }
     return samples.OrderBy(s => s.GradMs + s.CompileMs).ElementAt(samples.Count / 2);
+}
+
+static void Phases(int nodes)
+{
+    GC.Collect();
+    var watch = Stopwatch.StartNew();
+    var rows = new List<string>();
+    void Mark(string phase, Action step)
+    {
+        long bytes = GC.GetAllocatedBytesForCurrentThread();
+        var paused = GC.GetTotalPauseDuration();
+        int gen2 = GC.CollectionCount(2);
+        var t0 = watch.Elapsed;
+        step();
+        rows.Add($"  {phase,-34} {(watch.Elapsed - t0).TotalMilliseconds,8:0.0} ms  {(GC.GetAllocatedBytesForCurrentThread() - bytes) / 1e6,8:0.0} MB" +
+            $"  GC {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds,7:0.0} ms  gen2 {GC.CollectionCount(2) - gen2}");
+    }
+    Gradient.Graph.Variable x = null!, cost = null!, g = null!;
+    Mark("build", () => (x, cost) = Cases.ChainCost(nodes));
+    Mark("grad", () => g = Autodiff.Grad(cost, x));
+    Gradient.Graph.FunctionGraph fg = null!;
+    Mark("clone", () => fg = Gradient.Graph.FunctionGraph.Clone([x], [cost, g]));
+    foreach (var rewrite in Gradient.Rewrites.Rewriter.Default)
+    {
+        Mark("rewrite " + rewrite.Name, () => rewrite.Apply(fg));
+    }
+    Mark("toposort (rewritten)", () => fg.Toposort());
+    Mark("compile without rewrites", () => Function.Compile([x], [cost, g], new CompileOptions { Rewrites = [] }));
+    Mark("compile (full)", () => Function.Compile([x], [cost, g]));
+    Console.WriteLine($"phases {nodes}:\n" + string.Join("\n", rows));
 }
 
 // 100k calls of a small compiled MLP gradient: does resident memory drift?

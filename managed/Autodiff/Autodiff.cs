@@ -357,11 +357,15 @@ public static partial class Autodiff
     /// zeros when every output is integer-valued (a path through integers carries no gradient, but stays connected);
     /// otherwise the op's pullback, checked against the op contract.
     /// </summary>
+    // Its own method: the closure it needs was otherwise allocated on every call of InputGradients.
+    private static Variable?[] Undefined(Apply node, string why) =>
+        node.Inputs.Select(x => (Variable?)new NullGradient(FloatType(x), why)).ToArray();
+
     private static Variable?[] InputGradients(Apply node, Variable[] gOut, bool[] reached)
     {
         if (Array.Find(gOut, g => g is NullGradient) is NullGradient undefined)
         {
-            return node.Inputs.Select(x => (Variable?)new NullGradient(FloatType(x), undefined.Why)).ToArray();
+            return Undefined(node, undefined.Why);
         }
         if (AllDiscrete(node.Outputs))
         {

@@ -68,7 +68,9 @@ public sealed class Function
         // Which ops can run there is known without touching the device: say so first, then whether the device exists.
         CheckDevice();
 
-        var slots = new Dictionary<Variable, int>();
+        var order = Graph.Toposort();
+        // Sized up front: one slot per node output, input and constant.
+        var slots = new Dictionary<Variable, int>(order.Count + order.Count / 2 + inputs.Length);
         int slotCount = 0;
         foreach (var v in inputs)
         {
@@ -137,7 +139,6 @@ public sealed class Function
         }
         // The schedule is built with plain loops and slot-indexed arrays: on graphs of a few hundred thousand nodes,
         // per-node LINQ iterators and hash sets of slots were a large part of the compile time.
-        var order = Graph.Toposort();
         var steps = new List<(Apply Node, int[] In, int[] Out)>(order.Count);
         foreach (var node in order)
         {

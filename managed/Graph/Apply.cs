@@ -34,6 +34,23 @@ public sealed class Apply
         Outputs = outputs;
     }
 
+    /// <summary>
+    /// A copy of <paramref name="original"/> reading <paramref name="inputs"/>, which it keeps (no copy): for cloning,
+    /// where the original's inputs were checked when it was made.
+    /// </summary>
+    internal Apply(Apply original, Variable[] inputs)
+    {
+        Op = original.Op;
+        _inputs = inputs;
+        var outputs = new Variable[original.Outputs.Count];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            var from = original.Outputs[i];
+            outputs[i] = new Variable(from.Type, this, i, from.Name);
+        }
+        Outputs = outputs;
+    }
+
     private static int s_nextHash;
     private readonly int _hash = Interlocked.Increment(ref s_nextHash);
 

@@ -12,6 +12,8 @@ public sealed class FunctionGraph
     // The topological order, kept until the graph changes: compiling asks for it several times (checks, rewrites,
     // schedule), and on a graph of a few hundred thousand nodes each sort costs tens of milliseconds.
     private List<Apply>? _order;
+    // The node count of the last order, to size the next sort's tables.
+    private int _lastCount;
 
     private FunctionGraph(IReadOnlyList<Variable> inputs, List<Variable> outputs)
     {
@@ -41,39 +43,52 @@ public sealed class FunctionGraph
         Variable Map(Variable v) => memo.TryGetValue(v, out var c) ? c : v;
         // The copies in the order they were made: without givens, exactly the order a sort of the clone gives.
         var copies = new List<Apply>();
+        // A depth-first walk that copies each node once its inputs are copied (the order GraphOrder.Toposort gives):
+        // the memo says what is done, so no sort and no separate set of visited nodes are built first.
+        var stack = new Stack<(Apply Node, int Next)>();
         void CloneAll(IEnumerable<Variable> targets, HashSet<Variable> stop)
         {
-            var order = GraphOrder.Toposort(targets, stop);
-            copies.Capacity = Math.Max(copies.Capacity, copies.Count + order.Count);
-            foreach (var node in order)
+            void Push(Variable v)
             {
-                var outputs = node.Outputs;
-                bool cloned = true;
-                for (int i = 0; i < outputs.Count && cloned; i++)
+                if (v.Owner is { } owner && !memo.ContainsKey(v) && !stop.Contains(v))
                 {
-                    cloned = memo.ContainsKey(outputs[i]);
+                    stack.Push((owner, 0));
                 }
-                if (cloned)
+            }
+            foreach (var target in targets)
+            {
+                Push(target);
+                while (stack.Count > 0)
                 {
-                    continue;
+                    var (node, next) = stack.Pop();
+                    if (next < node.Inputs.Count)
+                    {
+                        stack.Push((node, next + 1));
+                        Push(node.Inputs[next]);
+                        continue;
+                    }
+                    var outputs = node.Outputs;
+                    bool cloned = true;
+                    for (int i = 0; i < outputs.Count && cloned; i++)
+                    {
+                        cloned = memo.ContainsKey(outputs[i]);
+                    }
+                    if (cloned)
+                    {
+                        continue;
+                    }
+                    var ins = new Variable[node.Inputs.Count];
+                    for (int i = 0; i < ins.Length; i++)
+                    {
+                        ins[i] = Map(node.Inputs[i]);
+                    }
+                    var copy = new Apply(node, ins);
+                    for (int i = 0; i < outputs.Count; i++)
+                    {
+                        memo.TryAdd(outputs[i], copy.Outputs[i]);
+                    }
+                    copies.Add(copy);
                 }
-                var ins = new Variable[node.Inputs.Count];
-                for (int i = 0; i < ins.Length; i++)
-                {
-                    ins[i] = Map(node.Inputs[i]);
-                }
-                var types = new TensorType[outputs.Count];
-                for (int i = 0; i < types.Length; i++)
-                {
-                    types[i] = outputs[i].Type;
-                }
-                var copy = new Apply(node.Op, ins, types);
-                for (int i = 0; i < outputs.Count; i++)
-                {
-                    copy.Outputs[i].Name = outputs[i].Name;
-                    memo.TryAdd(outputs[i], copy.Outputs[i]);
-                }
-                copies.Add(copy);
             }
         }
         var stopAt = new HashSet<Variable>(inputs);
@@ -93,12 +108,23 @@ public sealed class FunctionGraph
         if (givens is not { Count: > 0 })
         {
             graph._order = copies;
+            graph._lastCount = copies.Count;
         }
         return graph;
     }
 
     /// <summary>The nodes in an order where each follows the nodes computing its inputs (a new list each call).</summary>
-    public List<Apply> Toposort() => [.. _order ??= GraphOrder.Toposort(_outputs, _inputSet)];
+    public List<Apply> Toposort() => [.. Order()];
+
+    private List<Apply> Order()
+    {
+        if (_order is null)
+        {
+            _order = GraphOrder.Toposort(_outputs, _inputSet, _lastCount + _lastCount / 8);
+            _lastCount = _order.Count;
+        }
+        return _order;
+    }
 
     /// <summary>Whether <paramref name="v"/> is one of the explicit inputs.</summary>
     public bool IsInput(Variable v) => _inputSet.Contains(v);
@@ -106,8 +132,8 @@ public sealed class FunctionGraph
     /// <summary>Who reads each variable: (node, input index) pairs, and -1-based output positions as (null, i).</summary>
     public Dictionary<Variable, List<(Apply? Node, int Index)>> Clients()
     {
-        var clients = new Dictionary<Variable, List<(Apply?, int)>>();
-        foreach (var node in Toposort())
+        var clients = new Dictionary<Variable, List<(Apply?, int)>>(_lastCount + _lastCount / 4);
+        foreach (var node in Order())
         {
             for (int i = 0; i < node.Inputs.Count; i++)
             {
@@ -128,6 +154,45 @@ public sealed class FunctionGraph
             }
             list.Add(client);
         }
+    }
+
+    /// <summary>
+    /// Makes every reader of each key of <paramref name="replacements"/> read its value instead, in one pass over the
+    /// graph (for a rewrite that decides many replacements without a client index). Values must not be keys, each must
+    /// have its key's type, and nodes made for the replacements must read replacements already (they are not visited).
+    /// </summary>
+    internal void ReplaceAll(IReadOnlyDictionary<Variable, Variable> replacements)
+    {
+        if (replacements.Count == 0)
+        {
+            return;
+        }
+        foreach (var (old, replacement) in replacements)
+        {
+            if (!old.Type.Equals(replacement.Type))
+            {
+                throw new InvalidOperationException(
+                    $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
+            }
+        }
+        foreach (var node in Order())
+        {
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                if (replacements.TryGetValue(node.Inputs[i], out var replacement))
+                {
+                    node.SetInput(i, replacement);
+                }
+            }
+        }
+        for (int i = 0; i < _outputs.Count; i++)
+        {
+            if (replacements.TryGetValue(_outputs[i], out var replacement))
+            {
+                _outputs[i] = replacement;
+            }
+        }
+        _order = null;
     }
 
     /// <summary>

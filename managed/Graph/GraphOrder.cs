@@ -7,10 +7,17 @@ public static class GraphOrder
     /// The nodes that compute <paramref name="outputs"/>, each after the nodes that compute its inputs, stopping at
     /// <paramref name="stopAt"/> (whose owners are not visited). Iterative, so deep graphs do not overflow the stack.
     /// </summary>
-    public static List<Apply> Toposort(IEnumerable<Variable> outputs, IReadOnlySet<Variable>? stopAt = null)
+    public static List<Apply> Toposort(IEnumerable<Variable> outputs, IReadOnlySet<Variable>? stopAt = null) =>
+        Toposort(outputs, stopAt, 0);
+
+    /// <summary>
+    /// <see cref="Toposort(IEnumerable{Variable}, IReadOnlySet{Variable}?)"/> with its tables sized for about
+    /// <paramref name="expected"/> nodes (growing them step by step on large graphs leaves large garbage arrays).
+    /// </summary>
+    internal static List<Apply> Toposort(IEnumerable<Variable> outputs, IReadOnlySet<Variable>? stopAt, int expected)
     {
-        var order = new List<Apply>();
-        var done = new HashSet<Apply>();
+        var order = new List<Apply>(expected);
+        var done = new HashSet<Apply>(expected);
         var stack = new Stack<(Apply Node, int Next)>();
         foreach (var output in outputs)
         {

@@ -13,15 +13,30 @@ public sealed class TensorType : IEquatable<TensorType>
     {
         Guard.Defined(dtype, "TensorType");
         Guard.NotNull(shape, "TensorType");
-        foreach (var n in shape)
+        DType = dtype;
+        Shape = Checked(shape.Count == 0 ? [] : shape.ToArray());
+    }
+
+    private TensorType(DType dtype, long?[] shape, bool adopt)
+    {
+        Guard.Defined(dtype, "TensorType");
+        DType = dtype;
+        Shape = Checked(shape.Length == 0 ? [] : adopt ? shape : shape.ToArray());
+    }
+
+    /// <summary>A type that keeps <paramref name="shape"/>, an array made for it that nothing else changes (no copy).</summary>
+    internal static TensorType Adopt(DType dtype, long?[] shape) => new(dtype, shape, adopt: true);
+
+    private static long?[] Checked(long?[] shape)
+    {
+        for (int i = 0; i < shape.Length; i++)
         {
-            if (n < 0)
+            if (shape[i] < 0)
             {
                 throw new ArgumentException($"shape: expected lengths >= 0 or null; got {Show(shape)}", nameof(shape));
             }
         }
-        DType = dtype;
-        Shape = shape.ToArray();
+        return shape;
     }
 
     /// <summary>Element type.</summary>

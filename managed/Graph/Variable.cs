@@ -108,8 +108,16 @@ public sealed class Constant : Variable
     /// </summary>
     internal static Constant Adopt(torch.Tensor fresh, bool weak) => new(fresh, weak);
 
-    private static TensorType TypeOf(torch.Tensor value) =>
-        new(DTypes.FromTorch(value.dtype), value.Lengths().Select(n => (long?)n).ToArray());
+    private static TensorType TypeOf(torch.Tensor value)
+    {
+        var lengths = value.Lengths();
+        var shape = new long?[lengths.Length];
+        for (int i = 0; i < shape.Length; i++)
+        {
+            shape[i] = lengths[i];
+        }
+        return TensorType.Adopt(DTypes.FromTorch(value.dtype), shape);
+    }
 
     /// <summary>The value (shared by every function that uses the constant; never mutated).</summary>
     public torch.Tensor Value { get; }

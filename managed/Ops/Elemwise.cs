@@ -53,7 +53,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         // Constants made from bare numbers were already typed by Aesara's autocasting (see T.Constant), so the output
         // dtype is the rule's function of the plain numpy promotion of the input dtypes.
         var dtype = Scalar.TypeFrom is int from ? inputs[from].DType : Scalar.OutputDType(PromoteInputs(inputs));
-        return new Apply(this, padded, [new TensorType(dtype, shape)]);
+        return new Apply(this, padded, [TensorType.Adopt(dtype, shape)]);
     }
 
     /// <inheritdoc/>
@@ -216,6 +216,23 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     /// <inheritdoc/>
     public override string ToString() => $"Elemwise{{{Scalar.Name}}}";
 
+    /// <summary>The DimShuffle order that puts back, as broadcastable axes, the <paramref name="summed"/> axes.</summary>
+    private static int[] KeptAxes(int ndim, int[] summed)
+    {
+        // A plain loop in its own method: a closure here was allocated on every gradient of an element-wise node.
+        var order = new int[ndim];
+        for (int a = 0; a < ndim; a++)
+        {
+            int before = 0;
+            foreach (int r in summed)
+            {
+                before += r < a ? 1 : 0;
+            }
+            order[a] = Array.IndexOf(summed, a) >= 0 ? -1 : a - before;
+        }
+        return order;
+    }
+
     /// <summary>
     /// Sums an output-shaped gradient over the axes along which <paramref name="x"/> was broadcast, and gives it
     /// x's dtype.
@@ -232,8 +249,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         }
         if (axes.Length > 0)
         {
-            g = T.DimShuffle(T.Sum(g, axes), Enumerable.Range(0, x.Ndim)
-                .Select(a => Array.IndexOf(axes, a) >= 0 ? -1 : a - axes.Count(r => r < a)).ToArray());
+            g = T.DimShuffle(T.Sum(g, axes), KeptAxes(x.Ndim, axes));
         }
         else if (!g.Type.SameBroadcastable(x.Type) && g.Ndim == x.Ndim)
         {

@@ -100,7 +100,12 @@ public static partial class ScalarOps
         TypeFrom: 1);
 
     /// <summary>Conversion to <paramref name="dtype"/>; its derivative converts back.</summary>
-    public static ScalarOp Cast(DType dtype) => new($"cast{{{dtype.Name()}}}", 1, _ => dtype,
+    public static ScalarOp Cast(DType dtype) => s_casts.GetOrAdd(dtype, static d => MakeCast(d));
+
+    // One rule per dtype (gradients cast by the thousand; the rule is immutable).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<DType, ScalarOp> s_casts = new();
+
+    private static ScalarOp MakeCast(DType dtype) => new($"cast{{{dtype.Name()}}}", 1, _ => dtype,
         t => Kernels.Kernels.Cast(t[0], dtype),
         // To an integer input the float gradient flows as it is (Aesara's Cast.grad).
         (x, y, gy) => [x[0].DType.IsDiscrete() ? gy : T.Cast(gy, x[0].DType)],

@@ -67,7 +67,7 @@ public sealed class MergeDimShuffles : ILocalRewrite
         if (x.Owner is { Op: DimShuffle inner } innerNode)
         {
             // Output axis i takes inner axis order[i], which took source axis inner.Order[order[i]].
-            order = order.Select(a => a < 0 ? -1 : inner.Order[a]).ToArray();
+            order = Compose(order, inner.Order);
             x = innerNode.Inputs[0];
         }
         else if (!order.SequenceEqual(Enumerable.Range(0, x.Ndim)))
@@ -75,6 +75,17 @@ public sealed class MergeDimShuffles : ILocalRewrite
             return null;
         }
         return One(Fit(T.DimShuffle(x, order), node.Outputs[0]));
+    }
+
+    // Its own method: a lambda capturing the inner op made Transform allocate a closure for every node.
+    private static int[] Compose(IReadOnlyList<int> outer, IReadOnlyList<int> inner)
+    {
+        var order = new int[outer.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = outer[i] < 0 ? -1 : inner[outer[i]];
+        }
+        return order;
     }
 }
 

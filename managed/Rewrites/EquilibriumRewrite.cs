@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Gradient.Graph;
 
 namespace Gradient.Rewrites;
@@ -25,7 +26,10 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
     public string Name { get; } = name;
 
     /// <summary>The node rewrites, in the order they are tried.</summary>
-    public IReadOnlyList<ILocalRewrite> Rules { get; } = rules.ToArray();
+    public IReadOnlyList<ILocalRewrite> Rules => _rules;
+
+    // An array, so that trying the rules on a node allocates no enumerator.
+    private readonly ILocalRewrite[] _rules = rules.ToArray();
 
     /// <summary>Whether identical nodes and equal constants are merged.</summary>
     public bool Merge { get; } = merge;
@@ -45,13 +49,13 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly Dictionary<Variable, List<(Apply? Node, int Index)>> _clients;
         // Client lists keep entries of dropped nodes (removing them one by one from a constant read by thousands of
         // nodes would be quadratic); this counts the live ones, graph outputs included.
-        private readonly Dictionary<Variable, int> _readers = [];
+        private readonly Dictionary<Variable, int> _readers;
         private readonly HashSet<Apply> _alive;
-        private readonly Queue<Apply> _queue = new();
-        private readonly HashSet<Apply> _queued = [];
-        // Op and inputs (as they were when recorded) → the outputs of the node that computed them. Entries stay valid:
+        private readonly Queue<Apply> _queue;
+        private readonly HashSet<Apply> _queued;
+        // Op and inputs (as they were when recorded) → the node that computed them (whose outputs never change). Entries stay valid:
         // replacements keep values, and _forward says where each replaced variable went.
-        private readonly Dictionary<NodeKey, Variable[]> _nodes = [];
+        private readonly Dictionary<NodeKey, Apply> _nodes;
         private readonly Dictionary<Variable, Variable> _forward = [];
         private readonly Dictionary<Op, int> _opHashes = new(ReferenceEqualityComparer.Instance);
         private readonly ConstantTable _constants = new();
@@ -72,23 +76,37 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             _pass = pass;
             _inputs = [.. graph.Inputs];
             var order = graph.Toposort();
-            _alive = [.. order];
-            // The same index as graph.Clients(), without a second topological sort.
-            _clients = [];
+            // Every table sized for the graph up front: growing tables of a few hundred thousand entries step by step
+            // leaves large garbage arrays behind, which cost full collections.
+            _alive = new HashSet<Apply>(order);
+            _queued = new HashSet<Apply>(order.Count);
+            _queue = new Queue<Apply>(order.Count);
+            _nodes = new Dictionary<NodeKey, Apply>(order.Count);
+            // The same index as graph.Clients(), without a second topological sort. Readers are counted first, so
+            // that each client list is made at its size (most variables have one reader).
+            _readers = new Dictionary<Variable, int>(order.Count + order.Count / 4);
             foreach (var node in order)
             {
                 for (int j = 0; j < node.Inputs.Count; j++)
                 {
-                    ClientsOf(node.Inputs[j]).Add((node, j));
+                    CollectionsMarshal.GetValueRefOrAddDefault(_readers, node.Inputs[j], out _)++;
                 }
             }
             for (int i = 0; i < graph.Outputs.Count; i++)
             {
-                ClientsOf(graph.Outputs[i]).Add((null, i));
+                CollectionsMarshal.GetValueRefOrAddDefault(_readers, graph.Outputs[i], out _)++;
             }
-            foreach (var (v, list) in _clients)
+            _clients = new Dictionary<Variable, List<(Apply? Node, int Index)>>(_readers.Count);
+            foreach (var node in order)
             {
-                _readers[v] = list.Count;
+                for (int j = 0; j < node.Inputs.Count; j++)
+                {
+                    SizedClientsOf(node.Inputs[j]).Add((node, j));
+                }
+            }
+            for (int i = 0; i < graph.Outputs.Count; i++)
+            {
+                SizedClientsOf(graph.Outputs[i]).Add((null, i));
             }
             foreach (var node in order)
             {
@@ -127,7 +145,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     budget--;
                     continue;
                 }
-                foreach (var rule in _pass.Rules)
+                foreach (var rule in _pass._rules)
                 {
                     if (rule.Transform(node) is { } replacements && Commit(node, replacements))
                     {
@@ -155,9 +173,10 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 _opHashes[node.Op] = opHash = node.Op.GetHashCode();
             }
             var key = new NodeKey(node, opHash);
-            if (_nodes.TryGetValue(key, out var known))
+            if (_nodes.TryGetValue(key, out var twin))
             {
-                var targets = new Variable[known.Length];
+                var known = twin.Outputs;
+                var targets = new Variable[known.Count];
                 for (int i = 0; i < targets.Length; i++)
                 {
                     targets[i] = Resolve(known[i]);
@@ -180,7 +199,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     return false;
                 }
             }
-            _nodes[key] = [.. node.Outputs];
+            _nodes[key] = node;
             return false;
         }
 
@@ -445,6 +464,16 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             }
         }
 
+        private List<(Apply? Node, int Index)> SizedClientsOf(Variable v)
+        {
+            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_clients, v, out bool found);
+            if (!found)
+            {
+                list = new List<(Apply? Node, int Index)>(_readers[v]);
+            }
+            return list!;
+        }
+
         private List<(Apply? Node, int Index)> ClientsOf(Variable v)
         {
             if (!_clients.TryGetValue(v, out var list))
@@ -463,38 +492,64 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         }
     }
 
-    /// <summary>A node's identity for merging: its op (by value) and its inputs (by reference), as they are now.</summary>
+    /// <summary>
+    /// A node's identity for merging: its op (by value) and its inputs (by reference), as they are now. Up to two
+    /// inputs are kept in the key itself (nearly every node): no array per node recorded.
+    /// </summary>
     private readonly struct NodeKey : IEquatable<NodeKey>
     {
         private readonly Op _op;
-        private readonly Variable[] _inputs;
+        private readonly Variable? _in0, _in1;
+        private readonly Variable[]? _more;
+        private readonly int _count;
         private readonly int _hash;
 
         public NodeKey(Apply node, int opHash)
         {
             _op = node.Op;
-            _inputs = [.. node.Inputs];
+            var inputs = node.Inputs;
+            _count = inputs.Count;
+            if (_count > 2)
+            {
+                _more = new Variable[_count];
+                for (int i = 0; i < _count; i++)
+                {
+                    _more[i] = inputs[i];
+                }
+            }
+            else
+            {
+                _in0 = _count > 0 ? inputs[0] : null;
+                _in1 = _count > 1 ? inputs[1] : null;
+            }
             var hash = new HashCode();
             hash.Add(opHash);
-            foreach (var v in _inputs)
+            for (int i = 0; i < _count; i++)
             {
-                hash.Add(v.Id);
+                hash.Add(inputs[i].Id);
             }
             _hash = hash.ToHashCode();
         }
 
         public bool Equals(NodeKey other)
         {
-            if (_hash != other._hash || _inputs.Length != other._inputs.Length)
+            if (_hash != other._hash || _count != other._count)
             {
                 return false;
             }
-            for (int i = 0; i < _inputs.Length; i++)
+            if (_more is not null)
             {
-                if (!ReferenceEquals(_inputs[i], other._inputs[i]))
+                for (int i = 0; i < _more.Length; i++)
                 {
-                    return false;
+                    if (!ReferenceEquals(_more[i], other._more![i]))
+                    {
+                        return false;
+                    }
                 }
+            }
+            else if (!ReferenceEquals(_in0, other._in0) || !ReferenceEquals(_in1, other._in1))
+            {
+                return false;
             }
             return ReferenceEquals(_op, other._op) || _op.Equals(other._op);
         }

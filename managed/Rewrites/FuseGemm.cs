@@ -21,12 +21,22 @@ public sealed class FuseGemm : IGraphRewrite
     /// <inheritdoc/>
     public bool Apply(FunctionGraph graph)
     {
+        var order = graph.Toposort();
+        bool any = false;
+        for (int i = 0; i < order.Count && !any; i++)
+        {
+            any = IsCandidate(order[i]);
+        }
+        if (!any)
+        {
+            // Most graphs have no product of matrices: no client index for them.
+            return false;
+        }
         var clients = graph.Clients();
         bool changed = false;
-        foreach (var node in graph.Toposort())
+        foreach (var node in order)
         {
-            if (node.Op is not Dot || node.Inputs.Any(x => x.Ndim != 2 || x.DType != node.Outputs[0].DType)
-                || !node.Outputs[0].DType.IsFloat())
+            if (!IsCandidate(node))
             {
                 continue;
             }
@@ -50,6 +60,10 @@ public sealed class FuseGemm : IGraphRewrite
         }
         return changed;
     }
+
+    private static bool IsCandidate(Apply node) =>
+        node.Op is Dot && node.Outputs[0].DType.IsFloat()
+        && node.Inputs.All(x => x.Ndim == 2 && x.DType == node.Outputs[0].DType);
 
     /// <summary>x itself and true when it is <c>DimShuffle{1,0}</c> of x, else the variable and false.</summary>
     private static (Variable, bool) Untransposed(Variable v) =>

@@ -21,11 +21,28 @@ public sealed class FuseMultiplyAdd : IGraphRewrite
     public string Name => "local_fuse_multiply_add";
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// One pass in topological order, without a client index: the pattern needs only how many times each product is
+    /// read (counted once up front; fusing never adds a reader to a product), and the sums fused so far are rewired
+    /// all at once at the end (a fused node reads the replacements of the sums it reads).
+    /// </remarks>
     public bool Apply(FunctionGraph graph)
     {
-        var clients = graph.Clients();
-        bool changed = false;
-        foreach (var node in graph.Toposort())
+        var order = graph.Toposort();
+        var productReaders = new Dictionary<Variable, int>();
+        foreach (var node in order)
+        {
+            for (int i = 0; i < node.Inputs.Count; i++)
+            {
+                CountIfProduct(productReaders, node.Inputs[i]);
+            }
+        }
+        for (int i = 0; i < graph.Outputs.Count; i++)
+        {
+            CountIfProduct(productReaders, graph.Outputs[i]);
+        }
+        var replaced = new Dictionary<Variable, Variable>();
+        foreach (var node in order)
         {
             var name = (node.Op as Elemwise)?.Scalar.Name;
             if (name is not ("add" or "sub") || !node.Outputs[0].DType.IsFloat())
@@ -34,31 +51,40 @@ public sealed class FuseMultiplyAdd : IGraphRewrite
             }
             bool add = name == "add";
             // a - b·c fuses only with the product second; a sum either way (the second first, as written a + b·c).
-            foreach (int k in add ? new[] { 1, 0 } : [1])
+            var fused = FusedWith(node, 1, add, productReaders, replaced)
+                ?? (add ? FusedWith(node, 0, add, productReaders, replaced) : null);
+            if (fused is not null)
             {
-                if (FusedWith(node, k, add, clients) is { } fused)
-                {
-                    graph.Replace(node.Outputs[0], fused, clients);
-                    changed = true;
-                    break;
-                }
+                replaced[node.Outputs[0]] = fused;
             }
         }
-        return changed;
+        graph.ReplaceAll(replaced);
+        return replaced.Count > 0;
     }
 
-    private static Variable? FusedWith(Apply node, int k, bool add,
-        Dictionary<Variable, List<(Apply? Node, int Index)>> clients)
+    private static bool IsProduct(Variable v) => v.Owner is { Op: Elemwise { Scalar.Name: "mul" } };
+
+    private static void CountIfProduct(Dictionary<Variable, int> readers, Variable v)
+    {
+        if (IsProduct(v))
+        {
+            readers[v] = readers.GetValueOrDefault(v) + 1;
+        }
+    }
+
+    private static Variable? FusedWith(Apply node, int k, bool add, Dictionary<Variable, int> productReaders,
+        Dictionary<Variable, Variable> replaced)
     {
         var product = node.Inputs[k];
         if (product.Owner is not { Op: Elemwise { Scalar.Name: "mul" } } mul
-            || product.DType != node.Outputs[0].DType
-            || !clients.TryGetValue(product, out var readers) || readers.Count != 1 || !ReferenceEquals(readers[0].Node, node))
+            || product.DType != node.Outputs[0].DType || productReaders.GetValueOrDefault(product) != 1)
         {
             return null;
         }
-        var other = node.Inputs[1 - k];
-        var fused = add ? T.AddCMul(other, mul.Inputs[0], mul.Inputs[1]) : T.SubCMul(other, mul.Inputs[0], mul.Inputs[1]);
+        Variable Now(Variable v) => replaced.TryGetValue(v, out var r) ? r : v;
+        var other = Now(node.Inputs[1 - k]);
+        var (b, c) = (Now(mul.Inputs[0]), Now(mul.Inputs[1]));
+        var fused = add ? T.AddCMul(other, b, c) : T.SubCMul(other, b, c);
         return fused.Type.Equals(node.Outputs[0].Type) ? fused : null;
     }
 }

@@ -30,8 +30,16 @@ public sealed class InlineOpFromGraph : ILocalRewrite
                 return null;
             }
         }
+        // A plain loop: a lambda reading node made this method allocate a closure for every node it was offered.
         var outputs = op.InlineInto(node.Inputs);
-        var fitted = outputs.Select((v, o) => Fit(v, node.Outputs[o])).ToArray();
-        return fitted.Any(v => v is null) ? null : fitted;
+        var fitted = new Variable?[outputs.Length];
+        for (int o = 0; o < fitted.Length; o++)
+        {
+            if ((fitted[o] = Fit(outputs[o], node.Outputs[o])) is null)
+            {
+                return null;
+            }
+        }
+        return fitted;
     }
 }

@@ -26,10 +26,12 @@ public sealed class ScanPushout : ILocalRewrite
     /// <inheritdoc/>
     public Variable?[]? Transform(Apply node)
     {
-        if (node.Op is not Scan op)
-        {
-            return null;
-        }
+        // The work is in its own method: its closures are allocated on entry, and this runs for every node.
+        return node.Op is Scan op ? Pushout(node, op) : null;
+    }
+
+    private static Variable?[]? Pushout(Apply node, Scan op)
+    {
         var kinds = new Dictionary<Variable, Kind>();
         var nonSeqs = new HashSet<Variable>();
         for (int i = 0; i < op.InnerInputs.Count; i++)
@@ -138,9 +140,12 @@ public sealed class ScanSaveMemory : IGraphRewrite
     public bool Apply(FunctionGraph graph)
     {
         bool changed = false;
+        // One client index for all the loops, kept up to date by the replacements (rebuilding it per loop, or per
+        // replacement, made graphs with many loops quadratic).
+        Dictionary<Variable, List<(Apply? Node, int Index)>>? clients = null;
         foreach (var node in graph.Toposort().Where(n => n.Op is Scan).ToList())
         {
-            changed |= Rewrite(graph, node);
+            changed |= Rewrite(graph, node, clients ??= graph.Clients());
         }
         return changed;
     }
@@ -153,10 +158,10 @@ public sealed class ScanSaveMemory : IGraphRewrite
     private static bool IsCheckpoints(Apply? reader, Scan op, int output) =>
         reader is { Op: ScanCheckpoints c } && c.Every == op.Checkpoint && c.Window == op.Window(output);
 
-    private static bool Rewrite(FunctionGraph graph, Apply node)
+    private static bool Rewrite(FunctionGraph graph, Apply node,
+        Dictionary<Variable, List<(Apply? Node, int Index)>> clients)
     {
         var op = (Scan)node.Op;
-        var clients = graph.Clients();
         var readers = node.Outputs.Select(o => clients.GetValueOrDefault(o) ?? []).ToArray();
         bool[] usedOutside = readers.Select(r => r.Count > 0).ToArray();
         bool[] finalOnly = readers.Select((r, o) => op.LastOnly[o] || (r.Count > 0 && r.All(c => IsFinal(c.Node, op))))
@@ -259,19 +264,19 @@ public sealed class ScanSaveMemory : IGraphRewrite
                     var value = IsCheckpoints(reader, op, o)
                         ? rebuilt.Outputs[i]
                         : ScanGraph.Index(rebuilt.Outputs[i], "-1", "-1");
-                    graph.Replace(reader!.Outputs[0], RewriteHelpers.Fit(value, reader.Outputs[0]) ?? value);
+                    graph.Replace(reader!.Outputs[0], RewriteHelpers.Fit(value, reader.Outputs[0]) ?? value, clients);
                 }
             }
             else if (lastOnly[i] && !op.LastOnly[o])
             {
                 foreach (var (reader, _) in readers[o])
                 {
-                    graph.Replace(reader!.Outputs[0], rebuilt.Outputs[i]);
+                    graph.Replace(reader!.Outputs[0], rebuilt.Outputs[i], clients);
                 }
             }
             else
             {
-                graph.Replace(node.Outputs[o], rebuilt.Outputs[i]);
+                graph.Replace(node.Outputs[o], rebuilt.Outputs[i], clients);
             }
         }
         return true;
