@@ -65,7 +65,11 @@ public static partial class T
     /// </summary>
     public static Constant Constant(double value)
     {
-        return Graph.Constant.Adopt(Kernels.Kernels.Scalar(value, AutocastFloat(value)), weak: true);
+        var dtype = AutocastFloat(value);
+        return Graph.Constant.Adopt(
+            Graph.Constant.SharedScalar(BitConverter.DoubleToInt64Bits(value), isFloat: true, dtype,
+                static (v, d) => Kernels.Kernels.Scalar(BitConverter.Int64BitsToDouble(v), d)),
+            weak: true);
     }
 
     /// <summary>
@@ -74,7 +78,10 @@ public static partial class T
     /// </summary>
     public static Constant Constant(long value)
     {
-        return Graph.Constant.Adopt(torch.tensor(value, AutocastInt(value).ToTorch()), weak: true);
+        return Graph.Constant.Adopt(
+            Graph.Constant.SharedScalar(value, isFloat: false, AutocastInt(value),
+                static (v, d) => torch.tensor(v, d.ToTorch())),
+            weak: true);
     }
 
     /// <summary>The dtype Aesara gives a Python float: see <see cref="Constant(double)"/>.</summary>

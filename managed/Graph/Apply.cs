@@ -5,13 +5,36 @@ public sealed class Apply
 {
     /// <summary>Creates the node and its outputs, one per type.</summary>
     public Apply(Op op, IReadOnlyList<Variable> inputs, IReadOnlyList<TensorType> outputTypes)
+        : this(op, CopyOf(inputs), outputTypes, owned: true)
     {
-        Op = op;
-        _inputs = new Variable[inputs.Count];
-        for (int i = 0; i < _inputs.Length; i++)
+    }
+
+    /// <summary>
+    /// Creates the node and its outputs, one per type. Arrays, as ops pass them (<c>[x]</c>), skip the read-only list
+    /// wrappers a collection expression makes for list parameters; <paramref name="inputs"/> is still copied.
+    /// </summary>
+    public Apply(Op op, Variable[] inputs, TensorType[] outputTypes)
+        : this(op, CopyOf(inputs), outputTypes, owned: true)
+    {
+    }
+
+    // Into a Variable[] even from an array of a subtype (Constant[]), which SetInput could not write into.
+    private static Variable[] CopyOf(IReadOnlyList<Variable> inputs)
+    {
+        var copy = new Variable[inputs.Count];
+        for (int i = 0; i < copy.Length; i++)
         {
-            _inputs[i] = inputs[i];
+            copy[i] = inputs[i];
         }
+        return copy;
+    }
+
+    /// <summary>The node over <paramref name="inputs"/>, an array made for it that it keeps (no copy).</summary>
+    private Apply(Op op, Variable[] inputs, IReadOnlyList<TensorType> outputTypes, bool owned)
+    {
+        _ = owned;
+        Op = op;
+        _inputs = inputs;
         foreach (var input in _inputs)
         {
             switch (input)

@@ -108,6 +108,38 @@ public sealed class Constant : Variable
     /// </summary>
     internal static Constant Adopt(torch.Tensor fresh, bool weak) => new(fresh, weak);
 
+    /// <summary>
+    /// One immutable 0-d tensor per (number, dtype) for the scalars made from bare numbers (gradients and rewrites
+    /// make the same 0, 1, 2, 0.5 by the hundred thousand): constants never write into or dispose their value, so they
+    /// can share it, and the tensors are not left to the finalizer. Bounded: past <see cref="SharedScalarLimit"/>
+    /// distinct numbers, each constant gets its own tensor again.
+    /// </summary>
+    internal static torch.Tensor SharedScalar(long bits, bool isFloat, DType dtype, Func<long, DType, torch.Tensor> make)
+    {
+        var key = (bits, isFloat, dtype);
+        if (s_sharedScalars.TryGetValue(key, out var found))
+        {
+            return found;
+        }
+        if (s_sharedScalars.Count >= SharedScalarLimit)
+        {
+            return make(bits, dtype);
+        }
+        var made = make(bits, dtype).DetachFromDisposeScope();
+        return s_sharedScalars.TryAdd(key, made) ? made : Discard(made, s_sharedScalars[key]);
+    }
+
+    private static torch.Tensor Discard(torch.Tensor loser, torch.Tensor winner)
+    {
+        loser.Dispose();
+        return winner;
+    }
+
+    private const int SharedScalarLimit = 4096;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(long, bool, DType), torch.Tensor>
+        s_sharedScalars = new();
+
     private static TensorType TypeOf(torch.Tensor value)
     {
         var lengths = value.Lengths();
