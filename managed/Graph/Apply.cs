@@ -29,6 +29,13 @@ public sealed class Apply
         return copy;
     }
 
+    /// <summary>
+    /// The node over <paramref name="inputs"/>, an array made for it that nothing else holds or changes: kept as it is
+    /// (no copy). For ops' <c>MakeNode</c>.
+    /// </summary>
+    internal static Apply Adopt(Op op, Variable[] inputs, TensorType[] outputTypes) =>
+        new(op, inputs.GetType() == typeof(Variable[]) ? inputs : CopyOf(inputs), outputTypes, owned: true);
+
     /// <summary>The node over <paramref name="inputs"/>, an array made for it that it keeps (no copy).</summary>
     private Apply(Op op, Variable[] inputs, IReadOnlyList<TensorType> outputTypes, bool owned)
     {

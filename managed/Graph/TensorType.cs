@@ -25,7 +25,28 @@ public sealed class TensorType : IEquatable<TensorType>
     }
 
     /// <summary>A type that keeps <paramref name="shape"/>, an array made for it that nothing else changes (no copy).</summary>
-    internal static TensorType Adopt(DType dtype, long?[] shape) => new(dtype, shape, adopt: true);
+    /// <remarks>
+    /// Types are immutable and compared by value, so the commonest ones (rank 0, and rank 1 of unknown length or of
+    /// length 1) are one instance per dtype: gradients make a type per node by the hundred thousand.
+    /// </remarks>
+    internal static TensorType Adopt(DType dtype, long?[] shape)
+    {
+        uint d = (uint)dtype;
+        if (d < InternedDTypes && shape.Length <= 1)
+        {
+            int which = shape.Length == 0 ? 0 : shape[0] is null ? 1 : shape[0] == 1 ? 2 : -1;
+            if (which >= 0)
+            {
+                ref var slot = ref s_interned[d * 3 + which];
+                return Volatile.Read(ref slot) ?? Interlocked.CompareExchange(ref slot, new(dtype, shape, adopt: true), null)
+                    ?? slot;
+            }
+        }
+        return new(dtype, shape, adopt: true);
+    }
+
+    private const int InternedDTypes = 32;
+    private static readonly TensorType?[] s_interned = new TensorType?[InternedDTypes * 3];
 
     private static long?[] Checked(long?[] shape)
     {

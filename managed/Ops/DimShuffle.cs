@@ -33,7 +33,7 @@ public sealed class DimShuffle(IReadOnlyList<int> order) : Op
             }
         }
         var shape = Order.Select(i => i < 0 ? 1 : x.Type.Shape[i]).ToArray();
-        return new Apply(this, [x], [new TensorType(x.DType, shape)]);
+        return Apply.Adopt(this, [x], [TensorType.Adopt(x.DType, shape)]);
     }
 
     /// <inheritdoc/>

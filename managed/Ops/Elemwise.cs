@@ -53,7 +53,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         // Constants made from bare numbers were already typed by Aesara's autocasting (see T.Constant), so the output
         // dtype is the rule's function of the plain numpy promotion of the input dtypes.
         var dtype = Scalar.TypeFrom is int from ? inputs[from].DType : Scalar.OutputDType(PromoteInputs(inputs));
-        return new Apply(this, padded, [TensorType.Adopt(dtype, shape)]);
+        return Apply.Adopt(this, padded, [TensorType.Adopt(dtype, shape)]);
     }
 
     /// <inheritdoc/>
