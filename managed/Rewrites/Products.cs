@@ -250,40 +250,14 @@ internal sealed class SignedSum
     /// <summary><paramref name="v"/> as a sum of at least two terms, or null when it is not a float sum.</summary>
     public static SignedSum? Of(Variable v)
     {
-        if (!v.DType.IsFloat() || v.Owner is not { Op: Elemwise { Scalar.Name: "add" or "sub" } })
+        if (!IsFloatSum(v))
         {
             return null;
         }
-        var terms = new List<Product>();
-        var pending = t_pending ??= new Stack<(Variable, bool)>(MaxTerms);
-        pending.Clear();
-        pending.Push((v, false));
-        while (pending.Count > 0)
-        {
-            var (x, negative) = pending.Pop();
-            bool room = terms.Count + pending.Count + 2 <= MaxTerms;
-            var name = x.DType == v.DType && x.Owner is { Op: Elemwise e } ? e.Scalar.Name : null;
-            if (room && name is "add" or "sub")
-            {
-                pending.Push((x.Owner!.Inputs[1], name == "sub" ? !negative : negative));
-                pending.Push((x.Owner!.Inputs[0], negative));
-            }
-            else if (name == "neg")
-            {
-                pending.Push((x.Owner!.Inputs[0], !negative));
-            }
-            else
-            {
-                var term = Product.Of(x) ?? Product.Single(x);
-                term.Negative ^= negative;
-                terms.Add(term);
-            }
-        }
-        return new SignedSum(terms);
+        var collect = new Collect { Terms = [] };
+        Walk(v, ref collect);
+        return new SignedSum(collect.Terms);
     }
-
-    // Reused per thread (see Product.Of); Product.Of, called inside the loop, has its own.
-    [ThreadStatic] private static Stack<(Variable, bool)>? t_pending;
 
     /// <summary>
     /// Whether some term of <see cref="Of"/>(<paramref name="v"/>) has a divisor, found by the same walk without
@@ -291,16 +265,55 @@ internal sealed class SignedSum
     /// </summary>
     public static bool AnyTermHasDivisor(Variable v)
     {
-        if (!v.DType.IsFloat() || v.Owner is not { Op: Elemwise { Scalar.Name: "add" or "sub" } })
+        if (!IsFloatSum(v))
         {
             return false;
         }
+        var find = new FindDivisor();
+        Walk(v, ref find);
+        return find.Found;
+    }
+
+    private static bool IsFloatSum(Variable v) =>
+        v.DType.IsFloat() && v.Owner is { Op: Elemwise { Scalar.Name: "add" or "sub" } };
+
+    /// <summary>What the walk does with each term; false stops it. (A struct, so the walk allocates nothing.)</summary>
+    private interface ITermVisitor
+    {
+        bool Visit(Variable term, bool negative);
+    }
+
+    private struct Collect : ITermVisitor
+    {
+        public List<Product> Terms;
+
+        public bool Visit(Variable term, bool negative)
+        {
+            var product = Product.Of(term) ?? Product.Single(term);
+            product.Negative ^= negative;
+            Terms.Add(product);
+            return true;
+        }
+    }
+
+    private struct FindDivisor : ITermVisitor
+    {
+        public bool Found;
+
+        public bool Visit(Variable term, bool negative) => !(Found = Product.HasDivisor(term));
+    }
+
+    /// <summary>
+    /// Visits the terms of the sum <paramref name="v"/> in order, reading through <c>add</c>, <c>sub</c> and
+    /// <c>neg</c> of its dtype while there is room for <see cref="MaxTerms"/> terms.
+    /// </summary>
+    private static void Walk<TVisitor>(Variable v, ref TVisitor visitor) where TVisitor : struct, ITermVisitor
+    {
         int terms = 0;
         var pending = t_pending ??= new Stack<(Variable, bool)>(MaxTerms);
         pending.Clear();
         pending.Push((v, false));
-        bool found = false;
-        while (pending.Count > 0 && !found)
+        while (pending.Count > 0)
         {
             var (x, negative) = pending.Pop();
             bool room = terms + pending.Count + 2 <= MaxTerms;
@@ -316,13 +329,18 @@ internal sealed class SignedSum
             }
             else
             {
-                found = Product.HasDivisor(x);
                 terms++;
+                if (!visitor.Visit(x, negative))
+                {
+                    break;
+                }
             }
         }
         pending.Clear();
-        return found;
     }
+
+    // Reused per thread (see Product.Of); Product.Of, called inside the walk, has its own.
+    [ThreadStatic] private static Stack<(Variable, bool)>? t_pending;
 
     /// <summary>The sum of the terms, each built by <see cref="Product.Build"/> after cancelling its common factors.</summary>
     public Variable Build()
