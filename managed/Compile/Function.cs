@@ -68,7 +68,7 @@ public sealed class Function
         // Which ops can run there is known without touching the device: say so first, then whether the device exists.
         CheckDevice();
 
-        var order = Graph.Toposort();
+        var order = Graph.Nodes;
         // Sized up front: one slot per node output, input and constant.
         var slots = new Dictionary<Variable, int>(order.Count + order.Count / 2 + inputs.Length);
         int slotCount = 0;
@@ -583,12 +583,12 @@ public sealed class Function
     /// </summary>
     private static int[] PlanInPlace(List<(Apply Node, int[] In, int[] Out)> steps, bool[] computed, int[] lastUse)
     {
-        // roots[slot]: the fresh buffers a computed slot may share memory with (a fresh slot is its own root; a slot
-        // that is not computed has no entry and counts as its own root).
+        // roots[slot]: the fresh buffers a computed slot may share memory with. A slot with no entry is its own root:
+        // a fresh buffer (nearly every computed slot: no one-element array each) or a slot that is not computed.
         // A slot that may alias many buffers pins them (they are never overwritten) instead of carrying them along,
         // which keeps this pass linear in the graph size.
         const int maxRoots = 8;
-        var roots = new int[computed.Length][];
+        var roots = new int[]?[computed.Length];
         var pinned = new bool[computed.Length];
         var gathered = new List<int>();
         var distinct = new HashSet<int>();
@@ -599,7 +599,7 @@ public sealed class Function
             {
                 if (!node.Op.OutputMayAlias(node, o))
                 {
-                    roots[outs[o]] = [outs[o]];
+                    roots[outs[o]] = null;
                     continue;
                 }
                 gathered.Clear();
@@ -638,7 +638,13 @@ public sealed class Function
         var aliasEnd = new int[computed.Length];
         for (int slot = 0; slot < roots.Length; slot++)
         {
-            foreach (int root in roots[slot] ?? [])
+            if (roots[slot] is not { } slotRoots)
+            {
+                // Its own root (what aliasEnd says of a slot that is not computed is never asked).
+                aliasEnd[slot] = Math.Max(aliasEnd[slot], lastUse[slot]);
+                continue;
+            }
+            foreach (int root in slotRoots)
             {
                 aliasEnd[root] = Math.Max(aliasEnd[root], lastUse[slot]);
             }
@@ -655,7 +661,8 @@ public sealed class Function
             for (int k = 0; k < ins.Length && plan[i] < 0; k++)
             {
                 int slot = ins[k];
-                bool ownFreshBuffer = computed[slot] && roots[slot] is [var only] && only == slot && !pinned[slot];
+                bool ownFreshBuffer = computed[slot] && (roots[slot] is null || (roots[slot] is [var only] && only == slot))
+                                      && !pinned[slot];
                 bool deadAfter = lastUse[slot] == i && aliasEnd[slot] == i;
                 if (!ownFreshBuffer || !deadAfter)
                 {
@@ -670,7 +677,7 @@ public sealed class Function
                 {
                     plan[i] = k;
                     // The output lives in that buffer from now on: it is a fresh root of its own.
-                    roots[outs[0]] = [outs[0]];
+                    roots[outs[0]] = null;
                 }
             }
         }
@@ -765,7 +772,7 @@ public sealed class Function
     /// </summary>
     private void CheckDevice()
     {
-        var bound = Graph.Toposort().Select(n => n.Op).Where(op => !op.RunsOn(_device.type))
+        var bound = Graph.Nodes.Select(n => n.Op).Where(op => !op.RunsOn(_device.type))
             .Select(op => $"{op} ({op.ClassName})").Distinct().ToArray();
         if (bound.Length > 0)
         {
@@ -814,7 +821,7 @@ public sealed class Function
                 used.Add(output);
             }
         }
-        foreach (var node in Graph.Toposort())
+        foreach (var node in Graph.Nodes)
         {
             for (int k = 0; k < node.Inputs.Count; k++)
             {

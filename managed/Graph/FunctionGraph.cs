@@ -116,6 +116,13 @@ public sealed class FunctionGraph
     /// <summary>The nodes in an order where each follows the nodes computing its inputs (a new list each call).</summary>
     public List<Apply> Toposort() => [.. Order()];
 
+    /// <summary>
+    /// The same order as <see cref="Toposort"/>, without the copy: the graph's own cached list, which callers must only
+    /// read (a change to the graph makes a new list, and leaves this one as it was). On graphs of a few hundred
+    /// thousand nodes each copy is a large-object array, and those drive full collections.
+    /// </summary>
+    internal List<Apply> Nodes => Order();
+
     private List<Apply> Order()
     {
         if (_order is null)

@@ -75,7 +75,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             _graph = graph;
             _pass = pass;
             _inputs = [.. graph.Inputs];
-            var order = graph.Toposort();
+            var order = graph.Nodes;
             // Every table sized for the graph up front: growing tables of a few hundred thousand entries step by step
             // leaves large garbage arrays behind, which cost full collections.
             _alive = new HashSet<Apply>(order);

@@ -21,7 +21,7 @@ public sealed class FuseGemm : IGraphRewrite
     /// <inheritdoc/>
     public bool Apply(FunctionGraph graph)
     {
-        var order = graph.Toposort();
+        var order = graph.Nodes;
         bool any = false;
         for (int i = 0; i < order.Count && !any; i++)
         {

@@ -28,7 +28,7 @@ public sealed class FuseMultiplyAdd : IGraphRewrite
     /// </remarks>
     public bool Apply(FunctionGraph graph)
     {
-        var order = graph.Toposort();
+        var order = graph.Nodes;
         var productReaders = new Dictionary<Variable, int>();
         foreach (var node in order)
         {
