@@ -264,8 +264,11 @@ public static partial class Autodiff
         var blockers = new HashSet<Variable>(options.ConsiderConstant);
         var order = GraphOrder.Toposort(seeds.Keys, blockers);
         var wrtSet = new HashSet<Variable>(wrt);
-        var dependsOnWrt = new HashSet<Variable>(wrtSet);
-        var connected = new Dictionary<Apply, bool[][]>();
+        // Sized for the whole path up front: tables of a few hundred thousand entries grown step by step leave
+        // large-object garbage behind, which costs full collections.
+        var dependsOnWrt = new HashSet<Variable>(order.Count + wrtSet.Count);
+        dependsOnWrt.UnionWith(wrtSet);
+        var connected = new Dictionary<Apply, bool[][]>(order.Count);
         foreach (var node in order)
         {
             // A node none of whose inputs leads to wrt is not asked for its pattern (nothing flows through it): an
@@ -289,7 +292,11 @@ public static partial class Autodiff
             }
         }
 
-        var grads = new Dictionary<Variable, Variable>(seeds);
+        var grads = new Dictionary<Variable, Variable>(order.Count + seeds.Count);
+        foreach (var (seed, g) in seeds)
+        {
+            grads.Add(seed, g);
+        }
         for (int n = order.Count - 1; n >= 0; n--)
         {
             var node = order[n];

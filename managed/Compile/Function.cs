@@ -48,7 +48,8 @@ public sealed class Function
     private readonly bool _outputsToCpu;
 
     /// <summary>One node of the schedule; <c>Overwrite</c> is the input whose dead buffer receives the output, or -1.</summary>
-    private sealed record Step(Apply Node, int[] In, int[] Out, int[] FreeAfter, int Overwrite);
+    // A struct: one array of steps rather than an object per node that every full collection traces.
+    private readonly record struct Step(Apply Node, int[] In, int[] Out, int[] FreeAfter, int Overwrite);
 
     private Function(Variable[] inputs, Variable[] outputs, CompileOptions options)
     {

@@ -66,6 +66,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly Stack<Apply> _nodeStack = new();
         private readonly Queue<Apply> _frontier = new();
         private readonly List<Variable> _news = [];
+        private readonly List<(Variable Old, Variable New)> _pairs = [];
         private bool _changed;
         // Set while every live node is on the list (see Execute), when requeueing would change nothing.
         private bool _allQueued;
@@ -229,7 +230,8 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     $"rewrite: a rule returned {replacements.Length} replacement(s) for {node}, which has " +
                     $"{node.Outputs.Count} output(s)");
             }
-            var pairs = new List<(Variable Old, Variable New)>();
+            var pairs = _pairs;
+            pairs.Clear();
             for (int i = 0; i < replacements.Length; i++)
             {
                 if (replacements[i] is not { } replacement || ReferenceEquals(replacement, node.Outputs[i]))
