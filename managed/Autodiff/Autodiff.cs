@@ -277,7 +277,7 @@ public static partial class Autodiff
             {
                 continue;
             }
-            var pattern = node.Op.ConnectionPattern(node);
+            var pattern = PatternOf(node);
             connected[node] = pattern;
             for (int o = 0; o < node.Outputs.Count; o++)
             {
@@ -367,6 +367,35 @@ public static partial class Autodiff
     // Its own method: the closure it needs was otherwise allocated on every call of InputGradients.
     private static Variable?[] Undefined(Apply node, string why) =>
         node.Inputs.Select(x => (Variable?)new NullGradient(FloatType(x), why)).ToArray();
+
+    // Whether each op type keeps Op's own pattern (every output depends on every input), and that pattern by arity.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> s_keepsDefaultPattern = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, int), bool[][]> s_allConnected = new();
+
+    /// <summary>
+    /// <paramref name="node"/>'s connection pattern, only to be read: for an op that keeps <see cref="Op"/>'s own
+    /// (all connected), one shared table per arity instead of a fresh one per node (gradients ask every node on the
+    /// path, and keep the answers until the end).
+    /// </summary>
+    private static bool[][] PatternOf(Apply node)
+    {
+        var type = node.Op.GetType();
+        if (!s_keepsDefaultPattern.TryGetValue(type, out bool keeps))
+        {
+            keeps = type.GetMethod(nameof(Op.ConnectionPattern), [typeof(Apply)])?.DeclaringType == typeof(Op);
+            s_keepsDefaultPattern[type] = keeps;
+        }
+        if (!keeps)
+        {
+            return node.Op.ConnectionPattern(node);
+        }
+        var arity = (node.Inputs.Count, node.Outputs.Count);
+        if (!s_allConnected.TryGetValue(arity, out var pattern))
+        {
+            pattern = s_allConnected.GetOrAdd(arity, node.Op.ConnectionPattern(node));
+        }
+        return pattern;
+    }
 
     private static Variable?[] InputGradients(Apply node, Variable[] gOut, bool[] reached)
     {
