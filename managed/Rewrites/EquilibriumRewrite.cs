@@ -56,7 +56,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         // Op and inputs (as they were when recorded) → the node that computed them (whose outputs never change). Entries stay valid:
         // replacements keep values, and _forward says where each replaced variable went.
         private readonly Dictionary<NodeKey, Apply> _nodes;
-        private readonly Dictionary<Variable, Variable> _forward = [];
+        private readonly Dictionary<Variable, Variable> _forward;
         private readonly Dictionary<Op, int> _opHashes = new(ReferenceEqualityComparer.Instance);
         private readonly ConstantTable _constants = new();
         // Work lists reused by every step (steps run by the hundred thousand on large graphs).
@@ -83,6 +83,9 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             _queued = new HashSet<Apply>(order.Count);
             _queue = new Queue<Apply>(order.Count);
             _nodes = new Dictionary<NodeKey, Apply>(order.Count);
+            // Each replacement is remembered: on gradient graphs about one per node in three (growing the table step
+            // by step would leave large arrays behind).
+            _forward = new Dictionary<Variable, Variable>(order.Count / 2);
             // The same index as graph.Clients(), without a second topological sort. Readers are counted first, so
             // that each client list is made at its size (most variables have one reader).
             _readers = new Dictionary<Variable, int>(order.Count + order.Count / 4);
