@@ -151,7 +151,10 @@ public sealed class Constant : Variable
         return TensorType.Adopt(DTypes.FromTorch(value.dtype), shape);
     }
 
-    /// <summary>The value (shared by every function that uses the constant; never mutated).</summary>
+    /// <summary>
+    /// The value, to read only: it is shared by every function that uses the constant and, for constants made from
+    /// bare numbers, by every constant of that number and dtype, so it must never be disposed or written into.
+    /// </summary>
     public torch.Tensor Value { get; }
 
     /// <summary>True for constants made from bare numbers (informational: it does not change promotion).</summary>
