@@ -18,7 +18,7 @@ import types
 import numpy as np
 
 __all__ = ["entry_point", "argument_name", "integer", "real", "array", "optional_axis", "axes", "name", "dtype",
-           "callable_arg", "SUPPORTED_DTYPES", "INT64_MAX"]
+           "callable_arg", "argnums", "SUPPORTED_DTYPES", "INT64_MAX"]
 
 SUPPORTED_DTYPES = ("bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64",
                     "complex64", "complex128")
@@ -133,6 +133,16 @@ def axes(axis, who=None, what="axis"):
         return [integer(a, f"{what} item", who) for a in axis]
     raise TypeError(f"{_who(who)}: {what} must be an integer or a sequence of integers; got {_show(axis)} "
                     f"({type(axis).__name__})")
+
+
+def argnums(value, what, who=None):
+    """Argument positions (JAX's ``nondiff_argnums``/``static_argnums``) as a tuple of ints; one int is taken as a
+    tuple of it."""
+    if isinstance(value, (numbers.Integral, np.integer)) and not isinstance(value, bool):
+        value = (value,)
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{_who(who)}: {what} must be a tuple of ints; got {_show(value)} ({type(value).__name__})")
+    return tuple(integer(i, f"{what} item", who) for i in value)
 
 
 def name(value, who=None, what="name"):

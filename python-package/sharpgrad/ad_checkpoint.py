@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-
 from . import _args, _pytree
 from ._bridge import api, call
 from .tensor.var import TensorVariable, as_tensor_variable, wrap
@@ -81,11 +79,7 @@ def checkpoint(fun, inputs=None, *, prevent_cse=True, policy=None, static_argnum
         raise TypeError(f"checkpoint: expected a function or variables; got {fun!r}")
     if inputs is not None:
         raise TypeError("checkpoint: inputs= is for outputs already built; a function's inputs are its arguments")
-    if isinstance(static_argnums, (int, np.integer)) and not isinstance(static_argnums, bool):
-        static_argnums = (static_argnums,)
-    if isinstance(static_argnums, (str, bytes)) or not hasattr(static_argnums, "__iter__"):
-        raise TypeError(f"checkpoint: static_argnums must be a tuple of ints; got {static_argnums!r:.60}")
-    static = tuple(_args.integer(i, "static_argnums item", "checkpoint") for i in static_argnums)
+    static = _args.argnums(static_argnums, "static_argnums", "checkpoint")
 
     @functools.wraps(fun)
     def checkpointed(*args):

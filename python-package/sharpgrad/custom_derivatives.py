@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import functools
 
-import numpy as np
-
 from . import _args, _pytree
 from ._bridge import api, call
 from .tensor.var import TensorVariable, as_tensor_variable, wrap
@@ -78,15 +76,6 @@ def _floatx():
     return sharpgrad.config.floatX
 
 
-def _argnums(value, who):
-    """``nondiff_argnums`` as a tuple of ints (one int is taken as a tuple of it)."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        value = (value,)
-    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-        raise TypeError(f"{who}: nondiff_argnums must be a tuple of ints; got {value!r:.60} ({type(value).__name__})")
-    return tuple(_args.integer(i, "nondiff_argnums item", who) for i in value)
-
-
 def _build(name, inputs, outputs, lop=None, rop=None):
     from .compile.builders import OpFromGraph
 
@@ -118,7 +107,7 @@ class custom_vjp:  # noqa: N801 - JAX's name
         _args.callable_arg(fun, "fun", "custom_vjp")
         functools.update_wrapper(self, fun)
         self.fun = fun
-        self.nondiff_argnums = _argnums(nondiff_argnums, "custom_vjp")
+        self.nondiff_argnums = _args.argnums(nondiff_argnums, "nondiff_argnums", "custom_vjp")
         self.fwd = None
         self.bwd = None
 
@@ -222,7 +211,7 @@ class custom_jvp:  # noqa: N801 - JAX's name
         _args.callable_arg(fun, "fun", "custom_jvp")
         functools.update_wrapper(self, fun)
         self.fun = fun
-        self.nondiff_argnums = _argnums(nondiff_argnums, "custom_jvp")
+        self.nondiff_argnums = _args.argnums(nondiff_argnums, "nondiff_argnums", "custom_jvp")
         self.jvp = None
 
     def defjvp(self, jvp):

@@ -386,7 +386,7 @@ def _check_override(spec, what, count):
                              f"{'output' if what == 'rop_overrides' else 'input'})")
         bad = [entry for entry in spec if not usable(entry)]
     else:
-        bad = [] if usable(spec) and spec is not None else [spec]
+        bad = [spec] if spec is None or not usable(spec) else []
     if bad:
         raise TypeError(f"OpFromGraph: {what} must be 'default', a callable, an OpFromGraph, a DisconnectedType or "
                         f"NullType value, or a list of those; got {bad[0]!r:.60} ({type(bad[0]).__name__})")

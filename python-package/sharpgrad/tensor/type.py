@@ -89,6 +89,9 @@ class TensorType:
         Aesara's older spelling of ``shape``: True for length 1, False for unknown.
     """
 
+    # Set on the module's constructors (dscalar, fmatrix, ...), which are TensorType objects: errors name the one called.
+    _constructor_name = None
+
     def __init__(self, dtype, shape=None, name=None, broadcastable=None):
         if shape is None and broadcastable is None:
             raise TypeError("TensorType: expected a shape, e.g. shape=(None, 3)")
@@ -121,8 +124,7 @@ class TensorType:
         TensorVariable
         """
         dims = [-1 if n is None else n for n in self.shape]
-        # The module's constructors (dscalar, fmatrix, ...) are TensorType objects: errors name the one called.
-        who = self.__dict__.get("_constructor_name") or "TensorType.__call__"
+        who = self._constructor_name or "TensorType.__call__"
         return wrap(call(api.Tensor, self.dtype, dims, _args.name(name, who=who)))
 
     def __eq__(self, other):
