@@ -203,6 +203,24 @@ public sealed class FunctionGraph
     }
 
     /// <summary>
+    /// Makes input <paramref name="index"/> of <paramref name="node"/> (output <paramref name="index"/> of the graph when
+    /// <paramref name="node"/> is null) read <paramref name="replacement"/>: for rewrite drivers that keep their own client
+    /// index (see <see cref="Replace"/>).
+    /// </summary>
+    internal void Rewire(Apply? node, int index, Variable replacement)
+    {
+        _order = null;
+        if (node is null)
+        {
+            _outputs[index] = replacement;
+        }
+        else
+        {
+            node.SetInput(index, replacement);
+        }
+    }
+
+    /// <summary>
     /// Makes every reader of <paramref name="old"/> read <paramref name="replacement"/> instead. The replacement must
     /// have the same type (a rewrite must not change what the graph computes, nor its types).
     /// </summary>

@@ -142,6 +142,20 @@ public abstract class Op
     /// <inheritdoc/>
     public override int GetHashCode()
     {
+        // Ops are immutable and props are built on each access: hash them once (merging hashes the op of every node).
+        if (!Volatile.Read(ref _hashed))
+        {
+            _hash = PropsHash();
+            Volatile.Write(ref _hashed, true);
+        }
+        return _hash;
+    }
+
+    private int _hash;
+    private bool _hashed;
+
+    private int PropsHash()
+    {
         var props = Props;
         int hash = GetType().GetHashCode();
         for (int i = 0; i < props.Count; i++)

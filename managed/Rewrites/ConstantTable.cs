@@ -11,8 +11,24 @@ internal sealed class ConstantTable
 {
     private readonly Dictionary<long, List<Constant>> _byHash = [];
 
+    // Constants holding the very same tensor (scalar constants share one per number and dtype, and a constant's
+    // value is read-only) → their canonical constant: most constants are found here without hashing their values.
+    private readonly Dictionary<(torch.Tensor Value, bool Weak), Constant> _byTensor = new(TensorKeyComparer.Instance);
+
     /// <summary>The first constant seen that equals <paramref name="c"/> (<paramref name="c"/> itself if none).</summary>
     public Constant Canonical(Constant c)
+    {
+        var tensorKey = (c.Value, c.IsWeak);
+        if (_byTensor.TryGetValue(tensorKey, out var same) && same.Type.Equals(c.Type))
+        {
+            return same;
+        }
+        var canonical = ByValue(c);
+        _byTensor[tensorKey] = canonical;
+        return canonical;
+    }
+
+    private Constant ByValue(Constant c)
     {
         long hash = ConstantFacts.Of(c).Hash;
         if (!_byHash.TryGetValue(hash, out var bucket))
@@ -29,6 +45,18 @@ internal sealed class ConstantTable
         }
         bucket.Add(c);
         return c;
+    }
+
+    /// <summary>Tensors by reference (a tensor's own equality would compare values).</summary>
+    private sealed class TensorKeyComparer : IEqualityComparer<(torch.Tensor Value, bool Weak)>
+    {
+        public static readonly TensorKeyComparer Instance = new();
+
+        public bool Equals((torch.Tensor Value, bool Weak) a, (torch.Tensor Value, bool Weak) b) =>
+            ReferenceEquals(a.Value, b.Value) && a.Weak == b.Weak;
+
+        public int GetHashCode((torch.Tensor Value, bool Weak) key) =>
+            System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Value) ^ (key.Weak ? 1 : 0);
     }
 
     private static bool SameValue(Constant a, Constant b)

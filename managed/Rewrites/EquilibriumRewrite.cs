@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Gradient.Graph;
 
@@ -46,10 +47,13 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly FunctionGraph _graph;
         private readonly EquilibriumRewrite _pass;
         private readonly HashSet<Variable> _inputs;
-        private readonly Dictionary<Variable, List<(Apply? Node, int Index)>> _clients;
-        // Client lists keep entries of dropped nodes (removing them one by one from a constant read by thousands of
-        // nodes would be quadratic); this counts the live ones, graph outputs included.
-        private readonly Dictionary<Variable, int> _readers;
+        // The client index: each variable's readers as a chain of entries in one shared array, in the order they
+        // were added (a list object per variable would double the objects the collector traces on large graphs).
+        // Chains keep the entries of dropped nodes (removing them one by one from a constant read by thousands of
+        // nodes would be quadratic); Live counts the live readers, graph outputs included.
+        private readonly Dictionary<Variable, Readers> _clients;
+        private ClientEntry[] _entries;
+        private int _entryCount;
         private readonly HashSet<Apply> _alive;
         private readonly Queue<Apply> _queue;
         private readonly HashSet<Apply> _queued;
@@ -57,7 +61,6 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         // replacements keep values, and _forward says where each replaced variable went.
         private readonly Dictionary<NodeKey, Apply> _nodes;
         private readonly Dictionary<Variable, Variable> _forward;
-        private readonly Dictionary<Op, int> _opHashes = new(ReferenceEqualityComparer.Instance);
         private readonly ConstantTable _constants = new();
         // Work lists reused by every step (steps run by the hundred thousand on large graphs).
         private readonly List<Apply> _fresh = [];
@@ -86,31 +89,19 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             // Each replacement is remembered: on gradient graphs about one per node in three (growing the table step
             // by step would leave large arrays behind).
             _forward = new Dictionary<Variable, Variable>(order.Count / 2);
-            // The same index as graph.Clients(), without a second topological sort. Readers are counted first, so
-            // that each client list is made at its size (most variables have one reader).
-            _readers = new Dictionary<Variable, int>(order.Count + order.Count / 4);
+            // The same index as graph.Clients(), without a second topological sort.
+            _clients = new Dictionary<Variable, Readers>(order.Count + order.Count / 4);
+            _entries = new ClientEntry[2 * order.Count + graph.Outputs.Count + 16];
             foreach (var node in order)
             {
                 for (int j = 0; j < node.Inputs.Count; j++)
                 {
-                    CollectionsMarshal.GetValueRefOrAddDefault(_readers, node.Inputs[j], out _)++;
+                    AddClient(node.Inputs[j], node, j);
                 }
             }
             for (int i = 0; i < graph.Outputs.Count; i++)
             {
-                CollectionsMarshal.GetValueRefOrAddDefault(_readers, graph.Outputs[i], out _)++;
-            }
-            _clients = new Dictionary<Variable, List<(Apply? Node, int Index)>>(_readers.Count);
-            foreach (var node in order)
-            {
-                for (int j = 0; j < node.Inputs.Count; j++)
-                {
-                    SizedClientsOf(node.Inputs[j]).Add((node, j));
-                }
-            }
-            for (int i = 0; i < graph.Outputs.Count; i++)
-            {
-                SizedClientsOf(graph.Outputs[i]).Add((null, i));
+                AddClient(graph.Outputs[i], null, i);
             }
             foreach (var node in order)
             {
@@ -171,12 +162,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             {
                 return false;
             }
-            if (!_opHashes.TryGetValue(node.Op, out int opHash))
-            {
-                // Props are rebuilt on each call: hash each op object once (most nodes share a few ops).
-                _opHashes[node.Op] = opHash = node.Op.GetHashCode();
-            }
-            var key = new NodeKey(node, opHash);
+            var key = new NodeKey(node, node.Op.GetHashCode());
             if (_nodes.TryGetValue(key, out var twin))
             {
                 var known = twin.Outputs;
@@ -328,8 +314,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                             node.SetInput(j, input = canonical);
                         }
                     }
-                    ClientsOf(input).Add((node, j));
-                    _readers[input] = _readers.GetValueOrDefault(input) + 1;
+                    AddClient(input, node, j);
                 }
                 Enqueue(node);
             }
@@ -339,26 +324,41 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         /// <summary>Rewires every reader of <paramref name="old"/> to <paramref name="replacement"/> and requeues them.</summary>
         private void Swap(Variable old, Variable replacement)
         {
-            // Replace moves the entries into the replacement's list and drops this one from the index, but leaves the
-            // list itself as it is: it can be read below without a copy.
-            List<(Apply? Node, int Index)> readers = _clients.TryGetValue(old, out var list) ? list : [];
-            _graph.Replace(old, replacement, _clients);
-            _forward[old] = replacement;
-            if (_readers.Remove(old, out int count))
+            if (!old.Type.Equals(replacement.Type))
             {
-                _readers[replacement] = _readers.GetValueOrDefault(replacement) + count;
+                throw new InvalidOperationException(
+                    $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
             }
+            _forward[old] = replacement;
             _changed = true;
-            if (!_allQueued)
+            if (_clients.Remove(old, out var readers))
             {
-                foreach (var (reader, _) in readers)
+                for (int e = readers.Head; e != 0; e = e == readers.Tail ? 0 : _entries[e].Next)
                 {
-                    if (reader is not null)
-                    {
-                        Enqueue(reader);
-                    }
+                    _graph.Rewire(_entries[e].Node, _entries[e].Index, replacement);
                 }
-                EnqueueElemwiseAbove(readers);
+                // The old chain moves, as it is, to the end of the replacement's: it can still be walked below.
+                ref var into = ref CollectionsMarshal.GetValueRefOrAddDefault(_clients, replacement, out bool exists);
+                if (exists)
+                {
+                    _entries[into.Tail].Next = readers.Head;
+                    into = new Readers(into.Head, readers.Tail, into.Live + readers.Live);
+                }
+                else
+                {
+                    into = readers;
+                }
+                if (!_allQueued)
+                {
+                    for (int e = readers.Head; e != 0; e = e == readers.Tail ? 0 : _entries[e].Next)
+                    {
+                        if (_entries[e].Node is { } reader)
+                        {
+                            Enqueue(reader);
+                        }
+                    }
+                    EnqueueElemwiseAbove(readers);
+                }
             }
             if (old.Owner is { } owner)
             {
@@ -383,18 +383,16 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 for (int k = 0; k < node.Outputs.Count; k++)
                 {
                     _clients.Remove(node.Outputs[k]);
-                    _readers.Remove(node.Outputs[k]);
                 }
                 for (int k = 0; k < node.Inputs.Count; k++)
                 {
                     var input = node.Inputs[k];
-                    int left = _readers.GetValueOrDefault(input) - 1;
-                    if (left > 0)
+                    ref var readers = ref CollectionsMarshal.GetValueRefOrNullRef(_clients, input);
+                    if (!Unsafe.IsNullRef(ref readers) && readers.Live > 1)
                     {
-                        _readers[input] = left;
+                        readers = new Readers(readers.Head, readers.Tail, readers.Live - 1);
                         continue;
                     }
-                    _readers.Remove(input);
                     _clients.Remove(input);
                     if (input.Owner is { } owner && !_inputs.Contains(input))
                     {
@@ -409,15 +407,15 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         /// element-wise nodes) from the rewired <paramref name="readers"/>: their outputs keep their identity, but rules
         /// that read a product or a sum through several element-wise nodes (<see cref="Product"/>) now see another one.
         /// </summary>
-        private void EnqueueElemwiseAbove(List<(Apply? Node, int Index)> readers)
+        private void EnqueueElemwiseAbove(Readers readers)
         {
             var frontier = _frontier;
             var seen = _seen;
             frontier.Clear();
             ClearSeen();
-            foreach (var (reader, _) in readers)
+            for (int e = readers.Head; e != 0; e = e == readers.Tail ? 0 : _entries[e].Next)
             {
-                if (reader is { Op: Ops.Elemwise })
+                if (_entries[e].Node is { Op: Ops.Elemwise } reader)
                 {
                     frontier.Enqueue(reader);
                     seen.Add(reader);
@@ -433,9 +431,10 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     {
                         continue;
                     }
-                    foreach (var (client, _) in clients)
+                    for (int e = clients.Head; e != 0; e = e == clients.Tail ? 0 : _entries[e].Next)
                     {
-                        if (client is { Op: Ops.Elemwise } && _alive.Contains(client) && seen.Add(client) && left-- > 0)
+                        if (_entries[e].Node is { Op: Ops.Elemwise } client && _alive.Contains(client) && seen.Add(client)
+                            && left-- > 0)
                         {
                             Enqueue(client);
                             frontier.Enqueue(client);
@@ -450,7 +449,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         {
             for (int k = 0; k < node.Outputs.Count; k++)
             {
-                if (_readers.GetValueOrDefault(node.Outputs[k]) > 0)
+                if (_clients.TryGetValue(node.Outputs[k], out var readers) && readers.Live > 0)
                 {
                     return true;
                 }
@@ -469,23 +468,26 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             }
         }
 
-        private List<(Apply? Node, int Index)> SizedClientsOf(Variable v)
+        /// <summary>Appends reader (<paramref name="node"/>, <paramref name="index"/>) to <paramref name="v"/>'s chain.</summary>
+        private void AddClient(Variable v, Apply? node, int index)
         {
-            ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(_clients, v, out bool found);
-            if (!found)
+            if (_entryCount + 1 == _entries.Length)
             {
-                list = new List<(Apply? Node, int Index)>(_readers[v]);
+                Array.Resize(ref _entries, 2 * _entries.Length);
             }
-            return list!;
-        }
-
-        private List<(Apply? Node, int Index)> ClientsOf(Variable v)
-        {
-            if (!_clients.TryGetValue(v, out var list))
+            // Entry 0 is never used: 0 ends a chain.
+            int at = ++_entryCount;
+            _entries[at] = new ClientEntry(node, index);
+            ref var readers = ref CollectionsMarshal.GetValueRefOrAddDefault(_clients, v, out bool exists);
+            if (exists)
             {
-                _clients[v] = list = [];
+                _entries[readers.Tail].Next = at;
+                readers = new Readers(readers.Head, at, readers.Live + 1);
             }
-            return list;
+            else
+            {
+                readers = new Readers(at, at, 1);
+            }
         }
 
         private void Enqueue(Apply node)
@@ -496,6 +498,18 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             }
         }
     }
+
+    /// <summary>A reader of a variable: a node and the input it reads it as (null and the output index for a graph output).</summary>
+    private struct ClientEntry(Apply? node, int index)
+    {
+        public readonly Apply? Node = node;
+        public readonly int Index = index;
+        /// <summary>The next entry of the same chain; 0 after the last.</summary>
+        public int Next;
+    }
+
+    /// <summary>A variable's chain of readers (first and last entry) and how many of them are alive.</summary>
+    private readonly record struct Readers(int Head, int Tail, int Live);
 
     /// <summary>
     /// A node's identity for merging: its op (by value) and its inputs (by reference), as they are now. Up to two

@@ -143,7 +143,16 @@ public sealed class ScanSaveMemory : IGraphRewrite
         // One client index for all the loops, kept up to date by the replacements (rebuilding it per loop, or per
         // replacement, made graphs with many loops quadratic).
         Dictionary<Variable, List<(Apply? Node, int Index)>>? clients = null;
-        foreach (var node in graph.Toposort().Where(n => n.Op is Scan).ToList())
+        // The cached order, not a copy of it (the rule visits every graph compiled, most of them without a loop).
+        var loops = new List<Apply>();
+        foreach (var node in graph.Nodes)
+        {
+            if (node.Op is Scan)
+            {
+                loops.Add(node);
+            }
+        }
+        foreach (var node in loops)
         {
             changed |= Rewrite(graph, node, clients ??= graph.Clients());
         }
