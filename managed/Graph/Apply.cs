@@ -112,6 +112,13 @@ public sealed class Apply
     /// </summary>
     internal void SetInput(int index, Variable value) => _inputs[index] = value;
 
+    // Scratch marks of the passes over the function graph that owns this node (a node of a compiled graph belongs to
+    // that graph alone, which one thread compiles): each pass marks with its own stamp, so old marks never match.
+    // Kept on the node because a set of a few hundred thousand nodes costs a cache miss per question.
+    internal int AliveIn;
+    internal int QueuedIn;
+    internal int SortedIn;
+
     /// <inheritdoc/>
     public override string ToString() => $"{Op}({string.Join(", ", Inputs)})";
 }

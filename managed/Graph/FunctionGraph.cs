@@ -127,7 +127,7 @@ public sealed class FunctionGraph
     {
         if (_order is null)
         {
-            _order = GraphOrder.Toposort(_outputs, _inputSet, _lastCount + _lastCount / 8);
+            _order = GraphOrder.ToposortOwned(_outputs, _inputSet, _lastCount + _lastCount / 8);
             _lastCount = _order.Count;
         }
         return _order;

@@ -48,6 +48,46 @@ public static class GraphOrder
         }
     }
 
+    private static int s_sorts;
+
+    /// <summary>
+    /// <see cref="Toposort(IEnumerable{Variable}, IReadOnlySet{Variable}?)"/> for the nodes of a function graph, which
+    /// belong to it alone: what is done is marked on the nodes (<see cref="Apply.SortedIn"/>) instead of kept in a set.
+    /// </summary>
+    internal static List<Apply> ToposortOwned(IReadOnlyList<Variable> outputs, IReadOnlySet<Variable> stopAt, int expected)
+    {
+        int stamp = Interlocked.Increment(ref s_sorts);
+        var order = new List<Apply>(expected);
+        var stack = new Stack<(Apply Node, int Next)>();
+        for (int o = 0; o < outputs.Count; o++)
+        {
+            Push(outputs[o]);
+            while (stack.Count > 0)
+            {
+                var (node, next) = stack.Pop();
+                if (next < node.Inputs.Count)
+                {
+                    stack.Push((node, next + 1));
+                    Push(node.Inputs[next]);
+                }
+                else if (node.SortedIn != stamp)
+                {
+                    node.SortedIn = stamp;
+                    order.Add(node);
+                }
+            }
+        }
+        return order;
+
+        void Push(Variable v)
+        {
+            if (v.Owner is { } owner && owner.SortedIn != stamp && !stopAt.Contains(v))
+            {
+                stack.Push((owner, 0));
+            }
+        }
+    }
+
     /// <summary>
     /// The variables with no owner (inputs, shared variables and constants) that <paramref name="outputs"/> depend on,
     /// counting the variables in <paramref name="stopAt"/> as roots too.

@@ -41,6 +41,8 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
     /// <summary>How many element-wise nodes above a rewired node are offered to the rules again (see <c>Swap</c>).</summary>
     private const int RequeueAbove = 32;
 
+    private static int s_runs;
+
     /// <summary>The state of one application to one graph.</summary>
     private sealed class Run
     {
@@ -54,9 +56,11 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly Dictionary<Variable, Readers> _clients;
         private ClientEntry[] _entries;
         private int _entryCount;
-        private readonly HashSet<Apply> _alive;
+        // Which nodes are alive and which are on the list: marks on the nodes themselves, equal to this run's stamp
+        // (the nodes belong to the graph this run rewrites, and sets of a few hundred thousand nodes cost a hash
+        // lookup, a cache miss, per question).
+        private readonly int _stamp = Interlocked.Increment(ref s_runs);
         private readonly Queue<Apply> _queue;
-        private readonly HashSet<Apply> _queued;
         // Op and inputs (as they were when recorded) → the node that computed them (whose outputs never change). Entries stay valid:
         // replacements keep values, and _forward says where each replaced variable went.
         private readonly Dictionary<NodeKey, Apply> _nodes;
@@ -70,6 +74,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly Queue<Apply> _frontier = new();
         private readonly List<Variable> _news = [];
         private readonly List<(Variable Old, Variable New)> _pairs = [];
+        private readonly int _nodeCount;
         private bool _changed;
         // Set while every live node is on the list (see Execute), when requeueing would change nothing.
         private bool _allQueued;
@@ -82,8 +87,11 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             var order = graph.Nodes;
             // Every table sized for the graph up front: growing tables of a few hundred thousand entries step by step
             // leaves large garbage arrays behind, which cost full collections.
-            _alive = new HashSet<Apply>(order);
-            _queued = new HashSet<Apply>(order.Count);
+            foreach (var node in order)
+            {
+                node.AliveIn = _stamp;
+            }
+            _nodeCount = order.Count;
             _queue = new Queue<Apply>(order.Count);
             _nodes = new Dictionary<NodeKey, Apply>(order.Count);
             // Each replacement is remembered: on gradient graphs about one per node in three (growing the table step
@@ -126,12 +134,12 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 _allQueued = false;
             }
             // A rule set that keeps undoing itself would never settle: stop after a generous number of changes.
-            long budget = 16L * _alive.Count + 10_000;
+            long budget = 16L * _nodeCount + 10_000;
             while (_queue.Count > 0 && budget > 0)
             {
                 var node = _queue.Dequeue();
-                _queued.Remove(node);
-                if (!_alive.Contains(node))
+                node.QueuedIn = 0;
+                if (!IsAlive(node))
                 {
                     continue;
                 }
@@ -273,7 +281,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             while (stack.Count > 0)
             {
                 var v = stack.Pop();
-                if (_inputs.Contains(v) || (v.Owner is { } known && _alive.Contains(known)))
+                if (_inputs.Contains(v) || (v.Owner is { } known && IsAlive(known)))
                 {
                     continue;
                 }
@@ -302,7 +310,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             }
             foreach (var node in fresh)
             {
-                _alive.Add(node);
+                node.AliveIn = _stamp;
                 for (int j = 0; j < node.Inputs.Count; j++)
                 {
                     var input = node.Inputs[j];
@@ -375,11 +383,11 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             while (stack.Count > 0)
             {
                 var node = stack.Pop();
-                if (!_alive.Contains(node) || IsRead(node))
+                if (!IsAlive(node) || IsRead(node))
                 {
                     continue;
                 }
-                _alive.Remove(node);
+                node.AliveIn = 0;
                 for (int k = 0; k < node.Outputs.Count; k++)
                 {
                     _clients.Remove(node.Outputs[k]);
@@ -433,7 +441,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     }
                     for (int e = clients.Head; e != 0; e = e == clients.Tail ? 0 : _entries[e].Next)
                     {
-                        if (_entries[e].Node is { Op: Ops.Elemwise } client && _alive.Contains(client) && seen.Add(client)
+                        if (_entries[e].Node is { Op: Ops.Elemwise } client && IsAlive(client) && seen.Add(client)
                             && left-- > 0)
                         {
                             Enqueue(client);
@@ -490,10 +498,13 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             }
         }
 
+        private bool IsAlive(Apply node) => node.AliveIn == _stamp;
+
         private void Enqueue(Apply node)
         {
-            if (_queued.Add(node))
+            if (node.QueuedIn != _stamp)
             {
+                node.QueuedIn = _stamp;
                 _queue.Enqueue(node);
             }
         }
