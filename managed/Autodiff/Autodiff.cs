@@ -412,7 +412,7 @@ public static partial class Autodiff
         {
             specific[o] = AsSpecific(gOut[o], node.Outputs[o]);
         }
-        var gIn = node.Op.Pullback(node, specific)
+        var gIn = node.Op.Pullback(node, specific, reached)
                   ?? throw new OpContractException($"{node.Op}.grad returned None; it must return one term per input", "TypeError");
         if (gIn.Length != node.Inputs.Count)
         {

@@ -4,7 +4,7 @@ namespace Gradient.Graph;
 
 /// <summary>
 /// An operation: how to type its outputs (<see cref="MakeNode"/>), compute them (<see cref="Perform"/>), and
-/// differentiate it in reverse (<see cref="Pullback"/>, Aesara's <c>L_op</c>) and forward mode
+/// differentiate it in reverse (<see cref="Pullback(Apply, Variable[])"/>, Aesara's <c>L_op</c>) and forward mode
 /// (<see cref="Pushforward"/>, Aesara's <c>R_op</c>). Ops are immutable; equal parameters mean equal ops.
 /// </summary>
 public abstract class Op
@@ -24,6 +24,14 @@ public abstract class Op
     /// differentiably.
     /// </summary>
     public abstract Variable?[] Pullback(Apply node, Variable[] outputGradients);
+
+    /// <summary>
+    /// <see cref="Pullback(Apply, Variable[])"/> for a caller that keeps only the gradients of the inputs marked in
+    /// <paramref name="wanted"/> (reverse accumulation asks only for inputs that lead to what it differentiates with
+    /// respect to): an op may leave the others null instead of building them. By default, the whole pullback.
+    /// </summary>
+    public virtual Variable?[] Pullback(Apply node, Variable[] outputGradients, bool[] wanted) =>
+        Pullback(node, outputGradients);
 
     /// <summary>
     /// Forward mode: given a tangent for each input (null for zero), returns the tangent of each output (null for

@@ -167,7 +167,13 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     }
 
     /// <inheritdoc/>
-    public override Variable?[] Pullback(Apply node, Variable[] outputGradients)
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients) =>
+        Pullback(node, outputGradients, AllWanted(node.Inputs.Count));
+
+    /// <inheritdoc/>
+    // The scalar rule builds every input's term; reducing a term to its input's shape (a sum and a dimshuffle for a
+    // broadcast input, such as a constant) is skipped where the caller drops it.
+    public override Variable?[] Pullback(Apply node, Variable[] outputGradients, bool[] wanted)
     {
         var y = node.Outputs[0];
         bool complex = y.DType.IsComplex();
@@ -184,7 +190,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         var result = new Variable?[node.Inputs.Count];
         for (int i = 0; i < result.Length; i++)
         {
-            result[i] = grads[i] is { } g ? ReduceTo(g, node.Inputs[i], y) : null;
+            result[i] = wanted[i] && grads[i] is { } g ? ReduceTo(g, node.Inputs[i], y) : null;
         }
         return result;
     }
@@ -232,6 +238,12 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         }
         return order;
     }
+
+    // Every input wanted, by arity (read only).
+    private static readonly bool[][] s_allWanted = [[], [true], [true, true], [true, true, true]];
+
+    private static bool[] AllWanted(int count) =>
+        count < s_allWanted.Length ? s_allWanted[count] : Enumerable.Repeat(true, count).ToArray();
 
     /// <summary>
     /// Sums an output-shaped gradient over the axes along which <paramref name="x"/> was broadcast, and gives it

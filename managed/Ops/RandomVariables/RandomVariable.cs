@@ -12,7 +12,7 @@ namespace Gradient.Ops.RandomVariables;
 /// </summary>
 /// <remarks>
 /// Derivatives: as in Aesara, whose <c>RandomVariable.grad</c> returns <c>grad_undefined</c> for every input, the
-/// gradient through a sample is undefined: <see cref="Pullback"/> gives <see cref="NullGradient"/>s, which raise
+/// gradient through a sample is undefined: <see cref="Pullback(Apply, Variable[])"/> gives <see cref="NullGradient"/>s, which raise
 /// <see cref="NullTypeGradException"/> (Python: <c>NullTypeGradError</c>) when asked for or used; a tangent through a
 /// sample raises it directly. Paths that do not go through a sample's parameters (e.g.
 /// <c>grad(sum(w * sample), w)</c>) are unaffected.
