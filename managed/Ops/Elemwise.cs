@@ -220,6 +220,13 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("scalar_op", Scalar.Name)];
 
     /// <inheritdoc/>
+    // What the props compare, without building them (the merge compares the ops of nodes by the hundred thousand).
+    public override bool Equals(object? obj) => obj is Elemwise other && other.Scalar.Name == Scalar.Name;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => base.GetHashCode();
+
+    /// <inheritdoc/>
     public override string ToString() => $"Elemwise{{{Scalar.Name}}}";
 
     /// <summary>The DimShuffle order that puts back, as broadcastable axes, the <paramref name="summed"/> axes.</summary>

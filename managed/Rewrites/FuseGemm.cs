@@ -61,9 +61,22 @@ public sealed class FuseGemm : IGraphRewrite
         return changed;
     }
 
-    private static bool IsCandidate(Apply node) =>
-        node.Op is Dot && node.Outputs[0].DType.IsFloat()
-        && node.Inputs.All(x => x.Ndim == 2 && x.DType == node.Outputs[0].DType);
+    // A plain loop: a lambda reading node would allocate its closure on every call, Dot or not.
+    private static bool IsCandidate(Apply node)
+    {
+        if (node.Op is not Dot || !node.Outputs[0].DType.IsFloat())
+        {
+            return false;
+        }
+        for (int i = 0; i < node.Inputs.Count; i++)
+        {
+            if (node.Inputs[i].Ndim != 2 || node.Inputs[i].DType != node.Outputs[0].DType)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>x itself and true when it is <c>DimShuffle{1,0}</c> of x, else the variable and false.</summary>
     private static (Variable, bool) Untransposed(Variable v) =>

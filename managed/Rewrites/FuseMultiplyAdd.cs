@@ -29,7 +29,8 @@ public sealed class FuseMultiplyAdd : IGraphRewrite
     public bool Apply(FunctionGraph graph)
     {
         var order = graph.Nodes;
-        var productReaders = new Dictionary<Variable, int>();
+        // Tables sized up front (growing ones of a few hundred thousand entries leaves large-object garbage behind).
+        var productReaders = new Dictionary<Variable, int>(order.Count / 4);
         foreach (var node in order)
         {
             for (int i = 0; i < node.Inputs.Count; i++)
@@ -41,7 +42,7 @@ public sealed class FuseMultiplyAdd : IGraphRewrite
         {
             CountIfProduct(productReaders, graph.Outputs[i]);
         }
-        var replaced = new Dictionary<Variable, Variable>();
+        var replaced = new Dictionary<Variable, Variable>(productReaders.Count);
         foreach (var node in order)
         {
             var name = (node.Op as Elemwise)?.Scalar.Name;
