@@ -31,6 +31,21 @@ public sealed record ScalingResult(int Nodes, int CompiledNodes, double BuildMs,
 
     /// <summary>The same without the garbage collector's pauses.</summary>
     public double UsPerNodeWithoutGc => 1000 * (GradMs + CompileMs - GcPauseMs) / Nodes;
+
+    /// <summary>grad + compile in the first of the runs this result is the median of.</summary>
+    public double FirstMs { get; init; }
+
+    /// <summary>
+    /// The exponent k of the least-squares fit time ∝ nodesᵏ over <paramref name="results"/> (1 = linear, 2 = quadratic),
+    /// of grad + compile time, or of that time without GC pauses.
+    /// </summary>
+    public static double GrowthExponent(IReadOnlyList<ScalingResult> results, bool withoutGc)
+    {
+        var points = results.Select(s => (X: Math.Log(s.Nodes),
+            Y: Math.Log(s.GradMs + s.CompileMs - (withoutGc ? s.GcPauseMs : 0)))).ToArray();
+        double mx = points.Average(p => p.X), my = points.Average(p => p.Y);
+        return points.Sum(p => (p.X - mx) * (p.Y - my)) / points.Sum(p => (p.X - mx) * (p.X - mx));
+    }
 }
 
 /// <summary>Resident memory over many calls of one compiled function.</summary>
@@ -237,20 +252,25 @@ public static class Report
     private static void ScalingTable(StringBuilder md, Results r)
     {
         md.AppendLine("## Compile scaling: grad + compile of the chain's sum, by forward graph size (float64)").AppendLine();
-        md.AppendLine("| forward nodes | compiled nodes | build ms | grad ms | compile ms | GC pauses ms | " +
-                      "µs per forward node (grad + compile) | the same without GC pauses | µs per compiled node |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("| forward nodes | compiled nodes | build ms | grad ms | compile ms | grad + compile ms | " +
+                      "first run ms | GC pauses ms | µs per forward node (grad + compile) | the same without GC pauses | " +
+                      "µs per compiled node |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in r.Scaling)
         {
             md.AppendLine($"| {s.Nodes:N0} | {s.CompiledNodes:N0} | {F(s.BuildMs)} | {F(s.GradMs)} | {F(s.CompileMs)} | " +
-                          $"{F(s.GcPauseMs)} | {F(s.UsPerNode)} | {F(s.UsPerNodeWithoutGc)} | " +
-                          $"{F(1000 * (s.GradMs + s.CompileMs) / s.CompiledNodes)} |");
+                          $"{F(s.GradMs + s.CompileMs)} | {F(s.FirstMs)} | {F(s.GcPauseMs)} | {F(s.UsPerNode)} | " +
+                          $"{F(s.UsPerNodeWithoutGc)} | {F(1000 * (s.GradMs + s.CompileMs) / s.CompiledNodes)} |");
         }
         var (first, last) = (r.Scaling[0], r.Scaling[^1]);
-        md.AppendLine().AppendLine($"Cost per node at {last.Nodes:N0} nodes ÷ at {first.Nodes:N0}: " +
-                                   $"{last.UsPerNode / first.UsPerNode:0.00} (1.00 = linear); without GC pauses " +
-                                   $"{last.UsPerNodeWithoutGc / first.UsPerNodeWithoutGc:0.00}. The largest size is " +
-                                   "measured once, the others are medians of 3; GC pauses are those during grad and compile.")
+        md.AppendLine().AppendLine(
+                $"Growth: time ∝ nodes^{ScalingResult.GrowthExponent(r.Scaling, false):0.00} (least squares over the sizes; " +
+                $"1 = linear, 2 = quadratic); without GC pauses nodes^{ScalingResult.GrowthExponent(r.Scaling, true):0.00}. " +
+                $"Cost per node at {last.Nodes:N0} nodes ÷ at {first.Nodes:N0}: {last.UsPerNode / first.UsPerNode:0.00}; " +
+                $"without GC pauses {last.UsPerNodeWithoutGc / first.UsPerNodeWithoutGc:0.00} (the smallest graphs fit in " +
+                "the processor's caches and are made between two collections). Each size is the median of " +
+                $"{(r.Smoke ? 1 : 3)} runs; the first run of a size, which also grows the process's heap, is shown " +
+                "beside it; GC pauses are those during grad and compile.")
             .AppendLine();
     }
 
@@ -272,6 +292,9 @@ public static class Report
             ["load_average_end"] = r.Load.End,
             ["units"] = "times in ms unless named otherwise; memory in KiB; managed allocation in bytes per call",
             ["cases"] = new JsonArray(r.Cases.Select(CaseJson).ToArray<JsonNode?>()),
+            ["compile_scaling_exponent"] = r.Scaling.Count > 1 ? Round(ScalingResult.GrowthExponent(r.Scaling, false)) : null,
+            ["compile_scaling_exponent_without_gc"] =
+                r.Scaling.Count > 1 ? Round(ScalingResult.GrowthExponent(r.Scaling, true)) : null,
             ["compile_scaling"] = new JsonArray(r.Scaling.Select(s => (JsonNode?)new JsonObject
             {
                 ["forward_nodes"] = s.Nodes,
@@ -279,6 +302,8 @@ public static class Report
                 ["build_ms"] = Round(s.BuildMs),
                 ["grad_ms"] = Round(s.GradMs),
                 ["compile_ms"] = Round(s.CompileMs),
+                ["grad_plus_compile_ms"] = Round(s.GradMs + s.CompileMs),
+                ["first_run_ms"] = Round(s.FirstMs),
                 ["gc_pause_ms"] = Round(s.GcPauseMs),
                 ["us_per_forward_node"] = Round(s.UsPerNode),
                 ["us_per_forward_node_without_gc"] = Round(s.UsPerNodeWithoutGc),
