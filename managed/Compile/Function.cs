@@ -518,13 +518,14 @@ public sealed class Function
             hash.Add(constant);
             hash.Add(RuntimeHelpers.GetHashCode(node.Op));
             hash.Add(index);
-            foreach (var v in node.Inputs)
+            // Indexed loops: a foreach over the lists would allocate an enumerator per constant read.
+            for (int i = 0; i < node.Inputs.Count; i++)
             {
-                hash.Add(v.Type);
+                hash.Add(node.Inputs[i].Type);
             }
-            foreach (var v in node.Outputs)
+            for (int i = 0; i < node.Outputs.Count; i++)
             {
-                hash.Add(v.Type);
+                hash.Add(node.Outputs[i].Type);
             }
             _hash = hash.ToHashCode();
         }
