@@ -516,7 +516,7 @@ public sealed class Function
             (_constant, _node, _index) = (constant, node, index);
             var hash = new HashCode();
             hash.Add(constant);
-            hash.Add(RuntimeHelpers.GetHashCode(node.Op));
+            hash.Add(node.Op.GetHashCode()); // an op hashes its props once; equal ops here are the same object
             hash.Add(index);
             // Indexed loops: a foreach over the lists would allocate an enumerator per constant read.
             for (int i = 0; i < node.Inputs.Count; i++)

@@ -56,6 +56,9 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly Dictionary<Variable, Readers> _clients;
         private ClientEntry[] _entries;
         private int _entryCount;
+        // The constants the graph reads, in the order first read (noted while the index is built, when each variable
+        // is at hand: a second walk over every key just to find them costs a cache miss per key).
+        private readonly List<Constant> _constantsRead = [];
         // Which nodes are alive and which are on the list: marks on the nodes themselves, equal to this run's stamp
         // (the nodes belong to the graph this run rewrites, and sets of a few hundred thousand nodes cost a hash
         // lookup, a cache miss, per question).
@@ -75,6 +78,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         private readonly List<Variable> _news = [];
         private readonly List<(Variable Old, Variable New)> _pairs = [];
         private readonly int _nodeCount;
+        private bool _constantsListed;
         private bool _changed;
         // Set while every live node is on the list (see Execute), when requeueing would change nothing.
         private bool _allQueued;
@@ -92,7 +96,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 node.AliveIn = _stamp;
             }
             _nodeCount = order.Count;
-            _queue = new Queue<Apply>(order.Count);
+            _queue = new Queue<Apply>(2 * order.Count);
             _nodes = new Dictionary<NodeKey, Apply>(order.Count);
             // Each replacement is remembered: on gradient graphs about one per node in three (growing the table step
             // by step would leave large arrays behind).
@@ -111,6 +115,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             {
                 AddClient(graph.Outputs[i], null, i);
             }
+            _constantsListed = true;
             foreach (var node in order)
             {
                 Enqueue(node);
@@ -123,7 +128,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             {
                 // Every node is on the list still, so the swaps need not requeue anything.
                 _allQueued = true;
-                foreach (var c in _clients.Keys.OfType<Constant>().ToList())
+                foreach (var c in _constantsRead)
                 {
                     var canonical = _constants.Canonical(c);
                     if (!ReferenceEquals(canonical, c))
@@ -495,6 +500,10 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             else
             {
                 readers = new Readers(at, at, 1);
+                if (v is Constant c && !_constantsListed)
+                {
+                    _constantsRead.Add(c);
+                }
             }
         }
 
