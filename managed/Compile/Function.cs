@@ -63,7 +63,9 @@ public sealed class Function
         var updates = options.Updates.ToArray();
         CheckUpdates(updates);
 
-        Graph = FunctionGraph.Clone(inputs, outputs.Concat(updates.Select(u => u.Value)).ToArray(), options.Givens);
+        // Nodes computed from constants alone are copied once when the rewrites merge identical nodes anyway.
+        Graph = FunctionGraph.Clone(inputs, outputs.Concat(updates.Select(u => u.Value)).ToArray(), options.Givens,
+            shareConstantNodes: Rewriter.Merges(options.Rewrites));
         CheckUnused(options.OnUnusedInput);
         Rewriter.Run(Graph, options.Rewrites);
         // Which ops can run there is known without touching the device: say so first, then whether the device exists.

@@ -33,8 +33,19 @@ public sealed class FunctionGraph
     /// (Aesara's <c>givens</c>), and stopping at <paramref name="inputs"/>.
     /// </summary>
     public static FunctionGraph Clone(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs,
-        IReadOnlyDictionary<Variable, Variable>? givens = null)
+        IReadOnlyDictionary<Variable, Variable>? givens = null) => Clone(inputs, outputs, givens, shareConstantNodes: false);
+
+    /// <summary>
+    /// <see cref="Clone(IReadOnlyList{Variable}, IReadOnlyList{Variable}, IReadOnlyDictionary{Variable, Variable}?)"/>;
+    /// with <paramref name="shareConstantNodes"/>, nodes computed from constants alone by the same deterministic op are
+    /// copied once (the merge pass would make them one anyway): a graph built with scalars pads each use of each
+    /// number (<c>DimShuffle{x}(0.5)</c>), a tenth to a third of a large gradient graph, which then need not be
+    /// copied, indexed and merged one by one.
+    /// </summary>
+    internal static FunctionGraph Clone(IReadOnlyList<Variable> inputs, IReadOnlyList<Variable> outputs,
+        IReadOnlyDictionary<Variable, Variable>? givens, bool shareConstantNodes)
     {
+        var sharing = shareConstantNodes ? new ConstantNodes() : null;
         var memo = new Dictionary<Variable, Variable>();
         foreach (var v in inputs)
         {
@@ -82,7 +93,16 @@ public sealed class FunctionGraph
                     {
                         ins[i] = Map(node.Inputs[i]);
                     }
+                    if (sharing?.Known(node, ins) is { } twin)
+                    {
+                        for (int i = 0; i < outputs.Count; i++)
+                        {
+                            memo.TryAdd(outputs[i], twin.Outputs[i]);
+                        }
+                        continue;
+                    }
                     var copy = new Apply(node, ins);
+                    sharing?.Add(node, ins, copy);
                     for (int i = 0; i < outputs.Count; i++)
                     {
                         memo.TryAdd(outputs[i], copy.Outputs[i]);
@@ -258,5 +278,61 @@ public sealed class FunctionGraph
         }
         list.AddRange(readers);
         clients.Remove(old);
+    }
+
+    /// <summary>
+    /// The copies of nodes whose inputs are constants or outputs of such copies, by op (by value) and inputs: constants
+    /// by their value's tensor (scalar constants share one per number and dtype), weakness and type, the rest by
+    /// reference.
+    /// </summary>
+    private sealed class ConstantNodes
+    {
+        private readonly Dictionary<Key, Apply> _copies = [];
+        private readonly HashSet<Variable> _outputs = new(ReferenceEqualityComparer.Instance);
+
+        public Apply? Known(Apply node, Variable[] inputs) =>
+            KeyOf(node, inputs) is { } key && _copies.TryGetValue(key, out var copy) ? copy : null;
+
+        public void Add(Apply node, Variable[] inputs, Apply copy)
+        {
+            if (KeyOf(node, inputs) is { } key)
+            {
+                _copies[key] = copy;
+                foreach (var output in copy.Outputs)
+                {
+                    _outputs.Add(output);
+                }
+            }
+        }
+
+        private Key? KeyOf(Apply node, Variable[] inputs)
+        {
+            if (inputs.Length is 0 or > 2 || !node.Op.IsDeterministic)
+            {
+                return null;
+            }
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                if (inputs[i] is not Constant && !_outputs.Contains(inputs[i]))
+                {
+                    return null;
+                }
+            }
+            return new Key(node.Op, Part.Of(inputs[0]), inputs.Length > 1 ? Part.Of(inputs[1]) : default);
+        }
+
+        /// <summary>One input: a constant's tensor, weakness and type, or another variable itself.</summary>
+        private readonly record struct Part(object? Identity, bool Weak, TensorType? Type)
+        {
+            public static Part Of(Variable v) => v is Constant c ? new(c.Value, c.IsWeak, c.Type) : new(v, false, null);
+
+            public bool Equals(Part other) =>
+                ReferenceEquals(Identity, other.Identity) && Weak == other.Weak && Equals(Type, other.Type);
+
+            public override int GetHashCode() =>
+                Identity is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Identity);
+        }
+
+        private readonly record struct Key(Op Op, Part First, Part Second);
     }
 }

@@ -62,6 +62,13 @@ public static class Rewriter
     /// <summary>Only the merge of identical nodes and equal constants.</summary>
     public static IGraphRewrite MergeOnly { get; } = new EquilibriumRewrite("merge", [], merge: true);
 
+    /// <summary>
+    /// Whether <paramref name="rewrites"/> (the default pipeline when null) start with a pass that merges identical
+    /// nodes, so that a compile may share them from the start.
+    /// </summary>
+    internal static bool Merges(IReadOnlyList<IGraphRewrite>? rewrites) =>
+        (rewrites ?? Default) is [EquilibriumRewrite { Merge: true }, ..];
+
     /// <summary>Runs <paramref name="rewrites"/> (the default pipeline when null) over <paramref name="graph"/>.</summary>
     public static void Run(FunctionGraph graph, IEnumerable<IGraphRewrite>? rewrites = null)
     {
