@@ -39,7 +39,7 @@ public sealed record ScalingResult(int Nodes, int CompiledNodes, double BuildMs,
     /// The exponent k of the least-squares fit time ∝ nodesᵏ over <paramref name="results"/> (1 = linear, 2 = quadratic),
     /// of grad + compile time, or of that time without GC pauses.
     /// </summary>
-    public static double GrowthExponent(IReadOnlyList<ScalingResult> results, bool withoutGc)
+    public static double GrowthExponent(IEnumerable<ScalingResult> results, bool withoutGc)
     {
         var points = results.Select(s => (X: Math.Log(s.Nodes),
             Y: Math.Log(s.GradMs + s.CompileMs - (withoutGc ? s.GcPauseMs : 0)))).ToArray();
@@ -262,13 +262,20 @@ public static class Report
                           $"{F(s.GradMs + s.CompileMs)} | {F(s.FirstMs)} | {F(s.GcPauseMs)} | {F(s.UsPerNode)} | " +
                           $"{F(s.UsPerNodeWithoutGc)} | {F(1000 * (s.GradMs + s.CompileMs) / s.CompiledNodes)} |");
         }
-        var (first, last) = (r.Scaling[0], r.Scaling[^1]);
+        var first = r.Scaling[0];
+        var large = r.Scaling.Where(s => s.Nodes >= 10_000).ToArray();
+        var upTo100k = r.Scaling.Where(s => s.Nodes <= 100_000).ToArray();
+        var at100k = upTo100k[^1];
         md.AppendLine().AppendLine(
-                $"Growth: time ∝ nodes^{ScalingResult.GrowthExponent(r.Scaling, false):0.00} (least squares over the sizes; " +
-                $"1 = linear, 2 = quadratic); without GC pauses nodes^{ScalingResult.GrowthExponent(r.Scaling, true):0.00}. " +
-                $"Cost per node at {last.Nodes:N0} nodes ÷ at {first.Nodes:N0}: {last.UsPerNode / first.UsPerNode:0.00}; " +
-                $"without GC pauses {last.UsPerNodeWithoutGc / first.UsPerNodeWithoutGc:0.00} (the smallest graphs fit in " +
-                "the processor's caches and are made between two collections). Each size is the median of " +
+                $"Growth: time ∝ nodes^k by least squares (1 = linear, 2 = quadratic): over {first.Nodes:N0}–{at100k.Nodes:N0} " +
+                $"nodes k = {ScalingResult.GrowthExponent(upTo100k, false):0.00} (without GC pauses " +
+                $"{ScalingResult.GrowthExponent(upTo100k, true):0.00})" +
+                (large.Length > 1
+                    ? $"; over {large[0].Nodes:N0}–{large[^1].Nodes:N0} nodes k = {ScalingResult.GrowthExponent(large, false):0.00}"
+                    : "") +
+                $". Cost per node at {at100k.Nodes:N0} nodes ÷ at {first.Nodes:N0}: {at100k.UsPerNode / first.UsPerNode:0.00}; " +
+                $"without GC pauses {at100k.UsPerNodeWithoutGc / first.UsPerNodeWithoutGc:0.00} (graphs of a few thousand nodes " +
+                "fit in the processor's caches and are made between two collections). Each size is the median of " +
                 $"{(r.Smoke ? 1 : 3)} runs; the first run of a size, which also grows the process's heap, is shown " +
                 "beside it; GC pauses are those during grad and compile.")
             .AppendLine();
@@ -292,9 +299,9 @@ public static class Report
             ["load_average_end"] = r.Load.End,
             ["units"] = "times in ms unless named otherwise; memory in KiB; managed allocation in bytes per call",
             ["cases"] = new JsonArray(r.Cases.Select(CaseJson).ToArray<JsonNode?>()),
-            ["compile_scaling_exponent"] = r.Scaling.Count > 1 ? Round(ScalingResult.GrowthExponent(r.Scaling, false)) : null,
-            ["compile_scaling_exponent_without_gc"] =
-                r.Scaling.Count > 1 ? Round(ScalingResult.GrowthExponent(r.Scaling, true)) : null,
+            ["compile_scaling_exponent_to_100k"] = Exponent(r.Scaling.Where(s => s.Nodes <= 100_000), false),
+            ["compile_scaling_exponent_to_100k_without_gc"] = Exponent(r.Scaling.Where(s => s.Nodes <= 100_000), true),
+            ["compile_scaling_exponent_from_10k"] = Exponent(r.Scaling.Where(s => s.Nodes >= 10_000), false),
             ["compile_scaling"] = new JsonArray(r.Scaling.Select(s => (JsonNode?)new JsonObject
             {
                 ["forward_nodes"] = s.Nodes,
@@ -412,6 +419,9 @@ public static class Report
         ["samples"] = s.Samples,
         ["calls_per_sample"] = s.CallsPerSample,
     };
+
+    private static JsonNode? Exponent(IEnumerable<ScalingResult> sizes, bool withoutGc) =>
+        sizes.Count() > 1 ? Round(ScalingResult.GrowthExponent(sizes, withoutGc)) : null;
 
     /// <summary>About <paramref name="digits"/> significant decimals (JSON has no infinity: that becomes null).</summary>
     private static JsonNode? Round(double v, int digits = 3)
