@@ -277,7 +277,8 @@ public static class Report
                 $"without GC pauses {at100k.UsPerNodeWithoutGc / first.UsPerNodeWithoutGc:0.00} (graphs of a few thousand nodes " +
                 "fit in the processor's caches and are made between two collections). Each size is the median of " +
                 $"{(r.Smoke ? 1 : 3)} runs; the first run of a size, which also grows the process's heap, is shown " +
-                "beside it; GC pauses are those during grad and compile.")
+                "beside it; GC pauses are those during grad and compile. Build includes a full collection after it, so that grad " +
+                "and compile start from a collected heap (as in the tables above) and pay for their own allocations.")
             .AppendLine();
     }
 
