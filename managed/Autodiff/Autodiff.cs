@@ -268,9 +268,11 @@ public static partial class Autodiff
         // large-object garbage behind, which costs full collections.
         var dependsOnWrt = new HashSet<Variable>(order.Count + wrtSet.Count);
         dependsOnWrt.UnionWith(wrtSet);
-        var connected = new Dictionary<Apply, bool[][]>(order.Count);
-        foreach (var node in order)
+        // Each node's pattern by its position in the order (null: nothing flows through it).
+        var connected = new bool[order.Count][][];
+        for (int n = 0; n < order.Count; n++)
         {
+            var node = order[n];
             // A node none of whose inputs leads to wrt is not asked for its pattern (nothing flows through it): an
             // op whose pattern depends on its derivative rule (an OpFromGraph with overrides) is then not built.
             if (!AnyIn(node.Inputs, dependsOnWrt))
@@ -278,7 +280,7 @@ public static partial class Autodiff
                 continue;
             }
             var pattern = PatternOf(node);
-            connected[node] = pattern;
+            connected[n] = pattern;
             for (int o = 0; o < node.Outputs.Count; o++)
             {
                 for (int i = 0; i < node.Inputs.Count; i++)
@@ -300,7 +302,7 @@ public static partial class Autodiff
         for (int n = order.Count - 1; n >= 0; n--)
         {
             var node = order[n];
-            if (!connected.TryGetValue(node, out var pattern))
+            if (connected[n] is not { } pattern)
             {
                 continue;
             }
