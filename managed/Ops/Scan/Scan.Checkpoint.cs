@@ -157,8 +157,7 @@ public sealed partial class Scan
             var x = node.Inputs[1 + j];
             var stacked = back.Outputs[loop.NRec + i];
             // The row shape from x: a loop that ran no block does not know it.
-            var flat = T.Reshape(stacked, T.MakeVector(
-                [ScanGraph.Long(-1), .. Enumerable.Range(1, x.Ndim - 1).Select(a => StructureSupport.Length(x, a))]));
+            var flat = ScanGraph.AsRowsOf(stacked, x);
             var pieces = new List<Variable>();
             if (truncated)
             {

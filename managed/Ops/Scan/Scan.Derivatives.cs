@@ -198,8 +198,7 @@ public sealed partial class Scan
             if (!exact)
             {
                 // A loop that ran no step (truncate_gradient=0, n_steps=0) does not know its rows' shape: x's.
-                rows = T.Reshape(rows, T.MakeVector(
-                    [ScanGraph.Long(-1), .. Enumerable.Range(1, x.Ndim - 1).Select(a => StructureSupport.Length(x, a))]));
+                rows = ScanGraph.AsRowsOf(rows, x);
             }
             pieces.Add(rows);
             if (!exact)

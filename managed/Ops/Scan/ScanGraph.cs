@@ -64,8 +64,14 @@ internal static class ScanGraph
 
     /// <summary><c>zeros((rows, *x.shape[1:]))</c> of x's dtype.</summary>
     public static Variable ZeroRows(Variable x, Variable rows) =>
-        T.Alloc(T.Cast(T.Constant(0L), x.DType),
-            [rows, .. Enumerable.Range(1, x.Ndim - 1).Select(a => StructureSupport.Length(x, a))]);
+        T.Alloc(T.Cast(T.Constant(0L), x.DType), [rows, .. RowShape(x)]);
+
+    /// <summary><paramref name="v"/> reshaped to <c>(-1, *x.shape[1:])</c>: rows shaped like those of x.</summary>
+    public static Variable AsRowsOf(Variable v, Variable x) => T.Reshape(v, T.MakeVector([Long(-1), .. RowShape(x)]));
+
+    /// <summary>The lengths of x's axes after the first (constants when known).</summary>
+    private static IEnumerable<Variable> RowShape(Variable x) =>
+        Enumerable.Range(1, x.Ndim - 1).Select(a => StructureSupport.Length(x, a));
 
     /// <summary>
     /// True when <paramref name="g"/> is all zeros by construction (<c>zeros_like</c>, a filled constant 0): such an
