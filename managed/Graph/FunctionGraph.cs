@@ -196,11 +196,7 @@ public sealed class FunctionGraph
         }
         foreach (var (old, replacement) in replacements)
         {
-            if (!old.Type.Equals(replacement.Type))
-            {
-                throw new InvalidOperationException(
-                    $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
-            }
+            CheckSameType(old, replacement);
         }
         foreach (var node in Order())
         {
@@ -220,6 +216,16 @@ public sealed class FunctionGraph
             }
         }
         _order = null;
+    }
+
+    /// <summary>Refuses a replacement of another type: a rewrite must not change what the graph computes, nor its types.</summary>
+    internal static void CheckSameType(Variable old, Variable replacement)
+    {
+        if (!old.Type.Equals(replacement.Type))
+        {
+            throw new InvalidOperationException(
+                $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
+        }
     }
 
     /// <summary>
@@ -250,11 +256,7 @@ public sealed class FunctionGraph
         {
             return;
         }
-        if (!old.Type.Equals(replacement.Type))
-        {
-            throw new InvalidOperationException(
-                $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
-        }
+        CheckSameType(old, replacement);
         clients ??= Clients();
         if (!clients.TryGetValue(old, out var readers))
         {
@@ -263,14 +265,7 @@ public sealed class FunctionGraph
         _order = null;
         foreach (var (node, index) in readers)
         {
-            if (node is null)
-            {
-                _outputs[index] = replacement;
-            }
-            else
-            {
-                node.SetInput(index, replacement);
-            }
+            Rewire(node, index, replacement);
         }
         if (!clients.TryGetValue(replacement, out var list))
         {

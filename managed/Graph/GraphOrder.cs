@@ -14,10 +14,56 @@ public static class GraphOrder
     /// <see cref="Toposort(IEnumerable{Variable}, IReadOnlySet{Variable}?)"/> with its tables sized for about
     /// <paramref name="expected"/> nodes (growing them step by step on large graphs leaves large garbage arrays).
     /// </summary>
-    internal static List<Apply> Toposort(IEnumerable<Variable> outputs, IReadOnlySet<Variable>? stopAt, int expected)
+    internal static List<Apply> Toposort(IEnumerable<Variable> outputs, IReadOnlySet<Variable>? stopAt, int expected) =>
+        Walk(outputs, stopAt, expected, new SetMarks(expected));
+
+    private static int s_sorts;
+
+    /// <summary>
+    /// <see cref="Toposort(IEnumerable{Variable}, IReadOnlySet{Variable}?)"/> for the nodes of a function graph, which
+    /// belong to it alone: what is done is marked on the nodes (<see cref="Apply.SortedIn"/>) instead of kept in a set.
+    /// </summary>
+    internal static List<Apply> ToposortOwned(IReadOnlyList<Variable> outputs, IReadOnlySet<Variable> stopAt, int expected) =>
+        Walk(outputs, stopAt, expected, new NodeMarks(Interlocked.Increment(ref s_sorts)));
+
+    /// <summary>Which nodes a walk has placed.</summary>
+    private interface IDone
+    {
+        bool Contains(Apply node);
+
+        /// <summary>Records <paramref name="node"/>; false when it was already there.</summary>
+        bool Add(Apply node);
+    }
+
+    private readonly struct SetMarks(int capacity) : IDone
+    {
+        private readonly HashSet<Apply> _done = new(capacity);
+
+        public bool Contains(Apply node) => _done.Contains(node);
+
+        public bool Add(Apply node) => _done.Add(node);
+    }
+
+    private readonly struct NodeMarks(int stamp) : IDone
+    {
+        public bool Contains(Apply node) => node.SortedIn == stamp;
+
+        public bool Add(Apply node)
+        {
+            if (node.SortedIn == stamp)
+            {
+                return false;
+            }
+            node.SortedIn = stamp;
+            return true;
+        }
+    }
+
+    // Generic over the struct that records what is done, so that each kind gets its own compiled loop.
+    private static List<Apply> Walk<TDone>(IEnumerable<Variable> outputs, IReadOnlySet<Variable>? stopAt, int expected,
+        TDone done) where TDone : struct, IDone
     {
         var order = new List<Apply>(expected);
-        var done = new HashSet<Apply>(expected);
         var stack = new Stack<(Apply Node, int Next)>();
         foreach (var output in outputs)
         {
@@ -42,46 +88,6 @@ public static class GraphOrder
         {
             // In a DAG a node met again while on the stack would be a cycle, so "not done" is enough.
             if (v.Owner is { } owner && !done.Contains(owner) && (stopAt is null || !stopAt.Contains(v)))
-            {
-                stack.Push((owner, 0));
-            }
-        }
-    }
-
-    private static int s_sorts;
-
-    /// <summary>
-    /// <see cref="Toposort(IEnumerable{Variable}, IReadOnlySet{Variable}?)"/> for the nodes of a function graph, which
-    /// belong to it alone: what is done is marked on the nodes (<see cref="Apply.SortedIn"/>) instead of kept in a set.
-    /// </summary>
-    internal static List<Apply> ToposortOwned(IReadOnlyList<Variable> outputs, IReadOnlySet<Variable> stopAt, int expected)
-    {
-        int stamp = Interlocked.Increment(ref s_sorts);
-        var order = new List<Apply>(expected);
-        var stack = new Stack<(Apply Node, int Next)>();
-        for (int o = 0; o < outputs.Count; o++)
-        {
-            Push(outputs[o]);
-            while (stack.Count > 0)
-            {
-                var (node, next) = stack.Pop();
-                if (next < node.Inputs.Count)
-                {
-                    stack.Push((node, next + 1));
-                    Push(node.Inputs[next]);
-                }
-                else if (node.SortedIn != stamp)
-                {
-                    node.SortedIn = stamp;
-                    order.Add(node);
-                }
-            }
-        }
-        return order;
-
-        void Push(Variable v)
-        {
-            if (v.Owner is { } owner && owner.SortedIn != stamp && !stopAt.Contains(v))
             {
                 stack.Push((owner, 0));
             }

@@ -337,18 +337,19 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         /// <summary>Rewires every reader of <paramref name="old"/> to <paramref name="replacement"/> and requeues them.</summary>
         private void Swap(Variable old, Variable replacement)
         {
-            if (!old.Type.Equals(replacement.Type))
-            {
-                throw new InvalidOperationException(
-                    $"rewrite: cannot replace {old} ({old.Type}) by {replacement} ({replacement.Type}): types differ");
-            }
+            FunctionGraph.CheckSameType(old, replacement);
             _forward[old] = replacement;
             _changed = true;
             if (_clients.Remove(old, out var readers))
             {
-                for (int e = readers.Head; e != 0; e = e == readers.Tail ? 0 : _entries[e].Next)
+                for (int e = readers.Head; e != 0; e = Next(readers, e))
                 {
-                    _graph.Rewire(_entries[e].Node, _entries[e].Index, replacement);
+                    var reader = _entries[e].Node;
+                    _graph.Rewire(reader, _entries[e].Index, replacement);
+                    if (!_allQueued && reader is not null)
+                    {
+                        Enqueue(reader);
+                    }
                 }
                 // The old chain moves, as it is, to the end of the replacement's: it can still be walked below.
                 ref var into = ref CollectionsMarshal.GetValueRefOrAddDefault(_clients, replacement, out bool exists);
@@ -363,13 +364,6 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 }
                 if (!_allQueued)
                 {
-                    for (int e = readers.Head; e != 0; e = e == readers.Tail ? 0 : _entries[e].Next)
-                    {
-                        if (_entries[e].Node is { } reader)
-                        {
-                            Enqueue(reader);
-                        }
-                    }
                     EnqueueElemwiseAbove(readers);
                 }
             }
@@ -426,7 +420,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             var seen = _seen;
             frontier.Clear();
             ClearSeen();
-            for (int e = readers.Head; e != 0; e = e == readers.Tail ? 0 : _entries[e].Next)
+            for (int e = readers.Head; e != 0; e = Next(readers, e))
             {
                 if (_entries[e].Node is { Op: Ops.Elemwise } reader)
                 {
@@ -444,7 +438,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     {
                         continue;
                     }
-                    for (int e = clients.Head; e != 0; e = e == clients.Tail ? 0 : _entries[e].Next)
+                    for (int e = clients.Head; e != 0; e = Next(clients, e))
                     {
                         if (_entries[e].Node is { Op: Ops.Elemwise } client && IsAlive(client) && seen.Add(client)
                             && left-- > 0)
@@ -480,6 +474,10 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 _seen.TrimExcess();
             }
         }
+
+        /// <summary>The entry after <paramref name="e"/> in the chain <paramref name="readers"/>; 0 after its last.</summary>
+        // The chain's own end, not Next == 0: a chain moved onto another's end keeps its entries linked onward.
+        private int Next(Readers readers, int e) => e == readers.Tail ? 0 : _entries[e].Next;
 
         /// <summary>Appends reader (<paramref name="node"/>, <paramref name="index"/>) to <paramref name="v"/>'s chain.</summary>
         private void AddClient(Variable v, Apply? node, int index)
