@@ -83,6 +83,7 @@ if (Wanted("scaling"))
         Console.WriteLine($"scaling {nodes}: grad {s.GradMs:0} ms, compile {s.CompileMs:0} ms  [{started.Elapsed.TotalSeconds:0.0} s]");
     }
 }
+results.MallocTuned = Gradient.Kernels.NativeAllocator.Tuned;
 results.TotalSeconds = started.Elapsed.TotalSeconds;
 results.Load = (loadAtStart, Results.LoadAverage());
 

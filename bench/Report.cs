@@ -72,6 +72,9 @@ public sealed class Results(bool smoke, int threads, DateTime when)
     /// <summary>The memory-drift run, when made.</summary>
     public DriftResult? Drift { get; set; }
 
+    /// <summary>Whether Gradient set glibc's malloc thresholds in this process (every peer then runs under them).</summary>
+    public bool MallocTuned { get; set; }
+
     /// <summary>Wall time of the whole run.</summary>
     public double TotalSeconds { get; set; }
 
@@ -105,7 +108,10 @@ public static class Report
         md.AppendLine($"Machine: {Environment.ProcessorCount} cores (shared); libtorch threads {r.Threads}; TorchSharp " +
                       $"0.107; {(r.Smoke ? "**smoke run** (tiny sizes, 1–2 samples: checks only that everything runs)" : "full run")}; " +
                       $"{r.When:yyyy-MM-dd HH:mm} UTC; {r.TotalSeconds:0} s; load average (1 min) " +
-                      $"{r.Load.Start:0.0} at the start, {r.Load.End:0.0} at the end.").AppendLine();
+                      $"{r.Load.Start:0.0} at the start, {r.Load.End:0.0} at the end; malloc " +
+                      (r.MallocTuned
+                          ? "thresholds as Gradient sets them at its first compile (mmap 32 MiB, trim 64 MiB), for every peer alike."
+                          : "thresholds as glibc's defaults.")).AppendLine();
         md.AppendLine("Peers, all in this process and timed beside each other (rounds rotate which goes first; each sample " +
                       "averages enough calls to last ~25 ms): **ours** = the compiled function's `Call`; **eager** = " +
                       "TorchSharp eager autograd (forward, then `torch.autograd.grad`) computing the same outputs; **raw** = " +
@@ -291,6 +297,7 @@ public static class Report
             {
                 ["cores"] = Environment.ProcessorCount,
                 ["libtorch_threads"] = r.Threads,
+                ["malloc_tuned"] = r.MallocTuned,
                 ["torchsharp"] = "0.107.0",
             },
             ["run"] = r.Smoke ? "smoke" : "full",

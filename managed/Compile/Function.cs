@@ -60,6 +60,8 @@ public sealed class Function
         _deviceSpelling = options.Device;
         _onCpu = _device.type == DeviceType.CPU;
         _outputsToCpu = options.OutputsOnCpu && !_onCpu;
+        // Before the first call allocates: glibc's defaults hand a looping call's freed buffers back to the system.
+        NativeAllocator.EnsureTuned();
         var updates = options.Updates.ToArray();
         CheckUpdates(updates);
 

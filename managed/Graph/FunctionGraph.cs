@@ -283,7 +283,9 @@ public sealed class FunctionGraph
     private sealed class ConstantNodes
     {
         private readonly Dictionary<Key, Apply> _copies = [];
-        private readonly HashSet<Variable> _outputs = new(ReferenceEqualityComparer.Instance);
+        // Variables hash by their Id; the object-header hash a reference comparer takes is set on first use, and at one
+        // question per input of every node copied it cost more than the copying.
+        private readonly HashSet<Variable> _outputs = [];
 
         public Apply? Known(Apply node, Variable[] inputs) =>
             KeyOf(node, inputs) is { } key && _copies.TryGetValue(key, out var copy) ? copy : null;
@@ -325,7 +327,12 @@ public sealed class FunctionGraph
                 ReferenceEquals(Identity, other.Identity) && Weak == other.Weak && Equals(Type, other.Type);
 
             public override int GetHashCode() =>
-                Identity is null ? 0 : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Identity);
+                Identity switch
+                {
+                    null => 0,
+                    Variable v => v.GetHashCode(),
+                    _ => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Identity),
+                };
         }
 
         private readonly record struct Key(Op Op, Part First, Part Second);
