@@ -191,7 +191,23 @@ public static partial class T
     {
         Guard.NotNull(x);
         Guard.NotNull(order);
-        return order.SequenceEqual(Enumerable.Range(0, x.Ndim)) ? x : new DimShuffle(order).Call(x);
+        return IsIdentity(order, x.Ndim) ? x : new DimShuffle(order).Call(x);
+    }
+
+    private static bool IsIdentity(IReadOnlyList<int> order, int ndim)
+    {
+        if (order.Count != ndim)
+        {
+            return false;
+        }
+        for (int i = 0; i < ndim; i++)
+        {
+            if (order[i] != i)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>Reverses the axes.</summary>
@@ -209,6 +225,13 @@ public static partial class T
         {
             throw new ArgumentException($"PadLeft: ndim {ndim} is smaller than the rank of {x.Type}", nameof(ndim));
         }
-        return DimShuffle(x, Enumerable.Repeat(-1, ndim - x.Ndim).Concat(Enumerable.Range(0, x.Ndim)).ToArray());
+        // Plain loops: every operation with a bare number pads it (gradients of large graphs, by the hundred thousand).
+        var order = new int[ndim];
+        int added = ndim - x.Ndim;
+        for (int i = 0; i < ndim; i++)
+        {
+            order[i] = i < added ? -1 : i - added;
+        }
+        return DimShuffle(x, order);
     }
 }

@@ -409,10 +409,17 @@ public static partial class Autodiff
         {
             return node.Inputs.Select(x => (Variable?)T.ZerosLike(x)).ToArray();
         }
-        var specific = new Variable[gOut.Length];
-        for (int o = 0; o < specific.Length; o++)
+        // A copy only when a gradient needs the output's static lengths (rare): nodes are differentiated by the
+        // hundred thousand.
+        var specific = gOut;
+        for (int o = 0; o < gOut.Length; o++)
         {
-            specific[o] = AsSpecific(gOut[o], node.Outputs[o]);
+            var g = AsSpecific(gOut[o], node.Outputs[o]);
+            if (!ReferenceEquals(g, gOut[o]))
+            {
+                specific = ReferenceEquals(specific, gOut) ? (Variable[])gOut.Clone() : specific;
+                specific[o] = g;
+            }
         }
         var gIn = node.Op.Pullback(node, specific, reached)
                   ?? throw new OpContractException($"{node.Op}.grad returned None; it must return one term per input", "TypeError");
@@ -440,16 +447,19 @@ public static partial class Autodiff
                     $"{node.Inputs[i].Ndim}", "ValueError");
             }
         }
-        var result = new Variable?[gIn.Length];
-        for (int i = 0; i < result.Length; i++)
+        // The op's array is its own to keep: a copy only where a term changes.
+        Variable?[] result = gIn;
+        for (int i = 0; i < gIn.Length; i++)
         {
-            result[i] = gIn[i] is DisconnectedGradient ? null : gIn[i];
-        }
-        for (int i = 0; i < result.Length; i++)
-        {
-            if (result[i] is null && reached[i] && node.Inputs[i].DType.IsDiscrete())
+            var term = gIn[i] is DisconnectedGradient ? null : gIn[i];
+            if (term is null && reached[i] && node.Inputs[i].DType.IsDiscrete())
             {
-                result[i] = FloatGradientOfInteger(node, i, gOut);
+                term = FloatGradientOfInteger(node, i, gOut);
+            }
+            if (!ReferenceEquals(term, gIn[i]))
+            {
+                result = ReferenceEquals(result, gIn) ? (Variable?[])gIn.Clone() : result;
+                result[i] = term;
             }
         }
         return result;

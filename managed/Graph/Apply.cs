@@ -36,13 +36,37 @@ public sealed class Apply
     internal static Apply Adopt(Op op, Variable[] inputs, TensorType[] outputTypes) =>
         new(op, inputs.GetType() == typeof(Variable[]) ? inputs : CopyOf(inputs), outputTypes, owned: true);
 
+    /// <summary><see cref="Adopt(Op, Variable[], TensorType[])"/> for a node of one output (no array of types).</summary>
+    internal static Apply Adopt(Op op, Variable[] inputs, TensorType outputType) =>
+        new(op, inputs.GetType() == typeof(Variable[]) ? inputs : CopyOf(inputs), outputType);
+
+    private Apply(Op op, Variable[] inputs, TensorType outputType)
+    {
+        Op = op;
+        _inputs = inputs;
+        CheckInputs(op, inputs);
+        Outputs = new[] { new Variable(outputType, this, 0) };
+    }
+
     /// <summary>The node over <paramref name="inputs"/>, an array made for it that it keeps (no copy).</summary>
     private Apply(Op op, Variable[] inputs, IReadOnlyList<TensorType> outputTypes, bool owned)
     {
         _ = owned;
         Op = op;
         _inputs = inputs;
-        foreach (var input in _inputs)
+        CheckInputs(op, inputs);
+        // A plain loop: nodes are made by the hundred thousand in large gradients, and LINQ's iterators add up.
+        var outputs = new Variable[outputTypes.Count];
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            outputs[i] = new Variable(outputTypes[i], this, i);
+        }
+        Outputs = outputs;
+    }
+
+    private static void CheckInputs(Op op, Variable[] inputs)
+    {
+        foreach (var input in inputs)
         {
             switch (input)
             {
@@ -55,13 +79,6 @@ public sealed class Apply
                         "zeros with return_disconnected='zero'");
             }
         }
-        // A plain loop: nodes are made by the hundred thousand in large gradients, and LINQ's iterators add up.
-        var outputs = new Variable[outputTypes.Count];
-        for (int i = 0; i < outputs.Length; i++)
-        {
-            outputs[i] = new Variable(outputTypes[i], this, i);
-        }
-        Outputs = outputs;
     }
 
     /// <summary>
@@ -97,6 +114,9 @@ public sealed class Apply
 
     /// <summary>Inputs, in the op's order.</summary>
     public IReadOnlyList<Variable> Inputs => _inputs;
+
+    /// <summary>The inputs' own array, for engine code that only reads it (no copy per node).</summary>
+    internal Variable[] InputArray => _inputs;
 
     /// <summary>Outputs, in the op's order.</summary>
     public IReadOnlyList<Variable> Outputs { get; }

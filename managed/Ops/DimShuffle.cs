@@ -10,30 +10,43 @@ namespace Gradient.Ops;
 /// </summary>
 public sealed class DimShuffle(IReadOnlyList<int> order) : Op
 {
+    private readonly int[] _order = order.ToArray();
+
     /// <summary>Output axis → input axis, or -1 for a new axis.</summary>
-    public IReadOnlyList<int> Order { get; } = order.ToArray();
+    public IReadOnlyList<int> Order => _order;
 
     /// <inheritdoc/>
     public override Apply MakeNode(params Variable[] inputs)
     {
         ExpectInputs(inputs, 1);
         var x = inputs[0];
-        var kept = Order.Where(i => i >= 0).ToArray();
-        if (kept.Any(i => i >= x.Ndim) || kept.Distinct().Count() != kept.Length || Order.Any(i => i < -1))
+        // Plain loops: every operation with a bare number pads it with a DimShuffle (by the hundred thousand in the
+        // gradients of large graphs).
+        var shape = new long?[_order.Length];
+        Span<bool> taken = x.Ndim <= 64 ? stackalloc bool[x.Ndim] : new bool[x.Ndim];
+        for (int i = 0; i < _order.Length; i++)
         {
-            throw new ArgumentException(
-                $"{this}: expected each axis of a rank-{x.Ndim} input at most once, or 'x'; got [{string.Join(", ", Order)}]");
+            int axis = _order[i];
+            if (axis < -1 || axis >= x.Ndim || axis >= 0 && taken[axis])
+            {
+                throw new ArgumentException(
+                    $"{this}: expected each axis of a rank-{x.Ndim} input at most once, or 'x'; got [{string.Join(", ", Order)}]");
+            }
+            if (axis >= 0)
+            {
+                taken[axis] = true;
+            }
+            shape[i] = axis < 0 ? 1 : x.Type.Shape[axis];
         }
         for (int axis = 0; axis < x.Ndim; axis++)
         {
-            if (Array.IndexOf(kept, axis) < 0 && x.Type.Shape[axis] != 1)
+            if (!taken[axis] && x.Type.Shape[axis] != 1)
             {
                 throw new ArgumentException(
                     $"{this}: cannot drop axis {axis} of {x.Type}: only broadcastable axes can be dropped");
             }
         }
-        var shape = Order.Select(i => i < 0 ? 1 : x.Type.Shape[i]).ToArray();
-        return Apply.Adopt(this, [x], [TensorType.Adopt(x.DType, shape)]);
+        return Apply.Adopt(this, [x], TensorType.Adopt(x.DType, shape));
     }
 
     /// <inheritdoc/>
@@ -58,6 +71,13 @@ public sealed class DimShuffle(IReadOnlyList<int> order) : Op
 
     /// <inheritdoc/>
     public override IReadOnlyList<KeyValuePair<string, object?>> Props => [new("order", Order)];
+
+    /// <inheritdoc/>
+    // What the props compare, without building them (the merge and the compile clone compare pads by the thousand).
+    public override bool Equals(object? obj) => obj is DimShuffle other && _order.AsSpan().SequenceEqual(other._order);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => base.GetHashCode();
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -28,7 +28,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         {
             padded[i] = inputs[i].Ndim == ndim ? inputs[i] : T.PadLeft(inputs[i], ndim);
         }
-        var shape = new long?[ndim];
+        Span<long?> shape = ndim <= 16 ? stackalloc long?[ndim] : new long?[ndim];
         for (int axis = 0; axis < ndim; axis++)
         {
             long? known = null;
@@ -53,7 +53,32 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         // Constants made from bare numbers were already typed by Aesara's autocasting (see T.Constant), so the output
         // dtype is the rule's function of the plain numpy promotion of the input dtypes.
         var dtype = Scalar.TypeFrom is int from ? inputs[from].DType : Scalar.OutputDType(PromoteInputs(inputs));
-        return Apply.Adopt(this, padded, [TensorType.Adopt(dtype, shape)]);
+        return Apply.Adopt(this, padded, TypeLike(padded, dtype, shape));
+    }
+
+    /// <summary>An input's type when it is the output's (the common case), else a new one.</summary>
+    private static TensorType TypeLike(Variable[] inputs, DType dtype, ReadOnlySpan<long?> shape)
+    {
+        foreach (var v in inputs)
+        {
+            if (v.DType == dtype && Same(v.Type.Shape, shape))
+            {
+                return v.Type;
+            }
+        }
+        return TensorType.Adopt(dtype, shape.ToArray());
+
+        static bool Same(IReadOnlyList<long?> a, ReadOnlySpan<long?> b)
+        {
+            for (int i = 0; i < b.Length; i++)
+            {
+                if (a[i] != b[i])
+                {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /// <inheritdoc/>
@@ -177,7 +202,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
     {
         var y = node.Outputs[0];
         bool complex = y.DType.IsComplex();
-        foreach (var x in node.Inputs)
+        foreach (var x in node.InputArray)
         {
             complex |= x.DType.IsComplex();
         }
@@ -185,7 +210,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         {
             throw new NotSupportedException($"{this}: gradients of complex values are not supported");
         }
-        var grads = Scalar.Pullback(node.Inputs.ToArray(), y, outputGradients[0]);
+        var grads = Scalar.Pullback(RuleInputs(node), y, outputGradients[0]);
         // An integer input gets the gradient it would have as a float (Aesara's rule), in a float dtype.
         var result = new Variable?[node.Inputs.Count];
         for (int i = 0; i < result.Length; i++)
@@ -195,6 +220,23 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         return result;
     }
 
+    /// <summary>
+    /// The inputs as a derivative rule gets them: the rules of the engine's own table only read the array, so they get
+    /// the node's own (no copy per node); a rule declared elsewhere gets a copy it may write into.
+    /// </summary>
+    private Variable[] RuleInputs(Apply node)
+    {
+        if (_ownRules == 0)
+        {
+            // One int, written whole: threads that race here compute the same answer.
+            _ownRules = Scalar.Pullback.Method.Module.Assembly == typeof(Elemwise).Assembly
+                && Scalar.Pushforward.Method.Module.Assembly == typeof(Elemwise).Assembly ? 1 : 2;
+        }
+        return _ownRules == 1 ? node.InputArray : node.Inputs.ToArray();
+    }
+
+    private int _ownRules;
+
     /// <inheritdoc/>
     public override Variable?[] Pushforward(Apply node, Variable?[] inputTangents)
     {
@@ -203,7 +245,7 @@ public sealed class Elemwise(ScalarOp scalar) : Op
         {
             return [null];
         }
-        var dy = Scalar.Pushforward(node.Inputs.ToArray(), y, inputTangents);
+        var dy = Scalar.Pushforward(RuleInputs(node), y, inputTangents);
         if (dy is null)
         {
             return [null];

@@ -28,7 +28,7 @@ public sealed class Sum(IReadOnlyList<int>? axes) : Op
         }
         var shape = Enumerable.Range(0, x.Ndim).Where(a => !Reduces(a)).Select(a => x.Type.Shape[a]).ToArray();
         var dtype = x.DType.IsDiscrete() ? DType.Int64 : x.DType;
-        return Apply.Adopt(this, [x], [TensorType.Adopt(dtype, shape)]);
+        return Apply.Adopt(this, [x], TensorType.Adopt(dtype, shape));
     }
 
     /// <inheritdoc/>
