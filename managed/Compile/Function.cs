@@ -32,6 +32,9 @@ public sealed class Function
 {
     private readonly Variable[] _inputs;
     private readonly Step[] _steps;
+    // Every step's input and output slots, then every step's slots to free, each step's a stretch of one array.
+    private readonly int[] _slots;
+    private readonly int[] _frees;
     private readonly int _slotCount;
     private readonly int _maxArity;
     private readonly (int Slot, torch.Tensor Value)[] _constants;
@@ -47,9 +50,34 @@ public sealed class Function
     private readonly bool _onCpu;
     private readonly bool _outputsToCpu;
 
-    /// <summary>One node of the schedule; <c>Overwrite</c> is the input whose dead buffer receives the output, or -1.</summary>
-    // A struct: one array of steps rather than an object per node that every full collection traces.
-    private readonly record struct Step(Apply Node, int[] In, int[] Out, int[] FreeAfter, int Overwrite);
+    /// <summary>
+    /// One node of the schedule: its input slots are <c>_slots[Start..Mid]</c>, its output slots <c>_slots[Mid..End]</c>,
+    /// the slots freed after it <c>_frees[FreeStart..FreeEnd]</c>; <c>Overwrite</c> is the input whose dead buffer
+    /// receives the output, or -1.
+    /// </summary>
+    // A struct over shared arrays: one array of steps rather than an object, or three, per node that every collection
+    // traces.
+    private readonly record struct Step(Apply Node, int Start, int Mid, int End, int FreeStart, int FreeEnd, int Overwrite);
+
+    /// <summary>The schedule while it is planned: each step's node and its input and output slots.</summary>
+    private readonly struct Layout(Apply[] nodes, int[] slots, int[] starts, int[] mids)
+    {
+        public Apply[] Nodes => nodes;
+
+        public int[] Slots => slots;
+
+        public int Count => nodes.Length;
+
+        public int Start(int step) => starts[step];
+
+        public int Mid(int step) => mids[step];
+
+        public int End(int step) => starts[step + 1];
+
+        public ReadOnlySpan<int> In(int step) => slots.AsSpan(starts[step], mids[step] - starts[step]);
+
+        public ReadOnlySpan<int> Out(int step) => slots.AsSpan(mids[step], starts[step + 1] - mids[step]);
+    }
 
     private Function(Variable[] inputs, Variable[] outputs, CompileOptions options)
     {
@@ -144,33 +172,45 @@ public sealed class Function
         }
         // The schedule is built with plain loops and slot-indexed arrays: on graphs of a few hundred thousand nodes,
         // per-node LINQ iterators and hash sets of slots were a large part of the compile time.
-        var steps = new List<(Apply Node, int[] In, int[] Out)>(order.Count);
-        foreach (var node in order)
+        var nodes = new Apply[order.Count];
+        var starts = new int[order.Count + 1];
+        var mids = new int[order.Count];
+        int total = 0;
+        for (int i = 0; i < nodes.Length; i++)
         {
-            var ins = new int[node.Inputs.Count];
-            for (int k = 0; k < ins.Length; k++)
-            {
-                ins[k] = PreparedSlot(node, k);
-            }
-            var outs = new int[node.Outputs.Count];
-            for (int k = 0; k < outs.Length; k++)
-            {
-                outs[k] = slots[node.Outputs[k]] = slotCount++;
-            }
-            steps.Add((node, ins, outs));
+            nodes[i] = order[i];
+            total += nodes[i].Inputs.Count + nodes[i].Outputs.Count;
         }
+        var io = new int[total];
+        int at = 0;
+        for (int i = 0; i < nodes.Length; i++)
+        {
+            var node = nodes[i];
+            starts[i] = at;
+            for (int k = 0; k < node.Inputs.Count; k++)
+            {
+                io[at++] = PreparedSlot(node, k);
+            }
+            mids[i] = at;
+            for (int k = 0; k < node.Outputs.Count; k++)
+            {
+                io[at++] = slots[node.Outputs[k]] = slotCount++;
+            }
+        }
+        starts[nodes.Length] = at;
+        var steps = new Layout(nodes, io, starts, mids);
         var results = Graph.Outputs.Select(Slot).ToArray();
         _slotCount = slotCount;
         // Only the constants something reads are placed on the device (a prepared constant replaces its original).
         var read = new bool[_slotCount];
         var computed = new bool[_slotCount];
-        foreach (var (_, ins, outs) in steps)
+        for (int i = 0; i < steps.Count; i++)
         {
-            foreach (int slot in ins)
+            foreach (int slot in steps.In(i))
             {
                 read[slot] = true;
             }
-            foreach (int slot in outs)
+            foreach (int slot in steps.Out(i))
             {
                 computed[slot] = true;
             }
@@ -198,13 +238,10 @@ public sealed class Function
         var lastUse = new int[_slotCount];
         for (int i = 0; i < steps.Count; i++)
         {
-            foreach (int slot in steps[i].In)
+            // Inputs, then outputs: one stretch.
+            for (int k = steps.Start(i); k < steps.End(i); k++)
             {
-                lastUse[slot] = i;
-            }
-            foreach (int slot in steps[i].Out)
-            {
-                lastUse[slot] = i;
+                lastUse[io[k]] = i;
             }
         }
         foreach (int slot in results)
@@ -214,38 +251,39 @@ public sealed class Function
         var overwrite = PlanInPlace(steps, computed, lastUse);
         // Slots freed after each step, in slot order: counted first, then filled.
         bool Freed(int slot) => computed[slot] && lastUse[slot] != int.MaxValue
-                                && (overwrite[lastUse[slot]] < 0 || steps[lastUse[slot]].In[overwrite[lastUse[slot]]] != slot);
-        var freeCount = new int[steps.Count];
+                                && (overwrite[lastUse[slot]] < 0 || io[steps.Start(lastUse[slot]) + overwrite[lastUse[slot]]] != slot);
+        // freeStart[i]: where step i's stretch of freed slots begins (counted first, then filled).
+        var freeStart = new int[steps.Count + 1];
         for (int slot = 0; slot < _slotCount; slot++)
         {
             if (Freed(slot))
             {
-                freeCount[lastUse[slot]]++;
+                freeStart[lastUse[slot] + 1]++;
             }
         }
-        var freeAt = new int[steps.Count][];
-        for (int i = 0; i < freeAt.Length; i++)
+        for (int i = 0; i < steps.Count; i++)
         {
-            freeAt[i] = freeCount[i] == 0 ? [] : new int[freeCount[i]];
-            freeCount[i] = 0;
+            freeStart[i + 1] += freeStart[i];
         }
+        var frees = new int[freeStart[steps.Count]];
+        var filled = new int[steps.Count];
         for (int slot = 0; slot < _slotCount; slot++)
         {
             if (Freed(slot))
             {
-                int at = lastUse[slot];
-                freeAt[at][freeCount[at]++] = slot;
+                int step = lastUse[slot];
+                frees[freeStart[step] + filled[step]++] = slot;
             }
         }
+        _slots = io;
+        _frees = frees;
         _steps = new Step[steps.Count];
+        int maxArity = 0;
         for (int i = 0; i < _steps.Length; i++)
         {
-            _steps[i] = new Step(steps[i].Node, steps[i].In, steps[i].Out, freeAt[i], overwrite[i]);
-        }
-        int maxArity = 0;
-        foreach (var step in _steps)
-        {
-            maxArity = Math.Max(maxArity, step.In.Length);
+            _steps[i] = new Step(nodes[i], steps.Start(i), steps.Mid(i), steps.End(i), freeStart[i], freeStart[i + 1],
+                overwrite[i]);
+            maxArity = Math.Max(maxArity, steps.Mid(i) - steps.Start(i));
         }
         _maxArity = maxArity;
 
@@ -436,7 +474,8 @@ public sealed class Function
         var buffers = new torch.Tensor[_maxArity + 1][];
         foreach (var step in _steps)
         {
-            var inSlots = step.In;
+            var inSlots = _slots.AsSpan(step.Start, step.Mid - step.Start);
+            var outSlots = _slots.AsSpan(step.Mid, step.End - step.Mid);
             var ins = buffers[inSlots.Length] ??= new torch.Tensor[inSlots.Length];
             for (int i = 0; i < ins.Length; i++)
             {
@@ -448,7 +487,7 @@ public sealed class Function
                 {
                     // The input's buffer now holds the output: hand the handle over instead of freeing it.
                     var result = step.Node.Op.PerformInPlace(step.Node, ins, step.Overwrite);
-                    values[step.Out[0]] = result;
+                    values[outSlots[0]] = result;
                     values[inSlots[step.Overwrite]] = null;
                     if (probe is not null)
                     {
@@ -472,7 +511,7 @@ public sealed class Function
                                 break;
                             }
                         }
-                        values[step.Out[o]] = output;
+                        values[outSlots[o]] = output;
                         probe?.Hold(output);
                     }
                 }
@@ -481,7 +520,7 @@ public sealed class Function
             {
                 throw KernelFailure.From(step.Node.Op, e);
             }
-            foreach (int s in step.FreeAfter)
+            foreach (int s in _frees.AsSpan(step.FreeStart, step.FreeEnd - step.FreeStart))
             {
                 probe?.Release(values[s]!);
                 values[s]!.Dispose();
@@ -493,7 +532,7 @@ public sealed class Function
             // What is left is returned or freed with the scope: the function holds nothing after the call.
             foreach (var step in _steps)
             {
-                foreach (int slot in step.Out)
+                foreach (int slot in _slots.AsSpan(step.Mid, step.End - step.Mid))
                 {
                     if (values[slot] is { } left)
                     {
@@ -561,11 +600,14 @@ public sealed class Function
     }
 
     /// <summary>The computed slots that may be views of an input, a constant or a shared value.</summary>
-    private static bool[] ExternalViews(List<(Apply Node, int[] In, int[] Out)> steps, bool[] computed)
+    private static bool[] ExternalViews(Layout steps, bool[] computed)
     {
         var external = new bool[computed.Length];
-        foreach (var (node, ins, outs) in steps)
+        for (int i = 0; i < steps.Count; i++)
         {
+            var node = steps.Nodes[i];
+            var ins = steps.In(i);
+            var outs = steps.Out(i);
             bool readsExternal = false;
             foreach (int slot in ins)
             {
@@ -587,7 +629,7 @@ public sealed class Function
     /// input, constant or shared value), fresh (not a view), that neither it nor any view of it is read after this
     /// step, and that no other input of the step shares. Returns the chosen input index per step, or -1.
     /// </summary>
-    private static int[] PlanInPlace(List<(Apply Node, int[] In, int[] Out)> steps, bool[] computed, int[] lastUse)
+    private static int[] PlanInPlace(Layout steps, bool[] computed, int[] lastUse)
     {
         // roots[slot]: the fresh buffers a computed slot may share memory with. A slot with no entry is its own root:
         // a fresh buffer (nearly every computed slot: no one-element array each) or a slot that is not computed.
@@ -599,8 +641,11 @@ public sealed class Function
         var gathered = new List<int>();
         var distinct = new HashSet<int>();
         bool HasRoot(int slot, int root) => roots[slot] is { } r ? Array.IndexOf(r, root) >= 0 : slot == root;
-        foreach (var (node, ins, outs) in steps)
+        for (int i = 0; i < steps.Count; i++)
         {
+            var node = steps.Nodes[i];
+            var ins = steps.In(i);
+            var outs = steps.Out(i);
             for (int o = 0; o < outs.Length; o++)
             {
                 if (!node.Op.OutputMayAlias(node, o))
@@ -659,7 +704,9 @@ public sealed class Function
         for (int i = 0; i < steps.Count; i++)
         {
             plan[i] = -1;
-            var (node, ins, outs) = steps[i];
+            var node = steps.Nodes[i];
+            var ins = steps.In(i);
+            var outs = steps.Out(i);
             if (outs.Length != 1)
             {
                 continue;
