@@ -78,7 +78,8 @@ if (Wanted("scaling"))
     Thread.Sleep(200);
     foreach (int nodes in plan.ScalingNodes)
     {
-        results.Scaling.Add(Scaling(nodes, plan.SetupReps > 1 ? 3 : 1));
+        // Small sizes take milliseconds and vary the most from run to run: more runs for them (15 at 1,000 nodes).
+        results.Scaling.Add(Scaling(nodes, plan.SetupReps > 1 ? Math.Clamp(30_000 / nodes, 3, 15) : 1));
         var s = results.Scaling[^1];
         Console.WriteLine($"scaling {nodes}: grad {s.GradMs:0} ms, compile {s.CompileMs:0} ms  [{started.Elapsed.TotalSeconds:0.0} s]");
     }
@@ -224,6 +225,7 @@ static ScalingResult Scaling(int nodes, int reps)
     return samples.OrderBy(s => s.GradMs + s.CompileMs).ElementAt(samples.Count / 2) with
     {
         FirstMs = samples[0].GradMs + samples[0].CompileMs,
+        Runs = samples.Count,
     };
 }
 

@@ -35,6 +35,9 @@ public sealed record ScalingResult(int Nodes, int CompiledNodes, double BuildMs,
     /// <summary>grad + compile in the first of the runs this result is the median of.</summary>
     public double FirstMs { get; init; }
 
+    /// <summary>How many runs this result is the median of.</summary>
+    public int Runs { get; init; } = 1;
+
     /// <summary>
     /// The exponent k of the least-squares fit time ∝ nodesᵏ over <paramref name="results"/> (1 = linear, 2 = quadratic),
     /// of grad + compile time, or of that time without GC pauses.
@@ -258,13 +261,13 @@ public static class Report
     private static void ScalingTable(StringBuilder md, Results r)
     {
         md.AppendLine("## Compile scaling: grad + compile of the chain's sum, by forward graph size (float64)").AppendLine();
-        md.AppendLine("| forward nodes | compiled nodes | build ms | grad ms | compile ms | grad + compile ms | " +
+        md.AppendLine("| forward nodes | compiled nodes | runs | build ms | grad ms | compile ms | grad + compile ms | " +
                       "first run ms | GC pauses ms | µs per forward node (grad + compile) | the same without GC pauses | " +
                       "µs per compiled node |");
-        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (var s in r.Scaling)
         {
-            md.AppendLine($"| {s.Nodes:N0} | {s.CompiledNodes:N0} | {F(s.BuildMs)} | {F(s.GradMs)} | {F(s.CompileMs)} | " +
+            md.AppendLine($"| {s.Nodes:N0} | {s.CompiledNodes:N0} | {s.Runs} | {F(s.BuildMs)} | {F(s.GradMs)} | {F(s.CompileMs)} | " +
                           $"{F(s.GradMs + s.CompileMs)} | {F(s.FirstMs)} | {F(s.GcPauseMs)} | {F(s.UsPerNode)} | " +
                           $"{F(s.UsPerNodeWithoutGc)} | {F(1000 * (s.GradMs + s.CompileMs) / s.CompiledNodes)} |");
         }
@@ -281,8 +284,9 @@ public static class Report
                     : "") +
                 $". Cost per node at {at100k.Nodes:N0} nodes ÷ at {first.Nodes:N0}: {at100k.UsPerNode / first.UsPerNode:0.00}; " +
                 $"without GC pauses {at100k.UsPerNodeWithoutGc / first.UsPerNodeWithoutGc:0.00} (graphs of a few thousand nodes " +
-                "fit in the processor's caches and are made between two collections). Each size is the median of " +
-                $"{(r.Smoke ? 1 : 3)} runs; the first run of a size, which also grows the process's heap, is shown " +
+                "fit in the processor's caches and are made between two collections). Each size is the median of its " +
+                "runs (more for the small sizes, which take milliseconds and vary the most); the first run of a size, " +
+                "which also grows the process's heap, is shown " +
                 "beside it; GC pauses are those during grad and compile. Build includes a full collection after it, so that grad " +
                 "and compile start from a collected heap (as in the tables above) and pay for their own allocations.")
             .AppendLine();
@@ -319,6 +323,7 @@ public static class Report
                 ["compile_ms"] = Round(s.CompileMs),
                 ["grad_plus_compile_ms"] = Round(s.GradMs + s.CompileMs),
                 ["first_run_ms"] = Round(s.FirstMs),
+                ["runs"] = s.Runs,
                 ["gc_pause_ms"] = Round(s.GcPauseMs),
                 ["us_per_forward_node"] = Round(s.UsPerNode),
                 ["us_per_forward_node_without_gc"] = Round(s.UsPerNodeWithoutGc),
