@@ -116,9 +116,11 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 AddClient(graph.Outputs[i], null, i);
             }
             _constantsListed = true;
+            // The first sweep, in topological order; its nodes are marked fresh until taken off the list.
             foreach (var node in order)
             {
-                Enqueue(node);
+                node.QueuedIn = -_stamp;
+                _queue.Enqueue(node);
             }
         }
 
@@ -422,7 +424,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
             ClearSeen();
             for (int e = readers.Head; e != 0; e = Next(readers, e))
             {
-                if (_entries[e].Node is { Op: Ops.Elemwise } reader)
+                if (_entries[e].Node is { Op: Ops.Elemwise } reader && !IsFresh(reader))
                 {
                     frontier.Enqueue(reader);
                     seen.Add(reader);
@@ -440,8 +442,8 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                     }
                     for (int e = clients.Head; e != 0; e = Next(clients, e))
                     {
-                        if (_entries[e].Node is { Op: Ops.Elemwise } client && IsAlive(client) && seen.Add(client)
-                            && left-- > 0)
+                        if (_entries[e].Node is { Op: Ops.Elemwise } client && IsAlive(client) && !IsFresh(client)
+                            && seen.Add(client) && left-- > 0)
                         {
                             Enqueue(client);
                             frontier.Enqueue(client);
@@ -507,9 +509,18 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
 
         private bool IsAlive(Apply node) => node.AliveIn == _stamp;
 
+        /// <summary>
+        /// Whether <paramref name="node"/> is still waiting for its first turn. The first sweep takes the nodes in
+        /// topological order and rules build new nodes only below the node they rewrite, so every node that reads a
+        /// fresh node, directly or through others, is fresh too: it will see whatever changed below when its turn
+        /// comes, and requeueing above a change can stop there (on large graphs most changes happen in the first sweep,
+        /// under nodes still waiting).
+        /// </summary>
+        private bool IsFresh(Apply node) => node.QueuedIn == -_stamp;
+
         private void Enqueue(Apply node)
         {
-            if (node.QueuedIn != _stamp)
+            if (node.QueuedIn != _stamp && node.QueuedIn != -_stamp)
             {
                 node.QueuedIn = _stamp;
                 _queue.Enqueue(node);
