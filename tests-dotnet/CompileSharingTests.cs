@@ -114,4 +114,35 @@ public sealed class CompileSharingTests
             Assert.That(GradCheck.Doubles(got[1]), Is.EqualTo(GradCheck.Doubles(expected[1])));
         }
     }
+
+    [Test]
+    public void A_scalar_rule_declared_outside_the_engine_may_write_into_its_inputs_without_changing_the_node()
+    {
+        // The engine's own rules get the node's input array itself; a rule from elsewhere gets a copy.
+        using var scope = torch.NewDisposeScope();
+        var doubled = new ScalarOp("scribbled_double", 1, d => d, t => t[0] * 2,
+            (x, y, gy) =>
+            {
+                var g = gy * 2.0;
+                x[0] = gy;
+                return [g];
+            },
+            (x, y, dx) =>
+            {
+                var d = dx[0]! * 2.0;
+                x[0] = y;
+                return d;
+            });
+        var v = T.DVector("v");
+        var y = new Elemwise(doubled).Call(v);
+        var g = Autodiff.Grad(y.Sum(), v);
+        var dv = T.DVector("dv");
+        var jvp = Autodiff.Rop([y], [v], [dv])[0];
+        Assert.That(y.Owner!.Inputs[0], Is.SameAs(v));
+
+        var f = Function.Compile([v, dv], [g, jvp]);
+        var got = f.Call(torch.tensor(new[] { 1.0, -2.0, 3.0 }), torch.tensor(new[] { 0.5, 1.0, -1.0 }));
+        Assert.That(GradCheck.Doubles(got[0]), Is.EqualTo(new[] { 2.0, 2.0, 2.0 }));
+        Assert.That(GradCheck.Doubles(got[1]), Is.EqualTo(new[] { 1.0, 2.0, -2.0 }));
+    }
 }

@@ -32,7 +32,7 @@ public sealed class Function
 {
     private readonly Variable[] _inputs;
     private readonly Step[] _steps;
-    // Every step's input and output slots, then every step's slots to free, each step's a stretch of one array.
+    // Each step's input slots then output slots, and the slots it frees: a stretch of each of these two arrays.
     private readonly int[] _slots;
     private readonly int[] _frees;
     private readonly int _slotCount;
@@ -63,8 +63,6 @@ public sealed class Function
     private readonly struct Layout(Apply[] nodes, int[] slots, int[] starts, int[] mids)
     {
         public Apply[] Nodes => nodes;
-
-        public int[] Slots => slots;
 
         public int Count => nodes.Length;
 
