@@ -216,10 +216,15 @@ static ScalingResult Scaling(int nodes, int reps)
         var paused = GC.GetTotalPauseDuration();
         var g = Autodiff.Grad(cost, x);
         double grad = watch.Elapsed.TotalMilliseconds - build;
+        var gradPaused = GC.GetTotalPauseDuration() - paused;
         var f = Function.Compile([x], [cost, g]);
         double compile = watch.Elapsed.TotalMilliseconds - build - grad;
         samples.Add(new ScalingResult(nodes, f.Toposort().Count, build, grad, compile,
-            (GC.GetTotalPauseDuration() - paused).TotalMilliseconds));
+            (GC.GetTotalPauseDuration() - paused).TotalMilliseconds)
+        {
+            Phases = f.CompilePhases,
+            GradGcPauseMs = gradPaused.TotalMilliseconds,
+        });
     }
     // The median run, with the first run's time beside it (the first run of a size also grows the process's heap).
     return samples.OrderBy(s => s.GradMs + s.CompileMs).ElementAt(samples.Count / 2) with

@@ -38,6 +38,12 @@ public sealed record ScalingResult(int Nodes, int CompiledNodes, double BuildMs,
     /// <summary>How many runs this result is the median of.</summary>
     public int Runs { get; init; } = 1;
 
+    /// <summary>The compile's phases in this run (<see cref="Gradient.Compile.Function.CompilePhases"/>).</summary>
+    public IReadOnlyList<Gradient.Compile.CompilePhase> Phases { get; init; } = [];
+
+    /// <summary>GC pauses during grad alone.</summary>
+    public double GradGcPauseMs { get; init; }
+
     /// <summary>
     /// The exponent k of the least-squares fit time ∝ nodesᵏ over <paramref name="results"/> (1 = linear, 2 = quadratic),
     /// of grad + compile time, or of that time without GC pauses.
@@ -290,6 +296,35 @@ public static class Report
                 "beside it; GC pauses are those during grad and compile. Build includes a full collection after it, so that grad " +
                 "and compile start from a collected heap (as in the tables above) and pay for their own allocations.")
             .AppendLine();
+        PhaseTable(md, r);
+    }
+
+    // Which phases grow faster than the graph: each phase's cost per forward node at every size.
+    private static void PhaseTable(StringBuilder md, Results r)
+    {
+        var sizes = r.Scaling.Where(s => s.Phases.Count > 0).ToArray();
+        if (sizes.Length == 0)
+        {
+            return;
+        }
+        md.AppendLine().AppendLine("### Where grad + compile goes, by phase: µs per forward node (of which GC pauses)").AppendLine();
+        md.AppendLine("| phase | " + string.Join(" | ", sizes.Select(s => $"{s.Nodes:N0}")) + $" | {sizes[^1].Nodes:N0} ÷ {sizes[0].Nodes:N0} |");
+        md.AppendLine("|---|" + string.Concat(sizes.Select(_ => "---|")) + "---|");
+        string Cell(double ms, double gc, int nodes) => $"{F(1000 * ms / nodes)} ({F(1000 * gc / nodes)})";
+        md.AppendLine("| grad | " + string.Join(" | ", sizes.Select(s => Cell(s.GradMs, s.GradGcPauseMs, s.Nodes))) +
+                      $" | {(sizes[^1].GradMs / sizes[^1].Nodes) / (sizes[0].GradMs / sizes[0].Nodes):0.00} |");
+        foreach (var name in sizes[0].Phases.Select(p => p.Name))
+        {
+            double PerNode(ScalingResult s) => s.Phases.First(p => p.Name == name).Milliseconds / s.Nodes;
+            md.AppendLine($"| {name} | " + string.Join(" | ", sizes.Select(s =>
+            {
+                var phase = s.Phases.First(p => p.Name == name);
+                return Cell(phase.Milliseconds, phase.GcPauseMilliseconds, s.Nodes);
+            })) + $" | {PerNode(sizes[^1]) / PerNode(sizes[0]):0.00} |");
+        }
+        md.AppendLine().AppendLine("From the median run of each size above; the last column is the growth of the cost per " +
+                                   "node from the smallest size to the largest (1 = linear). Compile phases as " +
+                                   "`Function.CompilePhases` records them: the clone of the graph, each rewrite, the schedule.");
     }
 
     /// <summary>Every figure, machine-readable.</summary>
@@ -324,6 +359,8 @@ public static class Report
                 ["grad_plus_compile_ms"] = Round(s.GradMs + s.CompileMs),
                 ["first_run_ms"] = Round(s.FirstMs),
                 ["runs"] = s.Runs,
+                ["phases_ms"] = new JsonObject(s.Phases.Select(p =>
+                    KeyValuePair.Create(p.Name, (JsonNode?)Round(p.Milliseconds)))),
                 ["gc_pause_ms"] = Round(s.GcPauseMs),
                 ["us_per_forward_node"] = Round(s.UsPerNode),
                 ["us_per_forward_node_without_gc"] = Round(s.UsPerNodeWithoutGc),

@@ -145,4 +145,27 @@ public sealed class CompileSharingTests
         Assert.That(GradCheck.Doubles(got[0]), Is.EqualTo(new[] { 2.0, 2.0, 2.0 }));
         Assert.That(GradCheck.Doubles(got[1]), Is.EqualTo(new[] { 1.0, 2.0, -2.0 }));
     }
+
+    [Test]
+    public void A_compile_records_its_clone_each_rewrite_and_its_schedule()
+    {
+        var (x, y) = ScaledSum(50);
+        var g = Autodiff.Grad(y.Sum(), x);
+        Function.Compile([x], [y, g]);  // the compile path JIT-compiled, outside the phases, before the one timed
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var f = Function.Compile([x], [y, g]);
+        double wall = watch.Elapsed.TotalMilliseconds;
+
+        var names = f.CompilePhases.Select(p => p.Name).ToArray();
+        Assert.That(names, Is.EqualTo(new[] { "clone" }.Concat(Gradient.Rewrites.Rewriter.Default.Select(r => r.Name))
+            .Append("schedule")));
+        Assert.That(f.CompilePhases.All(p => p.Milliseconds >= 0 && p.GcPauseMilliseconds >= 0
+                                             && p.GcPauseMilliseconds <= p.Milliseconds + 1e-6), Is.True);
+        Assert.That(f.CompilePhases.Sum(p => p.Milliseconds), Is.LessThanOrEqualTo(wall));
+        Assert.That(f.CompilePhases.Sum(p => p.Milliseconds), Is.GreaterThan(0.5 * wall),
+            "the phases cover the compile, save the options' checks before the clone");
+
+        var plain = Function.Compile([x], [y], new CompileOptions { Rewrites = [] });
+        Assert.That(plain.CompilePhases.Select(p => p.Name), Is.EqualTo(new[] { "clone", "schedule" }));
+    }
 }

@@ -91,11 +91,18 @@ public sealed class Function
         var updates = options.Updates.ToArray();
         CheckUpdates(updates);
 
+        var clock = new PhaseClock();
         // Nodes computed from constants alone are copied once when the rewrites merge identical nodes anyway.
         Graph = FunctionGraph.Clone(inputs, outputs.Concat(updates.Select(u => u.Value)).ToArray(), options.Givens,
             shareConstantNodes: Rewriter.Merges(options.Rewrites));
         CheckUnused(options.OnUnusedInput);
-        Rewriter.Run(Graph, options.Rewrites);
+        clock.End("clone");
+        // Rewriter.Run, a phase per rewrite.
+        foreach (var rewrite in options.Rewrites ?? Rewriter.Default)
+        {
+            rewrite.Apply(Graph);
+            clock.End(rewrite.Name);
+        }
         // Which ops can run there is known without touching the device: say so first, then whether the device exists.
         CheckDevice();
 
@@ -295,7 +302,15 @@ public sealed class Function
         _updates = updates.Select((u, i) => (u.Key, results[outputs.Length + i], owned[outputs.Length + i])).ToArray();
         _lockOrder = _shared.Select(s => s.Shared).Concat(_updates.Select(u => u.Target)).Distinct()
             .OrderBy(s => s.Id).ToArray();
+        clock.End("schedule");
+        CompilePhases = clock.Phases;
     }
+
+    /// <summary>
+    /// Where this function's compile spent its time: the clone, each rewrite, the schedule (diagnostics; Aesara's
+    /// <c>profile=True</c> reports the same split).
+    /// </summary>
+    public IReadOnlyList<CompilePhase> CompilePhases { get; }
 
     /// <summary>The device the function's kernels run on, by its canonical name (<c>cpu</c>, <c>cuda:N</c>).</summary>
     public string Device => Devices.Name(_device);
