@@ -191,23 +191,7 @@ public static partial class T
     {
         Guard.NotNull(x);
         Guard.NotNull(order);
-        return IsIdentity(order, x.Ndim) ? x : new DimShuffle(order).Call(x);
-    }
-
-    private static bool IsIdentity(IReadOnlyList<int> order, int ndim)
-    {
-        if (order.Count != ndim)
-        {
-            return false;
-        }
-        for (int i = 0; i < ndim; i++)
-        {
-            if (order[i] != i)
-            {
-                return false;
-            }
-        }
-        return true;
+        return Ops.DimShuffle.IsIdentity(order, x.Ndim) ? x : new DimShuffle(order).Call(x);
     }
 
     /// <summary>Reverses the axes.</summary>

@@ -97,12 +97,7 @@ public sealed class Function
             shareConstantNodes: Rewriter.Merges(options.Rewrites));
         CheckUnused(options.OnUnusedInput);
         clock.End("clone");
-        // Rewriter.Run, a phase per rewrite.
-        foreach (var rewrite in options.Rewrites ?? Rewriter.Default)
-        {
-            rewrite.Apply(Graph);
-            clock.End(rewrite.Name);
-        }
+        Rewriter.Run(Graph, options.Rewrites, after: rewrite => clock.End(rewrite.Name));
         // Which ops can run there is known without touching the device: say so first, then whether the device exists.
         CheckDevice();
 

@@ -34,11 +34,14 @@ public sealed class Apply
     /// (no copy). For ops' <c>MakeNode</c>.
     /// </summary>
     internal static Apply Adopt(Op op, Variable[] inputs, TensorType[] outputTypes) =>
-        new(op, inputs.GetType() == typeof(Variable[]) ? inputs : CopyOf(inputs), outputTypes, owned: true);
+        new(op, Owned(inputs), outputTypes, owned: true);
 
     /// <summary><see cref="Adopt(Op, Variable[], TensorType[])"/> for a node of one output (no array of types).</summary>
-    internal static Apply Adopt(Op op, Variable[] inputs, TensorType outputType) =>
-        new(op, inputs.GetType() == typeof(Variable[]) ? inputs : CopyOf(inputs), outputType);
+    internal static Apply Adopt(Op op, Variable[] inputs, TensorType outputType) => new(op, Owned(inputs), outputType);
+
+    // The array itself when it is exactly a Variable[]: an array of a subtype (Constant[]) is copied, as SetInput
+    // could not write another variable into it.
+    private static Variable[] Owned(Variable[] inputs) => inputs.GetType() == typeof(Variable[]) ? inputs : CopyOf(inputs);
 
     private Apply(Op op, Variable[] inputs, TensorType outputType)
     {

@@ -49,6 +49,23 @@ public sealed class DimShuffle(IReadOnlyList<int> order) : Op
         return Apply.Adopt(this, [x], TensorType.Adopt(x.DType, shape));
     }
 
+    /// <summary>Whether <paramref name="order"/> keeps the <paramref name="ndim"/> axes of its input as they are.</summary>
+    internal static bool IsIdentity(IReadOnlyList<int> order, int ndim)
+    {
+        if (order.Count != ndim)
+        {
+            return false;
+        }
+        for (int i = 0; i < ndim; i++)
+        {
+            if (order[i] != i)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <inheritdoc/>
     public override torch.Tensor[] Perform(Apply node, torch.Tensor[] inputs) =>
         [Kernels.Kernels.DimShuffle(inputs[0], Order)];

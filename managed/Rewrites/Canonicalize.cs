@@ -70,7 +70,7 @@ public sealed class MergeDimShuffles : ILocalRewrite
             order = Compose(order, inner.Order);
             x = innerNode.Inputs[0];
         }
-        else if (!order.SequenceEqual(Enumerable.Range(0, x.Ndim)))
+        else if (!DimShuffle.IsIdentity(order, x.Ndim))
         {
             return null;
         }

@@ -70,11 +70,18 @@ public static class Rewriter
         (rewrites ?? Default) is [EquilibriumRewrite { Merge: true }, ..];
 
     /// <summary>Runs <paramref name="rewrites"/> (the default pipeline when null) over <paramref name="graph"/>.</summary>
-    public static void Run(FunctionGraph graph, IEnumerable<IGraphRewrite>? rewrites = null)
+    public static void Run(FunctionGraph graph, IEnumerable<IGraphRewrite>? rewrites = null) => Run(graph, rewrites, null);
+
+    /// <summary>
+    /// <see cref="Run(FunctionGraph, IEnumerable{IGraphRewrite}?)"/>, calling <paramref name="after"/> once each rewrite
+    /// is done (a compile times its phases so).
+    /// </summary>
+    internal static void Run(FunctionGraph graph, IEnumerable<IGraphRewrite>? rewrites, Action<IGraphRewrite>? after)
     {
         foreach (var rewrite in rewrites ?? Default)
         {
             rewrite.Apply(graph);
+            after?.Invoke(rewrite);
         }
     }
 }
