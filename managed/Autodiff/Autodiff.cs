@@ -342,7 +342,7 @@ public static partial class Autodiff
             }
         }
 
-        return wrt.Select(w =>
+        var result = wrt.Select(w =>
         {
             if (grads.TryGetValue(w, out var g))
             {
@@ -359,6 +359,10 @@ public static partial class Autodiff
                 ? T.ZerosLike(w)
                 : new DisconnectedGradient(FloatType(w));
         }).ToArray();
+        // Large tables live on the large object heap: see EquilibriumRewrite.Run.Release.
+        grads.Clear();
+        dependsOnWrt.Clear();
+        return result;
     }
 
     /// <summary>

@@ -200,6 +200,7 @@ public sealed class Function
         starts[nodes.Length] = at;
         var steps = new Layout(nodes, io, starts, mids);
         var results = Graph.Outputs.Select(Slot).ToArray();
+        slots.Clear(); // a large table lives on the large object heap: see EquilibriumRewrite.Run.Release
         _slotCount = slotCount;
         // Only the constants something reads are placed on the device (a prepared constant replaces its original).
         var read = new bool[_slotCount];

@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Gradient.Graph;
 
 /// <summary>
@@ -14,6 +16,8 @@ public sealed class FunctionGraph
     private List<Apply>? _order;
     // The node count of the last order, to size the next sort's tables.
     private int _lastCount;
+    // The last order a change made stale, emptied between passes (see ReleaseStaleOrder).
+    private List<Apply>? _stale;
 
     private FunctionGraph(IReadOnlyList<Variable> inputs, List<Variable> outputs)
     {
@@ -46,14 +50,26 @@ public sealed class FunctionGraph
         IReadOnlyDictionary<Variable, Variable>? givens, bool shareConstantNodes)
     {
         var sharing = shareConstantNodes ? new ConstantNodes() : null;
-        var memo = new Dictionary<Variable, Variable>();
+        var memo = new Memo();
         foreach (var v in inputs)
         {
-            memo[v] = v;
+            memo.Set(v, v);
         }
-        Variable Map(Variable v) => memo.TryGetValue(v, out var c) ? c : v;
-        // The copies in the order they were made: without givens, exactly the order a sort of the clone gives.
-        var copies = new List<Apply>();
+        Variable Map(Variable v) => memo.TryGet(v, out var c) ? c : v;
+        // The copies in the order they were made: without givens, exactly the order a sort of the clone gives. Grown
+        // by hand, emptying each outgrown array, for the reason Memo gives.
+        var copies = new List<Apply>(64);
+        void Keep(Apply copy)
+        {
+            if (copies.Count == copies.Capacity)
+            {
+                var larger = new List<Apply>(2 * copies.Capacity);
+                larger.AddRange(copies);
+                copies.Clear();
+                copies = larger;
+            }
+            copies.Add(copy);
+        }
         // A depth-first walk that copies each node once its inputs are copied (the order GraphOrder.Toposort gives):
         // the memo says what is done, so no sort and no separate set of visited nodes are built first.
         var stack = new Stack<(Apply Node, int Next)>();
@@ -61,7 +77,7 @@ public sealed class FunctionGraph
         {
             void Push(Variable v)
             {
-                if (v.Owner is { } owner && !memo.ContainsKey(v) && !stop.Contains(v))
+                if (v.Owner is { } owner && !memo.Contains(v) && !stop.Contains(v))
                 {
                     stack.Push((owner, 0));
                 }
@@ -82,7 +98,7 @@ public sealed class FunctionGraph
                     bool cloned = true;
                     for (int i = 0; i < outputs.Count && cloned; i++)
                     {
-                        cloned = memo.ContainsKey(outputs[i]);
+                        cloned = memo.Contains(outputs[i]);
                     }
                     if (cloned)
                     {
@@ -97,7 +113,7 @@ public sealed class FunctionGraph
                     {
                         for (int i = 0; i < outputs.Count; i++)
                         {
-                            memo.TryAdd(outputs[i], twin.Outputs[i]);
+                            memo.Add(outputs[i], twin.Outputs[i]);
                         }
                         continue;
                     }
@@ -105,9 +121,9 @@ public sealed class FunctionGraph
                     sharing?.Add(node, ins, copy);
                     for (int i = 0; i < outputs.Count; i++)
                     {
-                        memo.TryAdd(outputs[i], copy.Outputs[i]);
+                        memo.Add(outputs[i], copy.Outputs[i]);
                     }
-                    copies.Add(copy);
+                    Keep(copy);
                 }
             }
         }
@@ -119,12 +135,13 @@ public sealed class FunctionGraph
             CloneAll(givens.Values, stopAt);
             foreach (var (key, value) in givens)
             {
-                memo[key] = Map(value);
+                memo.Set(key, Map(value));
                 stopAt.Add(key);
             }
         }
         CloneAll(outputs, stopAt);
         var graph = new FunctionGraph(inputs, outputs.Select(Map).ToList());
+        memo.Clear();
         if (givens is not { Count: > 0 })
         {
             graph._order = copies;
@@ -151,6 +168,27 @@ public sealed class FunctionGraph
             _lastCount = _order.Count;
         }
         return _order;
+    }
+
+    private void Invalidate()
+    {
+        if (_order is not null)
+        {
+            _stale = _order;
+            _order = null;
+        }
+    }
+
+    /// <summary>
+    /// Empties the order the last change made stale, for rewrite drivers once a pass is over (a pass may still be
+    /// reading it until then). On a large graph the order is a large-object array, which only a full collection
+    /// frees: dropped full, it would keep every node it names alive, those the pass removed included, through the
+    /// cheap collections, which then copy them into the old generation.
+    /// </summary>
+    internal void ReleaseStaleOrder()
+    {
+        _stale?.Clear();
+        _stale = null;
     }
 
     /// <summary>Whether <paramref name="v"/> is one of the explicit inputs.</summary>
@@ -215,7 +253,7 @@ public sealed class FunctionGraph
                 _outputs[i] = replacement;
             }
         }
-        _order = null;
+        Invalidate();
     }
 
     /// <summary>Refuses a replacement of another type: a rewrite must not change what the graph computes, nor its types.</summary>
@@ -235,7 +273,7 @@ public sealed class FunctionGraph
     /// </summary>
     internal void Rewire(Apply? node, int index, Variable replacement)
     {
-        _order = null;
+        Invalidate();
         if (node is null)
         {
             _outputs[index] = replacement;
@@ -262,7 +300,7 @@ public sealed class FunctionGraph
         {
             return;
         }
-        _order = null;
+        Invalidate();
         foreach (var (node, index) in readers)
         {
             Rewire(node, index, replacement);
@@ -273,6 +311,54 @@ public sealed class FunctionGraph
         }
         list.AddRange(readers);
         clients.Remove(old);
+    }
+
+    /// <summary>
+    /// A clone's map from each original variable to its copy, keyed by <see cref="Variable.Id"/> (growing needs no
+    /// visit to the variables). It grows by hand, into a table twice the size, emptying the old one: a dictionary's
+    /// own growth drops its outgrown arrays full, and on a large graph those are large-object arrays, which only a full
+    /// collection frees; until then they would keep every copy they name alive, those the rewrites drop included,
+    /// through the cheap collections, which then move them into the old generation. Emptied when the clone is done.
+    /// </summary>
+    private sealed class Memo
+    {
+        private Dictionary<long, Variable> _map = new(64);
+        private int _capacity = 64;
+
+        public bool Contains(Variable v) => _map.ContainsKey(v.Id);
+
+        public bool TryGet(Variable v, [MaybeNullWhen(false)] out Variable copy) => _map.TryGetValue(v.Id, out copy);
+
+        /// <summary>Maps <paramref name="v"/> to <paramref name="copy"/> unless it is mapped already.</summary>
+        public void Add(Variable v, Variable copy)
+        {
+            Reserve();
+            _map.TryAdd(v.Id, copy);
+        }
+
+        public void Set(Variable v, Variable copy)
+        {
+            Reserve();
+            _map[v.Id] = copy;
+        }
+
+        public void Clear() => _map.Clear();
+
+        private void Reserve()
+        {
+            if (_map.Count < _capacity)
+            {
+                return;
+            }
+            var larger = new Dictionary<long, Variable>(2 * _capacity);
+            foreach (var (id, copy) in _map)
+            {
+                larger.Add(id, copy);
+            }
+            _map.Clear();
+            _map = larger;
+            _capacity = 2 * _capacity;
+        }
     }
 
     /// <summary>

@@ -36,7 +36,19 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
     public bool Merge { get; } = merge;
 
     /// <inheritdoc/>
-    public bool Apply(FunctionGraph graph) => new Run(graph, this).Execute();
+    public bool Apply(FunctionGraph graph)
+    {
+        var run = new Run(graph, this);
+        try
+        {
+            return run.Execute();
+        }
+        finally
+        {
+            run.Release();
+            graph.ReleaseStaleOrder();
+        }
+    }
 
     /// <summary>How many element-wise nodes above a rewired node are offered to the rules again (see <c>Swap</c>).</summary>
     private const int RequeueAbove = 32;
@@ -165,6 +177,20 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
                 }
             }
             return _changed;
+        }
+
+        /// <summary>
+        /// Empties the tables. Those of a large graph live on the large object heap, which only a full collection
+        /// frees: dead but full, they would keep every node they name (and all it reads) alive through the cheap
+        /// collections until then.
+        /// </summary>
+        public void Release()
+        {
+            _nodes.Clear();
+            _forward.Clear();
+            _clients.Clear();
+            Array.Clear(_entries, 0, _entryCount + 1);
+            _queue.Clear();
         }
 
         /// <summary>

@@ -60,7 +60,11 @@ public sealed class FuseMultiplyAdd : IGraphRewrite
             }
         }
         graph.ReplaceAll(replaced);
-        return replaced.Count > 0;
+        bool changed = replaced.Count > 0;
+        // Large tables live on the large object heap: see EquilibriumRewrite.Run.Release.
+        productReaders.Clear();
+        replaced.Clear();
+        return changed;
     }
 
     private static bool IsProduct(Variable v) => v.Owner is { Op: Elemwise { Scalar.Name: "mul" } };

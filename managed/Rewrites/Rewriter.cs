@@ -81,6 +81,7 @@ public static class Rewriter
         foreach (var rewrite in rewrites ?? Default)
         {
             rewrite.Apply(graph);
+            graph.ReleaseStaleOrder();
             after?.Invoke(rewrite);
         }
     }
