@@ -83,6 +83,12 @@ if (Wanted("scaling"))
         var s = results.Scaling[^1];
         Console.WriteLine($"scaling {nodes}: grad {s.GradMs:0} ms, compile {s.CompileMs:0} ms  [{started.Elapsed.TotalSeconds:0.0} s]");
     }
+    foreach (int nodes in smoke ? [300] : new[] { 1_000, 10_000 })
+    {
+        results.BackToBack.Add(BackToBack(nodes, smoke ? 3 : 300_000 / nodes));
+        var b = results.BackToBack[^1];
+        Console.WriteLine($"back to back {b.Graphs} x {nodes}: {b.UsPerNode:0.00} µs/node  [{started.Elapsed.TotalSeconds:0.0} s]");
+    }
 }
 results.MallocTuned = Gradient.Kernels.NativeAllocator.Tuned;
 results.TotalSeconds = started.Elapsed.TotalSeconds;
@@ -232,6 +238,24 @@ static ScalingResult Scaling(int nodes, int reps)
         FirstMs = samples[0].GradMs + samples[0].CompileMs,
         Runs = samples.Count,
     };
+}
+
+// Graphs compiled one after another, each function dropped: grad + compile summed, GC pauses included.
+static BackToBackResult BackToBack(int nodes, int graphs)
+{
+    GC.Collect();
+    var timed = TimeSpan.Zero;
+    var paused = TimeSpan.Zero;
+    for (int i = 0; i < graphs; i++)
+    {
+        var (x, cost) = Cases.ChainCost(nodes);
+        var watch = Stopwatch.StartNew();
+        var pausedBefore = GC.GetTotalPauseDuration();
+        Function.Compile([x], [cost, Autodiff.Grad(cost, x)]);
+        timed += watch.Elapsed;
+        paused += GC.GetTotalPauseDuration() - pausedBefore;
+    }
+    return new BackToBackResult(nodes, graphs, timed.TotalMilliseconds, paused.TotalMilliseconds);
 }
 
 static void Phases(int nodes)

@@ -21,6 +21,16 @@ public sealed record CaseResult(Case Case, Stats Build, Stats Grad, Stats Compil
     public PeerResult this[string name] => Peers.First(p => p.Name == name);
 }
 
+/// <summary>
+/// <c>Graphs</c> chains of <c>Nodes</c> forward nodes, each built, differentiated and compiled after the one before, its
+/// function dropped (a program that compiles many functions): grad + compile summed over them.
+/// </summary>
+public sealed record BackToBackResult(int Nodes, int Graphs, double GradCompileMs, double GcPauseMs)
+{
+    /// <summary>Microseconds of grad + compile per forward node.</summary>
+    public double UsPerNode => 1000 * GradCompileMs / ((double)Nodes * Graphs);
+}
+
 /// <summary>grad + compile of a chain of <c>Nodes</c> forward nodes.</summary>
 /// <param name="GcPauseMs">Time the .NET garbage collector paused the program during grad and compile.</param>
 public sealed record ScalingResult(int Nodes, int CompiledNodes, double BuildMs, double GradMs, double CompileMs,
@@ -77,6 +87,9 @@ public sealed class Results(bool smoke, int threads, DateTime when)
 
     /// <summary>Compile scaling, by graph size.</summary>
     public List<ScalingResult> Scaling { get; } = [];
+
+    /// <summary>Graphs compiled one after another, by size.</summary>
+    public List<BackToBackResult> BackToBack { get; } = [];
 
     /// <summary>The memory-drift run, when made.</summary>
     public DriftResult? Drift { get; set; }
@@ -297,6 +310,7 @@ public static class Report
                 "and compile start from a collected heap (as in the tables above) and pay for their own allocations.")
             .AppendLine();
         PhaseTable(md, r);
+        BackToBackTable(md, r);
     }
 
     // Which phases grow faster than the graph: each phase's cost per forward node at every size.
@@ -327,6 +341,25 @@ public static class Report
                                    "`Function.CompilePhases` records them: the clone of the graph, each rewrite, the schedule.");
     }
 
+    // Many graphs compiled in a row: the garbage each compile leaves is collected while the next one runs.
+    private static void BackToBackTable(StringBuilder md, Results r)
+    {
+        if (r.BackToBack.Count == 0)
+        {
+            return;
+        }
+        md.AppendLine().AppendLine("### Graphs compiled one after another").AppendLine();
+        md.AppendLine("| forward nodes per graph | graphs | grad + compile ms, all graphs | GC pauses ms | µs per forward node |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var b in r.BackToBack)
+        {
+            md.AppendLine($"| {b.Nodes:N0} | {b.Graphs} | {F(b.GradCompileMs)} | {F(b.GcPauseMs)} | {F(b.UsPerNode)} |");
+        }
+        md.AppendLine().AppendLine("Each chain built (not timed), then its gradient and function made (timed, GC pauses " +
+                                   "included) and the function dropped, as a program or a test suite that compiles many " +
+                                   "functions does: the collections of what earlier compiles left behind fall in later ones.");
+    }
+
     /// <summary>Every figure, machine-readable.</summary>
     public static string Json(Results r)
     {
@@ -349,6 +382,14 @@ public static class Report
             ["compile_scaling_exponent_to_100k"] = Exponent(r.Scaling.Where(s => s.Nodes <= 100_000), false),
             ["compile_scaling_exponent_to_100k_without_gc"] = Exponent(r.Scaling.Where(s => s.Nodes <= 100_000), true),
             ["compile_scaling_exponent_from_10k"] = Exponent(r.Scaling.Where(s => s.Nodes >= 10_000), false),
+            ["compile_back_to_back"] = new JsonArray(r.BackToBack.Select(b => (JsonNode?)new JsonObject
+            {
+                ["forward_nodes"] = b.Nodes,
+                ["graphs"] = b.Graphs,
+                ["grad_plus_compile_ms"] = Round(b.GradCompileMs),
+                ["gc_pause_ms"] = Round(b.GcPauseMs),
+                ["us_per_forward_node"] = Round(b.UsPerNode),
+            }).ToArray()),
             ["compile_scaling"] = new JsonArray(r.Scaling.Select(s => (JsonNode?)new JsonObject
             {
                 ["forward_nodes"] = s.Nodes,
