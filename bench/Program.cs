@@ -3,6 +3,7 @@ using System.Text;
 using Gradient;
 using Gradient.Bench;
 using Gradient.Compile;
+using Gradient.Graph;
 using Gradient.Kernels;
 using TorchSharp;
 
@@ -232,11 +233,29 @@ static ScalingResult Scaling(int nodes, int reps)
             GradGcPauseMs = gradPaused.TotalMilliseconds,
         });
     }
+    // The yardstick: one topological sort of the same graph (a walk that visits each node once, the least any compile
+    // does), right after grad as the compile's own first walk is, without GC pauses; in runs of its own, so as not to
+    // warm the caches for the compile.
+    // Seven runs at least: one walk takes milliseconds and its median steadies slowly.
+    var walks = new List<double>();
+    for (int rep = 0; rep < Math.Max(reps, 7); rep++)
+    {
+        GC.Collect();
+        var (x, cost) = Cases.ChainCost(nodes);
+        GC.Collect();
+        var g = Autodiff.Grad(cost, x);
+        var watch = Stopwatch.StartNew();
+        var paused = GC.GetTotalPauseDuration();
+        GraphOrder.Toposort([cost, g]);
+        // Without the collections its allocations set off (which copy grad's young graph): the walk alone.
+        walks.Add((watch.Elapsed - (GC.GetTotalPauseDuration() - paused)).TotalMilliseconds);
+    }
     // The median run, with the first run's time beside it (the first run of a size also grows the process's heap).
     return samples.OrderBy(s => s.GradMs + s.CompileMs).ElementAt(samples.Count / 2) with
     {
         FirstMs = samples[0].GradMs + samples[0].CompileMs,
         Runs = samples.Count,
+        WalkMs = walks.Order().ElementAt(walks.Count / 2),
     };
 }
 
