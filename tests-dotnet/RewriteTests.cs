@@ -270,6 +270,70 @@ public sealed class RewriteTests
             Is.EqualTo(3));
     }
 
+    [Test]
+    public void A_reshape_to_its_own_shape_goes()
+    {
+        using var scope = NewDisposeScope();
+        var x = T.DMatrix("x");
+        var same = T.Reshape(x, T.MakeVector(T.ShapeI(x, 0), T.ShapeI(T.Tanh(x), 1)));
+        var swapped = T.Reshape(x, T.MakeVector(T.ShapeI(x, 1), T.ShapeI(x, 0)));
+        var m = torch.arange(6.0, dtype: float64).reshape(2, 3);
+        Assert.That(Classes(Same([x], [same * 2.0], m)), Does.Not.Contain("Reshape"));
+        // 3 × 2 from 2 × 3: a real reshape, kept.
+        Assert.That(Classes(Same([x], [swapped * 2.0], m)), Does.Contain("Reshape"));
+    }
+
+    // ---------------------------------------------------------------- products with a diagonal
+
+    [Test]
+    public void A_product_with_a_diagonal_scales_rows_or_columns()
+    {
+        using var scope = NewDisposeScope();
+        var (a, v) = (T.DMatrix("a"), T.DVector("v"));
+        var eye = T.Eye(T.ShapeI(v, 0), dtype: DType.Float64);
+        var byRow = eye * T.DimShuffle(v, [-1, 0]);
+        var byColumn = eye * T.DimShuffle(T.Exp(v), [0, -1]);
+        var outputs = new[] { T.MatMul(byRow, a), T.MatMul(byColumn, a), T.MatMul(T.Transpose(a), byRow), T.Dot(T.Transpose(a), byColumn) };
+        var f = Same([a, v], outputs, torch.randn(4, 3, dtype: float64), torch.randn(4, dtype: float64));
+        Assert.That(Classes(f), Does.Not.Contain("MatMul").And.Not.Contain("Dot").And.Not.Contain("Eye"));
+        // diag(v) A = v[:, None] * A and Aᵀ diag(v) = Aᵀ * v[None, :], written out.
+        var (am, vm) = (torch.randn(4, 3, dtype: float64), torch.randn(4, dtype: float64));
+        var got = f.Call(am, vm);
+        GradCheck.AssertClose(GradCheck.Doubles(got[0]), got[0].shape, GradCheck.Doubles(vm.unsqueeze(1) * am), [4, 3], 1e-15, "rows");
+        GradCheck.AssertClose(GradCheck.Doubles(got[3]), got[3].shape, GradCheck.Doubles(am.T * vm.exp().unsqueeze(0)), [3, 4],
+            1e-15, "columns");
+    }
+
+    [Test]
+    public void An_eye_not_shown_to_match_the_row_is_kept()
+    {
+        using var scope = NewDisposeScope();
+        var (a, w, n) = (T.DMatrix("a"), T.DVector("w"), T.LScalar("n"));
+        // n is an input: nothing shows it is w's length, and the product must still refuse n != len(w) at run time.
+        var product = T.MatMul(T.Eye(n, dtype: DType.Float64) * T.DimShuffle(w, [-1, 0]), a);
+        var (am, wm) = (torch.randn(3, 2, dtype: float64), torch.randn(3, dtype: float64));
+        var f = Same([a, w, n], [product], am, wm, torch.tensor(3L));
+        Assert.That(Classes(f), Does.Contain("MatMul"));
+        var got = f.Call(am, wm, torch.tensor(3L))[0];
+        GradCheck.AssertClose(GradCheck.Doubles(got), got.shape, GradCheck.Doubles(wm.unsqueeze(1) * am), [3, 2], 1e-15, "diag(w) a");
+        Assert.Throws<ArgumentException>(() => f.Call(am, wm, torch.tensor(2L)));
+    }
+
+    [Test]
+    public void The_jacobian_of_an_elementwise_function_of_a_product_needs_no_second_product()
+    {
+        using var scope = NewDisposeScope();
+        var (a, x) = (T.DMatrix("a"), T.DVector("x"));
+        var jacobian = Autodiff.Jacobian(T.Tanh(T.Dot(a, x)), [x])[0];
+        var (am, xm) = (torch.randn(5, 4, dtype: float64), torch.randn(4, dtype: float64));
+        var f = Same([a, x], [jacobian], am, xm);
+        Assert.That(Classes(f).Count(c => c is "Dot" or "MatMul"), Is.EqualTo(1), string.Join(" ", Classes(f)));
+        // d tanh(A x) / dx = (1 - tanh²(A x))[:, None] * A.
+        var expected = (1 - am.matmul(xm).tanh().square()).unsqueeze(1) * am;
+        var got = f.Call(am, xm)[0];
+        GradCheck.AssertClose(GradCheck.Doubles(got), got.shape, GradCheck.Doubles(expected), [5, 4], 1e-14, "jacobian");
+    }
+
     // ---------------------------------------------------------------- removal of run-time identities
 
     /// <summary>A gradient-control op for the test: the identity at run time, zero gradient (Aesara's zero_grad).</summary>

@@ -30,6 +30,8 @@ public static class Rewriter
         new SinkFill(),
         new MergeDimShuffles(),
         new ShapeFolding(),
+        new UselessReshape(),
+        new DiagonalProduct(),
         new LogOnePlusToLog1p(),
         new Log1pExpToSoftplus(),
         new RecognizeSoftmax(),

@@ -36,7 +36,14 @@ public sealed class ShapeFolding : ILocalRewrite
     }
 
     /// <summary>A variable with the run-time length of axis <paramref name="axis"/> of <paramref name="x"/>, read further up.</summary>
-    private static Variable? Lift(Variable x, int axis)
+    private static Variable? Lift(Variable x, int axis) =>
+        LiftOnce(x, axis) is var (input, inputAxis) ? new ShapeI(inputAxis).Call(input) : null;
+
+    /// <summary>
+    /// An input of the node that made <paramref name="x"/> and its axis that has the run-time length of axis
+    /// <paramref name="axis"/> of <paramref name="x"/>, or null when the node does not say.
+    /// </summary>
+    private static (Variable Input, int Axis)? LiftOnce(Variable x, int axis)
     {
         switch (x.Owner?.Op)
         {
@@ -46,19 +53,54 @@ public sealed class ShapeFolding : ILocalRewrite
                 {
                     if (input.Type.Shape[axis] != 1)
                     {
-                        return new ShapeI(axis).Call(input);
+                        return (input, axis);
                     }
                 }
                 return null;
             case DimShuffle shuffle:
-                return shuffle.Order[axis] < 0 ? null : new ShapeI(shuffle.Order[axis]).Call(x.Owner.Inputs[0]);
+                return shuffle.Order[axis] < 0 ? null : (x.Owner.Inputs[0], shuffle.Order[axis]);
             case Sum { Axes: { } axes }:
                 int source = Enumerable.Range(0, x.Owner.Inputs[0].Ndim).Where(a => !axes.Contains(a)).ElementAt(axis);
-                return new ShapeI(source).Call(x.Owner.Inputs[0]);
+                return (x.Owner.Inputs[0], source);
             default:
                 return null;
         }
     }
+
+    /// <summary>
+    /// Whether axis <paramref name="axis"/> of <paramref name="x"/> and the integer scalar <paramref name="length"/>
+    /// are equal at run time, as far as the graph shows: equal static lengths, or both read (through
+    /// <see cref="ShapeI"/>, element-wise nodes, <see cref="DimShuffle"/>s, sums and <see cref="Eye"/>'s sizes) from the
+    /// same axis of the same variable.
+    /// </summary>
+    internal static bool SameLength(Variable x, int axis, Variable length)
+    {
+        if (x.Type.Shape[axis] is long n && length is Constant && IsFilledWith(length, n))
+        {
+            return true;
+        }
+        return Source(x, axis) == ValueSource(length);
+    }
+
+    // Where a length comes from: the variable and axis it is read off, or (scalar, -1) for a scalar's value.
+    private static (Variable, int) Source(Variable x, int axis)
+    {
+        while (true)
+        {
+            if (x.Owner is { Op: Eye } eye && axis < 2)
+            {
+                return ValueSource(eye.Inputs[axis]);
+            }
+            if (LiftOnce(x, axis) is not var (input, inputAxis))
+            {
+                return (x, axis);
+            }
+            (x, axis) = (input, inputAxis);
+        }
+    }
+
+    private static (Variable, int) ValueSource(Variable length) =>
+        length.Owner is { Op: ShapeI shapeI } owner ? Source(owner.Inputs[0], shapeI.I) : (length, -1);
 
     private static Constant LongConstant(long[] values, bool vector)
     {
