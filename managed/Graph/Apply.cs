@@ -48,7 +48,7 @@ public sealed class Apply
         Op = op;
         _inputs = inputs;
         CheckInputs(op, inputs);
-        Outputs = new[] { new Variable(outputType, this, 0) };
+        _output = new Variable(outputType, this, 0);
     }
 
     /// <summary>The node over <paramref name="inputs"/>, an array made for it that it keeps (no copy).</summary>
@@ -58,13 +58,18 @@ public sealed class Apply
         Op = op;
         _inputs = inputs;
         CheckInputs(op, inputs);
+        if (outputTypes.Count == 1)
+        {
+            _output = new Variable(outputTypes[0], this, 0);
+            return;
+        }
         // A plain loop: nodes are made by the hundred thousand in large gradients, and LINQ's iterators add up.
         var outputs = new Variable[outputTypes.Count];
         for (int i = 0; i < outputs.Length; i++)
         {
             outputs[i] = new Variable(outputTypes[i], this, i);
         }
-        Outputs = outputs;
+        _outputs = outputs;
     }
 
     private static void CheckInputs(Op op, Variable[] inputs)
@@ -92,13 +97,18 @@ public sealed class Apply
     {
         Op = original.Op;
         _inputs = inputs;
-        var outputs = new Variable[original.Outputs.Count];
+        if (original._outputs is null)
+        {
+            _output = new Variable(original._output!.Type, this, 0, original._output.Name);
+            return;
+        }
+        var outputs = new Variable[original._outputs.Length];
         for (int i = 0; i < outputs.Length; i++)
         {
-            var from = original.Outputs[i];
+            var from = original._outputs[i];
             outputs[i] = new Variable(from.Type, this, i, from.Name);
         }
-        Outputs = outputs;
+        _outputs = outputs;
     }
 
     private static int s_nextHash;
@@ -121,13 +131,24 @@ public sealed class Apply
     /// <summary>The inputs' own array, for engine code that only reads it (no copy per node).</summary>
     internal Variable[] InputArray => _inputs;
 
+    // The output of a one-output node (most nodes), else null and every output in _outputs: no array per node for
+    // the common case (a large gradient has hundreds of thousands of nodes, and each object costs the collector).
+    private readonly Variable? _output;
+    private readonly Variable[]? _outputs;
+
     /// <summary>Outputs, in the op's order.</summary>
-    public IReadOnlyList<Variable> Outputs { get; }
+    public OutputList Outputs => new(this);
+
+    internal int OutputCount => _outputs?.Length ?? 1;
+
+    internal Variable OutputAt(int index) =>
+        (uint)index < (uint)OutputCount
+            ? _outputs?[index] ?? _output!
+            : throw new ArgumentOutOfRangeException(nameof(index), index, $"{Op} has {OutputCount} output(s)");
 
     /// <summary>The single output of a one-output op.</summary>
-    public Variable Output => Outputs.Count == 1
-        ? Outputs[0]
-        : throw new InvalidOperationException($"{Op} has {Outputs.Count} outputs; pick one from Outputs");
+    public Variable Output => _output
+        ?? throw new InvalidOperationException($"{Op} has {OutputCount} outputs; pick one from Outputs");
 
     /// <summary>
     /// Rewires input <paramref name="index"/>. Only a <see cref="FunctionGraph"/> does this, on nodes it owns
@@ -144,4 +165,60 @@ public sealed class Apply
 
     /// <inheritdoc/>
     public override string ToString() => $"{Op}({string.Join(", ", Inputs)})";
+}
+
+/// <summary>
+/// A node's outputs (<see cref="Apply.Outputs"/>): a read-only list over the node itself, which keeps a one-output
+/// node's output without an array.
+/// </summary>
+public readonly struct OutputList : IReadOnlyList<Variable>
+{
+    private readonly Apply _node;
+
+    internal OutputList(Apply node) => _node = node;
+
+    /// <inheritdoc/>
+    public int Count => _node.OutputCount;
+
+    /// <inheritdoc/>
+    public Variable this[int index] => _node.OutputAt(index);
+
+    /// <summary>An enumerator that allocates nothing.</summary>
+    public Enumerator GetEnumerator() => new(_node);
+
+    IEnumerator<Variable> IEnumerable<Variable>.GetEnumerator() => GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"[{string.Join(", ", this)}]";
+
+    /// <summary>Enumerates a node's outputs in order.</summary>
+    public struct Enumerator : IEnumerator<Variable>
+    {
+        private readonly Apply _node;
+        private int _index;
+
+        internal Enumerator(Apply node)
+        {
+            _node = node;
+            _index = -1;
+        }
+
+        /// <inheritdoc/>
+        public readonly Variable Current => _node.OutputAt(_index);
+
+        readonly object System.Collections.IEnumerator.Current => Current;
+
+        /// <inheritdoc/>
+        public bool MoveNext() => ++_index < _node.OutputCount;
+
+        /// <inheritdoc/>
+        public void Reset() => _index = -1;
+
+        /// <inheritdoc/>
+        public readonly void Dispose()
+        {
+        }
+    }
 }
