@@ -305,6 +305,22 @@ public sealed class RewriteTests
     }
 
     [Test]
+    public void A_diagonal_product_computes_in_the_products_dtype()
+    {
+        using var scope = NewDisposeScope();
+        var (a, v) = (T.FMatrix("a"), T.FVector("v"));
+        // A float64 eye makes the product float64: v and a are multiplied as float64, not rounded to float32 first.
+        var product = T.MatMul(T.Eye(T.ShapeI(v, 0), dtype: DType.Float64) * T.DimShuffle(v, [-1, 0]), a);
+        var (am, vm) = (torch.rand(3, 2, dtype: float32) + 1, torch.rand(3, dtype: float32) + 1);
+        var f = Same([a, v], [product], am, vm);
+        Assert.That(Classes(f), Does.Not.Contain("MatMul"));
+        var got = f.Call(am, vm)[0];
+        Assert.That(got.dtype, Is.EqualTo(float64));
+        GradCheck.AssertClose(GradCheck.Doubles(got), got.shape,
+            GradCheck.Doubles(vm.to(float64).unsqueeze(1) * am.to(float64)), [3, 2], 1e-15, "in float64");
+    }
+
+    [Test]
     public void An_eye_not_shown_to_match_the_row_is_kept()
     {
         using var scope = NewDisposeScope();

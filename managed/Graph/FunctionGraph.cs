@@ -155,8 +155,9 @@ public sealed class FunctionGraph
 
     /// <summary>
     /// The same order as <see cref="Toposort"/>, without the copy: the graph's own cached list, which callers must only
-    /// read (a change to the graph makes a new list, and leaves this one as it was). On graphs of a few hundred
-    /// thousand nodes each copy is a large-object array, and those drive full collections.
+    /// read (a change to the graph makes a new list, and leaves this one as it was until the rewrite pass that made
+    /// the change is over: see <see cref="ReleaseStaleOrder"/>). On graphs of a few hundred thousand nodes each copy is
+    /// a large-object array, and those drive full collections.
     /// </summary>
     internal List<Apply> Nodes => Order();
 

@@ -56,13 +56,15 @@ public sealed class DiagonalProduct : ILocalRewrite
         {
             return null;
         }
+        // In the product's dtype, as the product computes (the eye may be wider than v and a).
+        var dtype = node.Outputs[0].DType;
         if (Diagonal(node.Inputs[0]) is { } left)
         {
-            return One(Fit(T.Mul(AsColumn(left), node.Inputs[1]), node.Outputs[0]));
+            return One(Fit(T.Mul(As(AsColumn(left), dtype), As(node.Inputs[1], dtype)), node.Outputs[0]));
         }
         if (Diagonal(node.Inputs[1]) is { } right)
         {
-            return One(Fit(T.Mul(node.Inputs[0], AsRow(right)), node.Outputs[0]));
+            return One(Fit(T.Mul(As(node.Inputs[0], dtype), As(AsRow(right), dtype)), node.Outputs[0]));
         }
         return null;
     }
