@@ -41,8 +41,8 @@ public sealed class UselessReshape : ILocalRewrite
 /// </summary>
 /// <remarks>
 /// The eye must be square (its two sizes the same variable or equal constants) with k = 0, and v's length must be
-/// shown equal to n (see <see cref="ShapeFolding.SameLength"/>) or be 1: were the eye 1×1 at run time and v longer,
-/// the product would broadcast the eye and be no diagonal.
+/// shown equal to n (see <see cref="ShapeFolding.SameLength"/>) or be statically 1: where the lengths differ at run
+/// time, <c>eye(n) * v</c> raises (only static 1s broadcast), and the rewrite must not turn that error into a result.
 /// </remarks>
 public sealed class DiagonalProduct : ILocalRewrite
 {
