@@ -56,20 +56,8 @@ public sealed class FunctionGraph
             memo.Set(v, v);
         }
         Variable Map(Variable v) => memo.TryGet(v, out var c) ? c : v;
-        // The copies in the order they were made: without givens, exactly the order a sort of the clone gives. Grown
-        // by hand, emptying each outgrown array, for the reason Memo gives.
+        // The copies in the order they were made: without givens, exactly the order a sort of the clone gives.
         var copies = new List<Apply>(64);
-        void Keep(Apply copy)
-        {
-            if (copies.Count == copies.Capacity)
-            {
-                var larger = new List<Apply>(2 * copies.Capacity);
-                larger.AddRange(copies);
-                copies.Clear();
-                copies = larger;
-            }
-            copies.Add(copy);
-        }
         // A depth-first walk that copies each node once its inputs are copied (the order GraphOrder.Toposort gives):
         // the memo says what is done, so no sort and no separate set of visited nodes are built first.
         var stack = new Stack<(Apply Node, int Next)>();
@@ -123,7 +111,7 @@ public sealed class FunctionGraph
                     {
                         memo.Add(outputs[i], copy.Outputs[i]);
                     }
-                    Keep(copy);
+                    LargeStores.Add(ref copies, copy);
                 }
             }
         }
@@ -316,10 +304,9 @@ public sealed class FunctionGraph
 
     /// <summary>
     /// A clone's map from each original variable to its copy, keyed by <see cref="Variable.Id"/> (growing needs no
-    /// visit to the variables). It grows by hand, into a table twice the size, emptying the old one: a dictionary's
-    /// own growth drops its outgrown arrays full, and on a large graph those are large-object arrays, which only a full
-    /// collection frees; until then they would keep every copy they name alive, those the rewrites drop included,
-    /// through the cheap collections, which then move them into the old generation. Emptied when the clone is done.
+    /// visit to the variables). It grows by hand, into a table twice the size, emptying the old one, for the reason
+    /// <see cref="LargeStores"/> gives (a dictionary's own growth drops its outgrown arrays full). Emptied when the
+    /// clone is done.
     /// </summary>
     private sealed class Memo
     {

@@ -512,7 +512,7 @@ public sealed class EquilibriumRewrite(string name, IReadOnlyList<ILocalRewrite>
         {
             if (_entryCount + 1 == _entries.Length)
             {
-                Array.Resize(ref _entries, 2 * _entries.Length);
+                LargeStores.Grow(ref _entries);
             }
             // Entry 0 is never used: 0 ends a chain.
             int at = ++_entryCount;
